@@ -1,0 +1,57 @@
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "commands.hpp"
+#include "host/config/stability.hpp"
+#include "host/sim/backend.hpp"
+#include "host/sim/memory_estimate.hpp"
+
+namespace lobule {
+namespace {
+
+std::string bytes(std::size_t b) {
+  const double x = double(b);
+  if (x >= 1 << 30) return fmt::format("{:.2f} GiB", x / (1 << 30));
+  if (x >= 1 << 20) return fmt::format("{:.1f} MiB", x / (1 << 20));
+  return fmt::format("{:.0f} KiB", x / 1024);
+}
+
+}  // namespace
+
+int cmd_check(const CommonArgs& a) {
+  const Config c = load_config(a.config, a.set);
+  YAML::Emitter out;
+  out << resolved_yaml(c);
+  fmt::print("# {}: valid. Resolved configuration (units: um, s):\n{}\n\n", a.config, out.c_str());
+
+  const long long voxels = (long long)c.cells[0] * c.cells[1] * c.cells[2];
+  fmt::print("grid: {} x {} x {} = {} voxels\n", c.cells[0], c.cells[1], c.cells[2], voxels);
+  const auto cpu = estimate_memory(c, BackendChoice::Cpu);
+  const auto gpu = estimate_memory(c, BackendChoice::Cuda);
+  fmt::print("memory: cpu backend {} host; cuda backend {} host + {} GPU", bytes(cpu.host_bytes),
+             bytes(gpu.host_bytes), bytes(gpu.device_bytes));
+  if (const std::size_t avail = host_memory_available())
+    fmt::print(" (host available: {})", bytes(avail));
+  fmt::print("\n");
+
+  fmt::print("explicit stability limit dt <= 2/(4*D*sum(1/h^2) + lambda):\n");
+  double limit = INFINITY;
+  for (const auto& s : c.species) {
+    const double l = explicit_dt_limit(s.diffusivity, s.decay, c.spacing);
+    limit = std::min(limit, l);
+    fmt::print("  {:<12} D = {:<10g} um^2/s  lambda = {:<10.4g} 1/s  limit {:.4g} s\n", s.name,
+               s.diffusivity, s.decay, l);
+  }
+  const double steps = std::ceil(c.time.end / c.time.dt);
+  fmt::print("time step: dt = {:.6g} s{} (limit {:.4g} s), {} steps to {:g} s, scheme {}\n",
+             c.time.dt, c.time.dt_auto ? " (auto)" : "", limit, steps, c.time.end,
+             to_string(c.time.scheme));
+  fmt::print("backend: {} requested; this build: cpu{}\n", to_string(c.backend),
+             cuda_compiled()
+                 ? (cuda_available() ? ", cuda (GPU visible)" : ", cuda (no GPU visible)")
+                 : "");
+  return 0;
+}
+
+}  // namespace lobule

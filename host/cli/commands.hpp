@@ -1,0 +1,26 @@
+/// The subcommands of the lobule executable.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/config/config.hpp"
+
+namespace lobule {
+
+struct CommonArgs {
+  std::string config;
+  std::vector<std::string> set;  ///< --set key.path=value
+};
+
+/// lobule run: returns the exit code.
+int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
+            bool quiet);
+/// lobule check: prints the resolved config, memory and time-step facts.
+int cmd_check(const CommonArgs& a);
+/// lobule geometry: writes the labels (and zone) of the config's geometry to a .vti file.
+int cmd_geometry(const CommonArgs& a, const std::string& out_file);
+/// lobule info: version, build options, backends, GPUs.
+int cmd_info();
+
+}  // namespace lobule

@@ -1,0 +1,96 @@
+// The lobule command line: run | check | geometry | info. Errors map to documented exit codes.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <map>
+
+#include "commands.hpp"
+#include "host/config/config_error.hpp"
+#include "host/errors.hpp"
+#ifdef LOBULE_HAVE_CUDA
+#include "kernels/cuda/device.hpp"
+#endif
+
+namespace {
+
+int report(const char* kind, const std::string& what, int code) {
+  std::fprintf(stderr, "lobule: %s: %s\n", kind, what.c_str());
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace lobule;
+  CLI::App app{"lobule: reaction-diffusion on the liver lobule (MSC / MSC-EV therapy of fibrosis)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("lobule ") + "0.1.0");
+
+  CommonArgs common;
+  std::string out_dir, out_file, backend_name;
+  bool quiet = false;
+
+  auto* run = app.add_subcommand("run", "run a scenario and write its results");
+  run->add_option("config", common.config, "scenario YAML file")->required();
+  run->add_option("-o,--output", out_dir, "output directory (default results/<name>)");
+  run->add_option("--backend", backend_name, "compute backend")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  run->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
+  run->add_flag("-q,--quiet", quiet, "plain log lines instead of a live progress line");
+
+  auto* check = app.add_subcommand("check", "validate a scenario and print what it will need");
+  check->add_option("config", common.config, "scenario YAML file")->required();
+  check->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
+
+  auto* geom = app.add_subcommand("geometry", "write the voxelized geometry of a scenario");
+  geom->add_option("config", common.config, "scenario YAML file")->required();
+  geom->add_option("-o,--output", out_file, "output .vti file")->required();
+  geom->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
+
+  app.add_subcommand("info", "version, build options, backends and GPUs");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  try {
+    if (*run) {
+      std::optional<BackendChoice> b;
+      if (backend_name == "cpu") b = BackendChoice::Cpu;
+      if (backend_name == "cuda") b = BackendChoice::Cuda;
+      if (backend_name == "auto") b = BackendChoice::Auto;
+      return cmd_run(common, out_dir, b, quiet);
+    }
+    if (*check) return cmd_check(common);
+    if (*geom) return cmd_geometry(common, out_file);
+    return cmd_info();
+  } catch (const ConfigError& e) {
+    return report("config error", e.what(), kExitUsage);
+  } catch (const InputError& e) {
+    return report("input error", e.what(), kExitUsage);
+  } catch (const IoError& e) {
+    return report("I/O error", e.what(), kExitIo);
+  } catch (const NumericalError& e) {
+    return report("numerical failure", e.what(), kExitNumerical);
+#ifdef LOBULE_HAVE_CUDA
+  } catch (const cuda::CudaError& e) {
+    return report("CUDA error", e.what(), kExitIo);
+#endif
+  } catch (const std::bad_alloc&) {
+    return report("out of memory", "the run does not fit in host memory (see `lobule check`)",
+                  kExitIo);
+  } catch (const std::exception& e) {
+    return report("error", e.what(), 1);
+  }
+}

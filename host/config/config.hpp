@@ -1,0 +1,104 @@
+/// The validated, typed scenario configuration (all quantities in µm and s).
+#pragma once
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "kernels/boundary.hpp"
+
+namespace lobule {
+
+enum class Precision { Float, Double };
+enum class BackendChoice { Auto, Cpu, Cuda };
+enum class Scheme { Explicit };
+enum class InitialKind { Uniform, Gaussian, Cosine, File };
+
+/// Initial concentration of one species.
+struct InitialCondition {
+  InitialKind kind = InitialKind::Uniform;
+  double value = 0;                  ///< uniform value [conc]
+  std::array<double, 3> center{};    ///< gaussian centre [µm]
+  double sigma = 0;                  ///< gaussian width [µm]
+  double peak = 0;                   ///< gaussian peak above background [conc]
+  double background = 0;             ///< gaussian background [conc]
+  int axis = 0;                      ///< cosine axis (0 = x)
+  int modes = 1;                     ///< cosine: A·cos(π·modes·x/L) + B
+  double amplitude = 0, offset = 0;  ///< cosine A and B [conc]
+  std::string path, array;           ///< file: .vti path (absolute or resolved) and array
+};
+
+/// One diffusing species of the diffusion–decay model.
+struct SpeciesConfig {
+  std::string name;
+  double diffusivity = 0;  ///< D [µm²/s]
+  double decay = 0;        ///< λ [1/s]
+  double source = 0;       ///< s [conc/s], everywhere in the tissue
+  InitialCondition initial;
+};
+
+/// Boundary of one domain face; Dirichlet values per species, in species order.
+struct FaceBoundary {
+  BoundaryKind kind = BoundaryKind::NoFlux;
+  std::vector<double> value;  ///< Dirichlet value held at the face [conc], per species
+};
+
+struct GeometryConfig {
+  std::string kind = "box";
+  std::array<double, 3> size{};  ///< box edge lengths [µm]
+};
+
+struct TimeConfig {
+  double end = 0;        ///< [s]
+  double dt = 0;         ///< [s]; 0 in the file means "auto" until resolved
+  bool dt_auto = false;  ///< dt chosen by lobule (0.9 × the stability limit)
+  Scheme scheme = Scheme::Explicit;
+};
+
+struct OutputConfig {
+  double every = 0;                  ///< [s]; 0 = only at start and end
+  std::vector<std::string> fields;   ///< empty = all
+  std::string compression = "zlib";  ///< none | zlib | lz4 | lzma
+};
+
+struct CheckpointConfig {
+  double every = 0;       ///< tissue time between checkpoints [s]; 0 = off
+  double wall_every = 0;  ///< wall time between checkpoints [s]; 0 = off
+  int keep = 3;
+};
+
+/// A whole validated scenario.
+struct Config {
+  std::string name;
+  std::string file;                 ///< the YAML file it came from
+  std::array<double, 3> spacing{};  ///< voxel edge per axis [µm]
+  std::array<int, 3> cells{};       ///< voxels per axis
+  GeometryConfig geometry;
+  std::string model = "diffusion_decay";
+  std::vector<SpeciesConfig> species;
+  std::array<FaceBoundary, 6> boundaries{};
+  TimeConfig time;
+  OutputConfig output;
+  CheckpointConfig checkpoint;
+  Precision precision = Precision::Float;
+  BackendChoice backend = BackendChoice::Auto;
+  YAML::Node document;  ///< the document after --set overrides, as read
+};
+
+/// Reads, overrides ("key.path=value"), and validates a scenario. Throws ConfigError.
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Parses and validates an in-memory document (tests, fuzzing); `file` names it in errors.
+Config parse_config(const std::string& yaml_text, const std::string& file,
+                    const std::vector<std::string>& overrides = {});
+
+/// The resolved config in canonical units (µm, s), as written to DIR/config.yaml.
+YAML::Node resolved_yaml(const Config& c);
+
+const char* to_string(Precision p);
+const char* to_string(BackendChoice b);
+const char* to_string(Scheme s);
+const char* face_name(int f);  ///< "x_min" ... "z_max"
+
+}  // namespace lobule

@@ -1,0 +1,121 @@
+#include "config_node.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+
+namespace lobule {
+
+ConfigError::ConfigError(std::string where, std::string key, std::string message)
+    : std::runtime_error(where + ": " + (key.empty() ? "" : key + ": ") + message),
+      where_(std::move(where)),
+      key_(std::move(key)),
+      message_(std::move(message)) {}
+
+ConfigNode::ConfigNode(YAML::Node node, std::string path, std::shared_ptr<const ConfigSource> src)
+    : node_(std::move(node)), path_(std::move(path)), src_(std::move(src)) {
+  if (node_.IsDefined() && node_.Mark().line >= 0) line_ = node_.Mark().line + 1;
+}
+
+bool ConfigNode::has(const std::string& key) const {
+  return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
+}
+
+ConfigNode ConfigNode::operator[](const std::string& key) const {
+  YAML::Node child = node_.IsMap() ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
+  ConfigNode c(child, path_.empty() ? key : path_ + "." + key, src_);
+  if (c.line_ < 0) c.line_ = line_;  // a missing key is reported at its parent
+  return c;
+}
+
+ConfigNode ConfigNode::at(std::size_t i) const {
+  ConfigNode c(node_[i], fmt::format("{}[{}]", path_, i), src_);
+  if (c.line_ < 0) c.line_ = line_;
+  return c;
+}
+
+std::string ConfigNode::where() const {
+  // Values set on the command line are reported as such, also for keys below them.
+  for (const auto& [key, text] : src_->overrides)
+    if (path_ == key || path_.rfind(key + ".", 0) == 0 || path_.rfind(key + "[", 0) == 0)
+      return text;
+  return line_ > 0 ? fmt::format("{}:{}", src_->file, line_) : src_->file;
+}
+
+void ConfigNode::fail(const std::string& message) const {
+  throw ConfigError(where(), path_, message);
+}
+
+void ConfigNode::expect_map() const {
+  if (!node_.IsMap()) fail("expected a mapping of keys to values");
+}
+
+void ConfigNode::expect_keys(std::initializer_list<const char*> allowed) const {
+  expect_map();
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || key == a;
+    if (!ok) {
+      std::string list;
+      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      (*this)[key].fail(fmt::format("unknown key (allowed here: {})", list));
+    }
+  }
+}
+
+std::string ConfigNode::str() const {
+  if (!defined()) fail("missing value");
+  if (!node_.IsScalar()) fail("expected a single value, not a list or mapping");
+  return node_.Scalar();
+}
+
+std::string ConfigNode::choice(std::initializer_list<const char*> options) const {
+  const std::string v = str();
+  std::string list;
+  for (const char* o : options) {
+    if (v == o) return v;
+    list += (list.empty() ? "" : ", ") + std::string(o);
+  }
+  fail(fmt::format("'{}' is not one of: {}", v, list));
+}
+
+double ConfigNode::number() const {
+  const std::string s = str();
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || *end != '\0' || !std::isfinite(v))
+    fail(fmt::format("'{}' is not a number", s));
+  return v;
+}
+
+long long ConfigNode::integer() const {
+  const std::string s = str();
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (end == s.c_str() || *end != '\0') fail(fmt::format("'{}' is not an integer", s));
+  return v;
+}
+
+bool ConfigNode::boolean() const {
+  const std::string s = str();
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  fail(fmt::format("'{}' is not true or false", s));
+}
+
+double ConfigNode::quantity(Dim want) const {
+  try {
+    return parse_in_base_units(str(), want);
+  } catch (const UnitError& e) {
+    fail(e.what());
+  }
+}
+
+std::array<double, 3> ConfigNode::vec3(Dim want) const {
+  if (!node_.IsSequence() || node_.size() != 3) fail("expected a list of three values [x, y, z]");
+  return {at(0).quantity(want), at(1).quantity(want), at(2).quantity(want)};
+}
+
+}  // namespace lobule

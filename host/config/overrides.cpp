@@ -1,0 +1,89 @@
+#include "overrides.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <vector>
+
+namespace lobule {
+namespace {
+
+// Splits "a.b[2].c" into {"a", "b", "2", "c"}.
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : path) {
+    if (c == '.' || c == '[' || c == ']') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool all_digits(const std::string& s) {
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return !s.empty();
+}
+
+}  // namespace
+
+void apply_override(YAML::Node& root, const std::string& assignment, ConfigSource& src) {
+  const std::string where = "--set " + assignment;
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) throw ConfigError(where, "", "expected key.path=value");
+  const auto segs = split_path(assignment.substr(0, eq));
+  const std::string text = assignment.substr(eq + 1);
+  if (segs.empty()) throw ConfigError(where, "", "expected key.path=value");
+  YAML::Node value;
+  try {
+    value = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where, "", fmt::format("the value is not valid YAML: {}", e.msg));
+  }
+  if (!value.IsDefined() || value.IsNull()) throw ConfigError(where, "", "the value is empty");
+
+  YAML::Node cur;
+  cur.reset(root);
+  std::string canon;
+  for (std::size_t s = 0; s < segs.size(); ++s) {
+    const std::string& seg = segs[s];
+    const bool last = s + 1 == segs.size();
+    if (cur.IsSequence()) {
+      std::size_t i = cur.size();
+      if (all_digits(seg)) {
+        i = std::stoul(seg);
+      } else {
+        for (std::size_t k = 0; k < cur.size(); ++k)
+          if (cur[k].IsMap() && cur[k]["name"] && cur[k]["name"].Scalar() == seg) i = k;
+      }
+      if (i >= cur.size())
+        throw ConfigError(where, canon,
+                          fmt::format("no list entry '{}' (it has {} entries)", seg, cur.size()));
+      canon += fmt::format("[{}]", i);
+      if (last) {
+        cur[i] = value;
+      } else {
+        YAML::Node next = cur[i];
+        cur.reset(next);
+      }
+      continue;
+    }
+    if (cur.IsDefined() && !cur.IsNull() && !cur.IsMap())
+      throw ConfigError(where, canon, "is a single value and has no keys below it");
+    canon += (canon.empty() ? "" : ".") + seg;
+    if (last) {
+      cur[seg] = value;
+    } else {
+      YAML::Node next = cur[seg];
+      cur.reset(next);
+    }
+  }
+  src.overrides[canon] = where;
+}
+
+}  // namespace lobule

@@ -1,0 +1,16 @@
+/// Parsers of the config's sections (internal to host/config).
+#pragma once
+#include "config.hpp"
+#include "config_node.hpp"
+
+namespace lobule {
+
+/// Parses every top-level section of `top` into c and checks the cross-section rules.
+void parse_top_level(const ConfigNode& top, Config& c);
+
+void parse_species(const ConfigNode& list, Config& c);
+void parse_boundaries(const ConfigNode& node, Config& c);
+void parse_time(const ConfigNode& node, Config& c);
+void parse_output(const ConfigNode& node, Config& c);
+
+}  // namespace lobule

@@ -1,0 +1,122 @@
+// Sections boundaries, time and output.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "parse_sections.hpp"
+#include "stability.hpp"
+
+namespace lobule {
+namespace {
+
+// One face: "no_flux" | "periodic" | { dirichlet: V } | { dirichlet: { species: V, ... } }.
+FaceBoundary parse_face(const ConfigNode& n, const Config& c) {
+  FaceBoundary fb;
+  fb.value.assign(c.species.size(), 0.0);
+  if (n.is_scalar()) {
+    const std::string k = n.choice({"no_flux", "periodic", "dirichlet"});
+    if (k == "dirichlet") n.fail("a Dirichlet face needs its value: { dirichlet: V }");
+    fb.kind = k == "periodic" ? BoundaryKind::Periodic : BoundaryKind::NoFlux;
+    return fb;
+  }
+  n.expect_keys({"dirichlet"});
+  fb.kind = BoundaryKind::Dirichlet;
+  const ConfigNode v = n["dirichlet"];
+  auto read = [](const ConfigNode& x) {
+    const double val = x.quantity(dims::kNone);
+    if (val < 0) x.fail("a Dirichlet value must not be negative");
+    return val;
+  };
+  if (v.is_map()) {
+    for (const auto& kv : v.yaml()) {
+      const std::string name = kv.first.as<std::string>();
+      auto it = std::find_if(c.species.begin(), c.species.end(),
+                             [&](const SpeciesConfig& s) { return s.name == name; });
+      if (it == c.species.end()) v[name].fail(fmt::format("no species named '{}'", name));
+      fb.value[std::size_t(it - c.species.begin())] = read(v[name]);
+    }
+  } else {
+    std::fill(fb.value.begin(), fb.value.end(), read(v));
+  }
+  return fb;
+}
+
+}  // namespace
+
+void parse_boundaries(const ConfigNode& node, Config& c) {
+  FaceBoundary def;
+  def.value.assign(c.species.size(), 0.0);
+  if (node.defined()) {
+    node.expect_keys({"default", "x_min", "x_max", "y_min", "y_max", "z_min", "z_max"});
+    if (node.has("default")) def = parse_face(node["default"], c);
+  }
+  for (int f = 0; f < kFaces; ++f)
+    c.boundaries[f] =
+        node.defined() && node.has(face_name(f)) ? parse_face(node[face_name(f)], c) : def;
+  for (int a = 0; a < 3; ++a) {
+    const bool lo = c.boundaries[2 * a].kind == BoundaryKind::Periodic;
+    const bool hi = c.boundaries[2 * a + 1].kind == BoundaryKind::Periodic;
+    if (lo != hi)
+      node[face_name(lo ? 2 * a + 1 : 2 * a)].fail(
+          fmt::format("periodic boundaries come in pairs: set both {} and {} to periodic",
+                      face_name(2 * a), face_name(2 * a + 1)));
+  }
+}
+
+void parse_time(const ConfigNode& n, Config& c) {
+  if (!n.defined()) n.fail("missing section (e.g. time: { end: \"10 s\", dt: \"0.01 s\" })");
+  n.expect_keys({"end", "dt", "scheme"});
+  c.time.end = n["end"].quantity(dims::kTime);
+  if (!(c.time.end > 0)) n["end"].fail("the end time must be positive");
+  if (n.has("scheme")) n["scheme"].choice({"explicit"});
+  c.time.scheme = Scheme::Explicit;
+
+  // The explicit limit over all species: dt ≤ 2/(4·D·Σ1/h² + λ).
+  double limit = INFINITY;
+  for (const auto& s : c.species)
+    limit = std::min(limit, explicit_dt_limit(s.diffusivity, s.decay, c.spacing));
+
+  if (!n.has("dt") || n["dt"].str() == "auto") {
+    c.time.dt_auto = true;
+    c.time.dt = std::isfinite(limit) ? std::min(0.9 * limit, c.time.end) : c.time.end;
+    return;
+  }
+  c.time.dt = n["dt"].quantity(dims::kTime);
+  if (!(c.time.dt > 0)) n["dt"].fail("the time step must be positive");
+  if (c.time.dt > c.time.end) n["dt"].fail("the time step is longer than the run (time.end)");
+  if (c.time.scheme == Scheme::Explicit && c.time.dt > limit * (1 + 1e-12))
+    n["dt"].fail(fmt::format(
+        "dt = {:g} s exceeds the explicit stability limit {:g} s (h^2/(6*D_max) for cubic voxels "
+        "without decay); use a smaller dt or dt: auto",
+        c.time.dt, limit));
+}
+
+void parse_output(const ConfigNode& n, Config& c) {
+  c.output.every = c.time.end / 10;
+  if (!n.defined()) return;
+  n.expect_keys({"every", "fields", "compression"});
+  if (n.has("every")) {
+    c.output.every = n["every"].quantity(dims::kTime);
+    if (c.output.every < 0) n["every"].fail("must not be negative (0 writes start and end only)");
+  }
+  if (n.has("compression"))
+    c.output.compression = n["compression"].choice({"none", "zlib", "lz4", "lzma"});
+  if (!n.has("fields")) return;
+  const ConfigNode f = n["fields"];
+  if (f.is_scalar()) {
+    f.choice({"all"});
+    return;
+  }
+  if (!f.is_sequence()) f.fail("expected 'all' or a list of field names");
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::string name = f.at(i).str();
+    const bool known =
+        name == "label" || std::any_of(c.species.begin(), c.species.end(),
+                                       [&](const SpeciesConfig& s) { return s.name == name; });
+    if (!known) f.at(i).fail(fmt::format("no field named '{}'", name));
+    c.output.fields.push_back(name);
+  }
+}
+
+}  // namespace lobule

@@ -1,0 +1,34 @@
+/// Error classes that map to lobule's documented exit codes.
+#pragma once
+#include <stdexcept>
+
+namespace lobule {
+
+/// Exit codes of the lobule executable (see README "Exit codes").
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitUsage = 2,         ///< bad command line, config or input file
+  kExitIo = 3,            ///< writing results failed (permissions, full disk)
+  kExitNumerical = 4,     ///< NaN/Inf or negative concentration beyond tolerance
+  kExitInterrupted = 130  ///< SIGINT/SIGTERM
+};
+
+/// A bad input file named by the config (missing, unreadable, wrong grid): exit code 2.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Results could not be written: exit code 3.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The solution became NaN/Inf or negative: exit code 4.
+class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace lobule

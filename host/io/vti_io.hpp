@@ -1,0 +1,29 @@
+/// VTK ImageData (.vti) writing and reading of cell arrays through VTK's XML classes.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "geometry/geometry.hpp"
+
+namespace lobule {
+
+/// One cell array over the interior voxels, x fastest.
+struct CellArray {
+  enum class Type { U8, F32, F64 };
+  std::string name;
+  Type type = Type::F32;
+  const void* data = nullptr;
+};
+
+/// Writes a .vti file (appended raw binary, cell data, time in the field data as
+/// TimeValue) atomically. compression: none | zlib | lz4 | lzma. Throws IoError.
+void write_vti(const std::string& path, const Geometry& g, double time,
+               const std::vector<CellArray>& arrays, const std::string& compression);
+
+/// Cell array `array` of a .vti file as doubles, interior voxels x fastest; checks that the
+/// file is readable and has `expect` cells per axis. Throws InputError naming what is wrong.
+std::vector<double> read_vti_cell_array(const std::string& path, const std::string& array,
+                                        const std::array<int, 3>& expect);
+
+}  // namespace lobule

@@ -1,0 +1,69 @@
+#include "build_fields.hpp"
+
+#include <cmath>
+
+#include "host/io/vti_io.hpp"
+
+namespace lobule {
+
+double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
+                     const std::array<double, 3>& L) {
+  switch (ic.kind) {
+    case InitialKind::Uniform:
+      return ic.value;
+    case InitialKind::Gaussian: {
+      double r2 = 0;
+      for (int a = 0; a < 3; ++a) r2 += (x[a] - ic.center[a]) * (x[a] - ic.center[a]);
+      return ic.background + ic.peak * std::exp(-r2 / (2 * ic.sigma * ic.sigma));
+    }
+    case InitialKind::Cosine:
+      return ic.amplitude * std::cos(M_PI * ic.modes * x[ic.axis] / L[ic.axis]) + ic.offset;
+    case InitialKind::File:
+      break;
+  }
+  return 0;
+}
+
+template <class T>
+HostFields<T> build_fields(const Config& c, const Geometry& g) {
+  HostFields<T> f;
+  f.box = g.box;
+  f.ih2 = {T(1 / (g.spacing[0] * g.spacing[0])), T(1 / (g.spacing[1] * g.spacing[1])),
+           T(1 / (g.spacing[2] * g.spacing[2]))};
+  const Box& b = g.box;
+  const std::array<double, 3> L = {b.gx * g.spacing[0], b.gy * g.spacing[1], b.gz * g.spacing[2]};
+  for (std::size_t s = 0; s < c.species.size(); ++s) {
+    const SpeciesConfig& sc = c.species[s];
+    SpeciesField<T> sp;
+    sp.name = sc.name;
+    sp.decay = T(sc.decay);
+    sp.source = T(sc.source);
+    for (int face = 0; face < kFaces; ++face) {
+      sp.bc.kind[face] = c.boundaries[face].kind;
+      sp.bc.value[face] = T(c.boundaries[face].value[s]);
+    }
+    sp.u.assign(b.padded(), T(0));
+    sp.D.assign(b.padded(), T(0));
+    std::vector<double> from_file;
+    if (sc.initial.kind == InitialKind::File)
+      from_file = read_vti_cell_array(sc.initial.path, sc.initial.array, c.cells);
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i) {
+          const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
+          if (g.label[v] == kOutside) continue;
+          sp.D[p] = T(sc.diffusivity);
+          const auto x = g.centre(i, j, k);
+          const std::array<double, 3> xr = {x[0] - g.origin[0], x[1] - g.origin[1],
+                                            x[2] - g.origin[2]};
+          sp.u[p] = T(from_file.empty() ? initial_value(sc.initial, xr, L) : from_file[v]);
+        }
+    f.species.push_back(std::move(sp));
+  }
+  return f;
+}
+
+template HostFields<float> build_fields<float>(const Config&, const Geometry&);
+template HostFields<double> build_fields<double>(const Config&, const Geometry&);
+
+}  // namespace lobule

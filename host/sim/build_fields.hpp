@@ -1,0 +1,19 @@
+/// Initial state of a run: concentrations from the initial conditions, diffusivity fields.
+#pragma once
+#include "fields.hpp"
+#include "geometry/geometry.hpp"
+#include "host/config/config.hpp"
+
+namespace lobule {
+
+/// Concentration of an initial condition at point x [µm] in a domain of edge lengths L.
+///   uniform:  v;  gaussian: b + p·exp(−|x − c|²/(2σ²));  cosine: A·cos(π·m·x_a/L_a) + B.
+double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
+                     const std::array<double, 3>& L);
+
+/// Builds the host fields of every species on the geometry's box. Masked (outside) voxels
+/// get D = 0 and u = 0. Throws InputError for an unreadable initial-condition file.
+template <class T>
+HostFields<T> build_fields(const Config& c, const Geometry& g);
+
+}  // namespace lobule

@@ -1,0 +1,56 @@
+// Backend selection: auto, cpu or cuda.
+#include <fmt/format.h>
+
+#include "backend.hpp"
+#include "backend_cpu.hpp"
+#include "host/errors.hpp"
+#ifdef LOBULE_HAVE_CUDA
+#include "backend_cuda.hpp"
+#include "kernels/cuda/device.hpp"
+#endif
+
+namespace lobule {
+
+bool cuda_compiled() {
+#ifdef LOBULE_HAVE_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool cuda_available() {
+#ifdef LOBULE_HAVE_CUDA
+  static const bool any = !cuda::list_gpus().empty();
+  return any;
+#else
+  return false;
+#endif
+}
+
+BackendChoice resolve_backend(BackendChoice want) {
+  if (want == BackendChoice::Cpu) return want;
+  if (want == BackendChoice::Auto)
+    return cuda_available() ? BackendChoice::Cuda : BackendChoice::Cpu;
+  if (!cuda_compiled())
+    throw InputError(
+        "backend cuda: this lobule was built without the CUDA backend (nvcc not found or "
+        "-DLOBULE_CUDA=OFF); use --backend cpu or rebuild with CUDA");
+  if (!cuda_available())
+    throw InputError("backend cuda: no CUDA GPU is visible (see `lobule info`); use --backend cpu");
+  return want;
+}
+
+template <class T>
+std::unique_ptr<Backend<T>> make_backend(BackendChoice resolved) {
+#ifdef LOBULE_HAVE_CUDA
+  if (resolved == BackendChoice::Cuda) return std::make_unique<CudaBackend<T>>();
+#endif
+  (void)resolved;
+  return std::make_unique<CpuBackend<T>>();
+}
+
+template std::unique_ptr<Backend<float>> make_backend<float>(BackendChoice);
+template std::unique_ptr<Backend<double>> make_backend<double>(BackendChoice);
+
+}  // namespace lobule

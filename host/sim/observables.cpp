@@ -1,0 +1,76 @@
+#include "observables.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "host/errors.hpp"
+
+namespace lobule {
+
+std::vector<std::string> observable_columns(const std::vector<std::string>& species) {
+  std::vector<std::string> cols{"time"};
+  for (const auto& s : species) {
+    cols.push_back(s + "_total");
+    cols.push_back(s + "_mean");
+  }
+  return cols;
+}
+
+template <class T>
+std::vector<double> observables(double t, const HostFields<T>& f, const Geometry& g) {
+  const Box& b = f.box;
+  const double vol = g.spacing[0] * g.spacing[1] * g.spacing[2];
+  std::size_t tissue = 0;
+  for (auto l : g.label) tissue += l != kOutside;
+  std::vector<double> row{t};
+  for (const auto& sp : f.species) {
+    double sum = 0;
+#pragma omp parallel for collapse(2) reduction(+ : sum)
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i)
+          if (g.label[g.at(i, j, k)] != kOutside) sum += double(sp.u[b.idx(i, j, k)]);
+    row.push_back(sum * vol);
+    row.push_back(tissue ? sum / double(tissue) : 0.0);
+  }
+  return row;
+}
+
+template <class T>
+void check_finite_non_negative(const HostFields<T>& f, const Geometry& g, double t, long long step,
+                               double tolerance) {
+  const Box& b = f.box;
+  for (const auto& sp : f.species) {
+    double umax = 1;
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i) {
+          const double v = double(sp.u[b.idx(i, j, k)]);
+          if (std::isfinite(v) && v > umax) umax = v;
+        }
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i) {
+          const double v = double(sp.u[b.idx(i, j, k)]);
+          if (std::isfinite(v) && v >= -tolerance * umax) continue;
+          const auto x = g.centre(i, j, k);
+          throw NumericalError(fmt::format(
+              "species '{}' is {} at voxel ({}, {}, {}) (x = {:.4g}, {:.4g}, {:.4g} um) at "
+              "t = {:.6g} s, step {}",
+              sp.name,
+              std::isfinite(v) ? fmt::format("negative ({:.3g})", v) : fmt::format("{}", v),
+              b.ox + i, b.oy + j, b.oz + k, x[0], x[1], x[2], t, step));
+        }
+  }
+}
+
+template std::vector<double> observables<float>(double, const HostFields<float>&, const Geometry&);
+template std::vector<double> observables<double>(double, const HostFields<double>&,
+                                                 const Geometry&);
+template void check_finite_non_negative<float>(const HostFields<float>&, const Geometry&, double,
+                                               long long, double);
+template void check_finite_non_negative<double>(const HostFields<double>&, const Geometry&, double,
+                                                long long, double);
+
+}  // namespace lobule

@@ -1,0 +1,66 @@
+#include "output_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <type_traits>
+
+#include "host/io/atomic_file.hpp"
+#include "host/io/vti_io.hpp"
+#include "observables.hpp"
+
+namespace lobule {
+
+template <class T>
+std::vector<T> interior_of(const Box& b, const std::vector<T>& padded) {
+  std::vector<T> out(b.interior());
+#pragma omp parallel for collapse(2)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) {
+      const T* src = padded.data() + b.idx(0, j, k);
+      std::copy(src, src + b.nx, out.data() + (std::size_t(k) * b.ny + j) * b.nx);
+    }
+  return out;
+}
+
+template <class T>
+OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geometry& g)
+    : dir_(dir), c_(c), g_(g), pvd_(dir + "/fields.pvd") {
+  make_directories(dir + "/fields");
+  std::vector<std::string> names;
+  for (const auto& s : c.species) names.push_back(s.name);
+  csv_ = std::make_unique<TimeseriesCsv>(dir + "/timeseries.csv", observable_columns(names));
+}
+
+template <class T>
+void OutputWriter<T>::write(double t, const HostFields<T>& f) {
+  auto wanted = [&](const std::string& name) {
+    return c_.output.fields.empty() || std::find(c_.output.fields.begin(), c_.output.fields.end(),
+                                                 name) != c_.output.fields.end();
+  };
+  constexpr auto type = std::is_same_v<T, double> ? CellArray::Type::F64 : CellArray::Type::F32;
+  std::vector<std::vector<T>> data;
+  data.reserve(f.species.size());
+  std::vector<CellArray> arrays;
+  for (const auto& sp : f.species) {
+    if (!wanted(sp.name)) continue;
+    data.push_back(interior_of(f.box, sp.u));
+    arrays.push_back({sp.name, type, data.back().data()});
+  }
+  if (wanted("label")) arrays.push_back({"label", CellArray::Type::U8, g_.label.data()});
+  if (!g_.zone.empty() && wanted("zone"))
+    arrays.push_back({"zone", CellArray::Type::F32, g_.zone.data()});
+
+  const std::string rel = fmt::format("fields/{:06d}.vti", index_);
+  write_vti(dir_ + "/" + rel, g_, t, arrays, c_.output.compression);
+  pvd_.add(t, rel);
+  csv_->append(observables(t, f, g_));
+  ++index_;
+}
+
+template class OutputWriter<float>;
+template class OutputWriter<double>;
+template std::vector<float> interior_of(const Box&, const std::vector<float>&);
+template std::vector<double> interior_of(const Box&, const std::vector<double>&);
+
+}  // namespace lobule

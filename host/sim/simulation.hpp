@@ -1,0 +1,31 @@
+/// Runs a scenario: set-up, time stepping, outputs; the heart of `lobule run`.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "host/config/config.hpp"
+
+namespace lobule {
+
+struct RunOptions {
+  std::string out_dir;                   ///< empty: results/<name>
+  std::optional<BackendChoice> backend;  ///< overrides the config's backend
+  bool quiet = false;                    ///< plain log lines instead of a live progress line
+};
+
+struct RunSummary {
+  std::string out_dir;
+  std::string backend;
+  long long steps = 0;
+  double t_end = 0;
+  double wall_seconds = 0;
+};
+
+/// Runs the scenario to time.end and writes DIR/{config.yaml, fields.pvd, fields/,
+/// timeseries.csv, log.txt}. Throws ConfigError/InputError (2), IoError (3), NumericalError (4).
+RunSummary run_simulation(const Config& c, const RunOptions& opt);
+
+/// The output directory a run uses: opt.out_dir or results/<name>.
+std::string output_dir(const Config& c, const RunOptions& opt);
+
+}  // namespace lobule
