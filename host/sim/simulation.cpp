@@ -8,13 +8,13 @@
 #include <fstream>
 
 #include "backend.hpp"
-#include "build_fields.hpp"
 #include "build_info.hpp"
 #include "geometry/geometry.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/run_log.hpp"
 #include "observables.hpp"
 #include "output_writer.hpp"
+#include "stepper.hpp"
 
 namespace lobule {
 namespace {
@@ -39,45 +39,36 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   RunSummary sum;
   sum.out_dir = output_dir(c, opt);
   make_directories(sum.out_dir);
-  auto backend = make_backend<T>(which);
-  sum.backend = backend->name();
-  write_resolved_config(sum.out_dir, c, backend->name());
+  sum.backend = which == BackendChoice::Cuda ? "cuda" : "cpu";
+  write_resolved_config(sum.out_dir, c, sum.backend.c_str());
   RunLog log(sum.out_dir + "/log.txt", opt.quiet);
   log.info(fmt::format("lobule {} ({}), scenario '{}' from {}", LOBULE_VERSION, LOBULE_GIT, c.name,
                        c.file));
   log.info(fmt::format("grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}",
                        c.cells[0], c.cells[1], c.cells[2], c.spacing[0], c.species.size(),
-                       to_string(c.precision), backend->name(),
-                       std::string(backend->name()) == "cpu"
+                       to_string(c.precision), sum.backend,
+                       sum.backend == "cpu"
                            ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads())
                            : ""));
 
-  const Geometry g = make_geometry(c);
-  HostFields<T> f = build_fields<T>(c, g);
-  backend->upload(f);
-  OutputWriter<T> out(sum.out_dir, c, g);
-  out.write(0.0, f);
+  Stepper<T> run(c, which);
+  OutputWriter<T> out(sum.out_dir, c, run.geometry());
+  out.write(0.0, run.fields());
 
-  const double end = c.time.end, dt = c.time.dt, every = c.output.every;
-  log.info(fmt::format("time 0 to {} with dt = {} s ({}), output every {}", human_time(end), dt,
-                       to_string(c.time.scheme), every > 0 ? human_time(every) : "end only"));
-  double t = 0;
-  long long step = 0, k = 0;  // k: outputs written after t = 0
-  while (t < end) {
-    const double target = every > 0 ? std::min(end, double(k + 1) * every) : end;
-    const double h = std::min(dt, target - t);
-    backend->step(T(h));
-    ++step;
-    // Land exactly on output times so they do not drift with round-off.
-    t = (target - (t + h) <= 1e-9 * dt) ? target : t + h;
-    log.progress(t, end, step);
-    if (t == target) {
-      ++k;
-      backend->download(f);
-      check_finite_non_negative(f, g, t, step);
-      out.write(t, f);
-    }
+  const double end = c.time.end, every = c.output.every;
+  log.info(fmt::format("time 0 to {} with dt = {} s ({}), output every {}", human_time(end),
+                       c.time.dt, to_string(c.time.scheme),
+                       every > 0 ? human_time(every) : "end only"));
+  const auto progress = [&](double t, long long steps) { log.progress(t, end, steps); };
+  for (long long k = 1; run.time() < end; ++k) {
+    const double target = every > 0 ? std::min(end, double(k) * every) : end;
+    run.advance_to(target, progress);
+    const HostFields<T>& f = run.fields();
+    check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
+    out.write(run.time(), f);
   }
+  const long long step = run.steps();
+  const double t = run.time();
   sum.steps = step;
   sum.t_end = t;
   sum.wall_seconds =

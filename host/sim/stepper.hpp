@@ -1,0 +1,41 @@
+/// Owns a run's state on its backend and advances it in time (no output).
+#pragma once
+#include <functional>
+#include <memory>
+
+#include "backend.hpp"
+#include "fields.hpp"
+#include "geometry/geometry.hpp"
+#include "host/config/config.hpp"
+
+namespace lobule {
+
+template <class T>
+class Stepper {
+ public:
+  /// Builds the geometry and initial fields of c and uploads them to the backend `which`
+  /// (cpu or cuda, already resolved).
+  Stepper(const Config& c, BackendChoice which);
+
+  /// Advances to tissue time `target` [s] in steps of at most time.dt, the last one
+  /// shortened so that the run lands exactly on target. on_step(t, steps) follows each step.
+  void advance_to(double target, const std::function<void(double, long long)>& on_step = {});
+
+  double time() const { return t_; }
+  long long steps() const { return steps_; }
+  const Geometry& geometry() const { return g_; }
+  const char* backend_name() const { return backend_->name(); }
+  /// The current fields, copied back from the backend.
+  const HostFields<T>& fields();
+
+ private:
+  const Config& c_;
+  Geometry g_;
+  HostFields<T> f_;
+  std::unique_ptr<Backend<T>> backend_;
+  double t_ = 0;
+  long long steps_ = 0;
+  bool host_current_ = true;
+};
+
+}  // namespace lobule

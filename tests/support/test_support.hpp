@@ -1,0 +1,41 @@
+/// Helpers shared by the test suites: running the lobule executable, temporary folders,
+/// building small configs in memory.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "host/config/config.hpp"
+
+namespace lobule::test {
+
+/// Output and exit code of one run of the lobule executable.
+struct CliResult {
+  int exit_code = -1;
+  std::string output;  ///< stdout and stderr together
+};
+
+/// Runs `lobule ARGS...` (the executable of this build) and waits for it.
+CliResult run_lobule(const std::vector<std::string>& args);
+
+/// A fresh empty directory under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  /// Writes `text` to path()/name and returns the file's path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+/// Path of a file in the source tree (e.g. "inputs/demo.yaml").
+std::string source_path(const std::string& rel);
+
+/// Whether the CUDA backend can run here (compiled in and a GPU visible).
+bool have_gpu();
+
+}  // namespace lobule::test
