@@ -68,7 +68,9 @@ std::string default_name(const std::string& file) {
 
 void parse_top_level(const ConfigNode& top, Config& c) {
   top.expect_keys({"name", "grid", "geometry", "model", "species", "boundaries", "time", "output",
-                   "checkpoint", "precision", "backend"});
+                   "checkpoint", "precision", "backend", "build"});
+  // `build` is written into DIR/config.yaml for provenance and ignored on input, so that a
+  // run's resolved config can be run again as it is.
   c.name = top.has("name") ? top["name"].str() : default_name(c.file);
   for (char ch : c.name)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'))

@@ -143,7 +143,7 @@ std::string unit_name(Dim d) {
 
 std::string format_quantity(double value, Dim d) {
   const std::string u = unit_name(d);
-  return u.empty() ? fmt::format("{:g}", value) : fmt::format("{:g} {}", value, u);
+  return u.empty() ? fmt::format("{}", value) : fmt::format("{} {}", value, u);
 }
 
 }  // namespace lobule
