@@ -60,7 +60,8 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ConfigErrors,
     ::testing::Values(
         BadCase{"unknown_top_key", "name: good", "name: good\ncolour: red", "colour", 2},
-        BadCase{"unknown_nested_key", "scheme: explicit", "scheme: explicit, dtt: 1", "time.dtt", 9},
+        BadCase{"unknown_nested_key", "scheme: explicit", "scheme: explicit, dtt: 1", "time.dtt",
+                9},
         BadCase{"unknown_unit", "\"5 um\"", "\"5 furlongs\"", "grid.spacing", 2},
         BadCase{"wrong_dimension", "\"100 um^2/s\"", "\"100 um/s\"", "species[0].diffusivity", 6},
         BadCase{"wrong_type", "end: \"1 s\"", "end: [1, 2]", "time.end", 9},
@@ -74,12 +75,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown_scheme", "scheme: explicit", "scheme: magic", "time.scheme", 9},
         BadCase{"size_not_multiple", "[\"50 um\", \"50 um\"", "[\"52 um\", \"50 um\"",
                 "geometry.size[0]", 3},
-        BadCase{"unpaired_periodic", "output:", "boundaries: { x_min: periodic }\noutput:",
-                "boundaries.x_max", 10},
+        BadCase{"unpaired_periodic",
+                "output:", "boundaries: { x_min: periodic }\noutput:", "boundaries.x_max", 10},
         BadCase{"unknown_output_field", "every: \"0.5 s\"", "every: \"0.5 s\", fields: [w]",
                 "output.fields[0]", 10},
-        BadCase{"missing_section", "time: { end: \"1 s\", dt: \"0.01 s\", scheme: explicit }",
-                "", "time", 0},
+        BadCase{"missing_section", "time: { end: \"1 s\", dt: \"0.01 s\", scheme: explicit }", "",
+                "time", 0},
         BadCase{"missing_initial_file", "{ kind: uniform, value: 1.0 }",
                 "{ kind: file, path: nowhere.vti, array: u }", "initial.path", 8},
         BadCase{"malformed_yaml", "species:", "species: [", "YAML syntax error", 0}),
@@ -99,8 +100,8 @@ TEST(ConfigErrors, MissingFileAndBadCommandLine) {
   EXPECT_EQ(run_lobule({"check", "/nonexistent/x.yaml"}).exit_code, 2);
   EXPECT_EQ(run_lobule({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(run_lobule({"run"}).exit_code, 2);
-  EXPECT_EQ(run_lobule({"run", test::source_path("inputs/demo.yaml"), "--backend", "gpu"}).exit_code,
-            2);
+  EXPECT_EQ(
+      run_lobule({"run", test::source_path("inputs/demo.yaml"), "--backend", "gpu"}).exit_code, 2);
 }
 
 TEST(ConfigErrors, SetOverridesAreValidatedAndNamed) {
@@ -118,8 +119,8 @@ TEST(ConfigErrors, SetOverridesAreValidatedAndNamed) {
 TEST(ConfigErrors, BackendCudaWithoutAGpuIsAClearError) {
   if (test::have_gpu()) GTEST_SKIP() << "a GPU is visible";
   TempDir dir;
-  const auto r = run_lobule({"run", dir.write("good.yaml", kGood), "--backend", "cuda", "-o",
-                             dir.path() + "/out"});
+  const auto r = run_lobule(
+      {"run", dir.write("good.yaml", kGood), "--backend", "cuda", "-o", dir.path() + "/out"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("backend cuda"), std::string::npos) << r.output;
 }

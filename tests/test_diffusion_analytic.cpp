@@ -56,7 +56,8 @@ TEST(DiffusionAnalytic, GaussianPulseConvergesAtSecondOrder) {
 TEST(DiffusionAnalytic, CosineModeDecaysAtTheExactRate) {
   const double D = 50, lambda = 0.01, L = 160, A = 1, B = 2, t_end = 20;
   for (int modes : {1, 2}) {
-    const Config cfg = config_from(fmt::format(R"(
+    const Config cfg = config_from(fmt::format(
+        R"(
 grid: {{ spacing: 2 }}
 geometry: {{ kind: box, size: [{L}, 4, 4] }}
 species:
@@ -64,10 +65,8 @@ species:
 time: {{ end: {T}, dt: 0.005 }}
 precision: double
 )",
-                                               fmt::arg("L", L), fmt::arg("D", D),
-                                               fmt::arg("lam", lambda), fmt::arg("m", modes),
-                                               fmt::arg("A", A), fmt::arg("B", B),
-                                               fmt::arg("T", t_end)));
+        fmt::arg("L", L), fmt::arg("D", D), fmt::arg("lam", lambda), fmt::arg("m", modes),
+        fmt::arg("A", A), fmt::arg("B", B), fmt::arg("T", t_end)));
     Stepper<double> run(cfg, BackendChoice::Cpu);
     run.advance_to(t_end);
     const double k = M_PI * modes / L;
@@ -84,7 +83,8 @@ precision: double
 //   u_n = s/λ + (u0 − s/λ)·(1 − λ·dt)^n, which tends to the exact s/λ + (u0 − s/λ)·e^{−λt}.
 TEST(DiffusionAnalytic, PureDecayWithSourceMatchesTheExactSolution) {
   const double lambda = 0.05, s = 0.02, u0 = 3, dt = 0.01, t_end = 10;
-  const Config cfg = config_from(fmt::format(R"(
+  const Config cfg =
+      config_from(fmt::format(R"(
 grid: {{ spacing: 10 }}
 geometry: {{ kind: box, size: [40, 40, 40] }}
 species:
@@ -92,9 +92,8 @@ species:
 time: {{ end: {T}, dt: {dt} }}
 precision: double
 )",
-                                             fmt::arg("lam", lambda), fmt::arg("s", s),
-                                             fmt::arg("u0", u0), fmt::arg("T", t_end),
-                                             fmt::arg("dt", dt)));
+                              fmt::arg("lam", lambda), fmt::arg("s", s), fmt::arg("u0", u0),
+                              fmt::arg("T", t_end), fmt::arg("dt", dt)));
   Stepper<double> run(cfg, BackendChoice::Cpu);
   run.advance_to(t_end);
   const double ss = s / lambda;
@@ -115,7 +114,8 @@ precision: double
 //   D·u'' = λ·u  ⇒  u(x) = [a·sinh((L − x)/ℓ) + b·sinh(x/ℓ)]/sinh(L/ℓ),  ℓ = √(D/λ).
 double dirichlet_sinh_error(double h) {
   const double D = 100, lambda = 0.04, L = 100, a = 2, bval = 0.5;
-  const Config cfg = config_from(fmt::format(R"(
+  const Config cfg =
+      config_from(fmt::format(R"(
 grid: {{ spacing: {h} }}
 geometry: {{ kind: box, size: [{L}, {h}, {h}] }}
 species:
@@ -124,9 +124,8 @@ boundaries: {{ default: no_flux, x_min: {{ dirichlet: {a} }}, x_max: {{ dirichle
 time: {{ end: 200 }}
 precision: double
 )",
-                                             fmt::arg("h", h), fmt::arg("L", L), fmt::arg("D", D),
-                                             fmt::arg("lam", lambda), fmt::arg("a", a),
-                                             fmt::arg("b", bval)));
+                              fmt::arg("h", h), fmt::arg("L", L), fmt::arg("D", D),
+                              fmt::arg("lam", lambda), fmt::arg("a", a), fmt::arg("b", bval)));
   Stepper<double> run(cfg, BackendChoice::Cpu);
   run.advance_to(200);  // ≫ 1/(λ + D·π²/L²) ≈ 7 s: steady to round-off
   const double ell = std::sqrt(D / lambda);

@@ -80,7 +80,8 @@ precision: double
 // which the finite-volume scheme reproduces exactly only with harmonic-mean face values.
 TEST(DiffusionInvariants, TwoLayerSteadyFluxUsesTheHarmonicMean) {
   const double h = 2, L = 40, D1 = 100, D2 = 25;
-  const Config cfg = config_from(fmt::format(R"(
+  const Config cfg =
+      config_from(fmt::format(R"(
 grid: {{ spacing: {h} }}
 geometry: {{ kind: box, size: [{L}, {h}, {h}] }}
 species:
@@ -89,8 +90,7 @@ boundaries: {{ default: no_flux, x_min: {{ dirichlet: 1 }}, x_max: {{ dirichlet:
 time: {{ end: 1 }}
 precision: double
 )",
-                                             fmt::arg("h", h), fmt::arg("L", L),
-                                             fmt::arg("D1", D1)));
+                              fmt::arg("h", h), fmt::arg("L", L), fmt::arg("D1", D1)));
   const Geometry g = make_geometry(cfg);
   HostFields<double> f = build_fields<double>(cfg, g);
   const Box& b = f.box;
@@ -144,8 +144,12 @@ time: { end: 10, dt: 0.02 }
   }
 }
 
-TEST(CudaBackend, MatchesCpuInDouble) { compare_cuda_with_cpu<double>(1e-12); }
-TEST(CudaBackend, MatchesCpuInFloat) { compare_cuda_with_cpu<float>(1e-5); }
+TEST(CudaBackend, MatchesCpuInDouble) {
+  compare_cuda_with_cpu<double>(1e-12);
+}
+TEST(CudaBackend, MatchesCpuInFloat) {
+  compare_cuda_with_cpu<float>(1e-5);
+}
 
 }  // namespace
 }  // namespace lobule

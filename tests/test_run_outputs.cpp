@@ -53,7 +53,8 @@ std::vector<PvdEntry> read_pvd(const std::string& path) {
   const std::string xml = slurp(path);
   const std::regex re(R"re(<DataSet timestep="([^"]+)"[^>]*file="([^"]+)")re");
   std::vector<PvdEntry> out;
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator();
+       ++it)
     out.push_back({std::stod((*it)[1]), (*it)[2]});
   return out;
 }
@@ -131,16 +132,18 @@ TEST(RunOutputs, VtiRoundTripKeepsValuesTimeAndGrid) {
   for (std::size_t v = 0; v < a.size(); ++v) a[v] = 0.1 * double(v) + 1e-13;
   for (const char* compression : {"none", "zlib", "lz4", "lzma"}) {
     const std::string path = dir.path() + "/x_" + compression + ".vti";
-    write_vti(path, g, 12.5,
-              {{"a", CellArray::Type::F64, a.data()}, {"label", CellArray::Type::U8, g.label.data()}},
-              compression);
+    write_vti(
+        path, g, 12.5,
+        {{"a", CellArray::Type::F64, a.data()}, {"label", CellArray::Type::U8, g.label.data()}},
+        compression);
     EXPECT_EQ(read_vti_cell_array(path, "a", {5, 4, 3}), a) << compression;
     const auto labels = read_vti_cell_array(path, "label", {5, 4, 3});
     EXPECT_EQ(labels[7], double(kSinusoid));
     vtkNew<vtkXMLImageDataReader> reader;
     reader->SetFileName(path.c_str());
     reader->Update();
-    EXPECT_DOUBLE_EQ(reader->GetOutput()->GetFieldData()->GetArray("TimeValue")->GetTuple1(0), 12.5);
+    EXPECT_DOUBLE_EQ(reader->GetOutput()->GetFieldData()->GetArray("TimeValue")->GetTuple1(0),
+                     12.5);
     double o[3];
     reader->GetOutput()->GetOrigin(o);
     EXPECT_DOUBLE_EQ(o[1], 20);
@@ -156,8 +159,12 @@ TEST(RunOutputs, InitialConditionFromAFile) {
   ASSERT_EQ(run_lobule({"run", dir.write("s.yaml", kScenario), "-o", out, "-q"}).exit_code, 0);
   // Start a second run from the first run's final u.
   std::string s2 = kScenario;
-  s2.replace(s2.find("{ kind: gaussian"), std::string("{ kind: gaussian, center: [\"20 um\", \"20 um\", \"16 um\"], sigma: \"6 um\", peak: 2 }").size(),
-             "{ kind: file, path: a/fields/000004.vti, array: u }");
+  s2.replace(
+      s2.find("{ kind: gaussian"),
+      std::string(
+          "{ kind: gaussian, center: [\"20 um\", \"20 um\", \"16 um\"], sigma: \"6 um\", peak: 2 }")
+          .size(),
+      "{ kind: file, path: a/fields/000004.vti, array: u }");
   const Config c2 = parse_config(s2, dir.path() + "/s2.yaml");
   Stepper<float> run(c2, BackendChoice::Cpu);
   const auto u_file = read_vti_cell_array(out + "/fields/000004.vti", "u", c2.cells);
@@ -183,8 +190,8 @@ TEST(Cli, CheckPrintsResolvedConfigMemoryAndLimits) {
   TempDir dir;
   const auto r = run_lobule({"check", dir.write("s.yaml", kScenario)});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* s : {"valid", "diffusivity: 80 um^2/s", "12 x 10 x 8 = 960 voxels", "memory:",
-                        "stability limit", "limit 0.0333"})
+  for (const char* s : {"valid", "diffusivity: 80 um^2/s", "12 x 10 x 8 = 960 voxels",
+                        "memory:", "stability limit", "limit 0.0333"})
     EXPECT_NE(r.output.find(s), std::string::npos) << s << " in:\n" << r.output;
 }
 

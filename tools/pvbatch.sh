@@ -5,6 +5,6 @@ set -euo pipefail
 pvpy=/opt/lobule/paraview-python/usr/lib/python3/dist-packages
 export PYTHONPATH="$pvpy${PYTHONPATH:+:$PYTHONPATH}"
 if [ -n "${DISPLAY:-}" ]; then
-  exec pvbatch "$@"
+  exec pvbatch --force-offscreen-rendering "$@"
 fi
-exec xvfb-run -a -s "-screen 0 1280x1024x24" pvbatch "$@"
+exec xvfb-run -a -s "-screen 0 1280x1024x24" pvbatch --force-offscreen-rendering "$@"

@@ -44,12 +44,10 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   RunLog log(sum.out_dir + "/log.txt", opt.quiet);
   log.info(fmt::format("lobule {} ({}), scenario '{}' from {}", LOBULE_VERSION, LOBULE_GIT, c.name,
                        c.file));
-  log.info(fmt::format("grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}",
-                       c.cells[0], c.cells[1], c.cells[2], c.spacing[0], c.species.size(),
-                       to_string(c.precision), sum.backend,
-                       sum.backend == "cpu"
-                           ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads())
-                           : ""));
+  log.info(fmt::format(
+      "grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}", c.cells[0],
+      c.cells[1], c.cells[2], c.spacing[0], c.species.size(), to_string(c.precision), sum.backend,
+      sum.backend == "cpu" ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads()) : ""));
 
   Stepper<T> run(c, which);
   OutputWriter<T> out(sum.out_dir, c, run.geometry());

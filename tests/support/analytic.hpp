@@ -11,7 +11,9 @@
 namespace lobule::test {
 
 /// Parses a scenario given as YAML text (named "test.yaml" in errors).
-inline Config config_from(const std::string& yaml) { return parse_config(yaml, "test.yaml"); }
+inline Config config_from(const std::string& yaml) {
+  return parse_config(yaml, "test.yaml");
+}
 
 /// Relative L2 error ‖u − exact‖/‖exact‖ of species s over the interior voxels, with the
 /// exact solution evaluated at voxel centres [µm].

@@ -61,8 +61,12 @@ std::string TempDir::write(const std::string& name, const std::string& text) con
   return p;
 }
 
-std::string source_path(const std::string& rel) { return std::string(LOBULE_SOURCE_DIR) + "/" + rel; }
+std::string source_path(const std::string& rel) {
+  return std::string(LOBULE_SOURCE_DIR) + "/" + rel;
+}
 
-bool have_gpu() { return cuda_available(); }
+bool have_gpu() {
+  return cuda_available();
+}
 
 }  // namespace lobule::test

@@ -1,0 +1,85 @@
+// The explicit diffusion–decay step on the CUDA backend: 64³–256³ voxels, 1/4/8 species,
+// beside the device-to-device copy bandwidth measured in the same binary.
+#include <cuda_runtime.h>
+
+#include <map>
+
+#include "bench_common.hpp"
+#include "host/sim/backend.hpp"
+#include "host/sim/build_fields.hpp"
+#include "kernels/cuda/device.hpp"
+
+namespace lobule::bench {
+namespace {
+
+// Device copy bandwidth [bytes/s] (read + write) for buffers of `bytes`, timed with events.
+double device_copy_bandwidth(std::size_t bytes) {
+  static std::map<std::size_t, double> cache;
+  if (auto it = cache.find(bytes); it != cache.end()) return it->second;
+  cuda::DeviceArray<char> a(bytes), b(bytes);
+  cudaEvent_t e0, e1;
+  cudaEventCreate(&e0);
+  cudaEventCreate(&e1);
+  cudaMemcpy(b.data(), a.data(), bytes, cudaMemcpyDeviceToDevice);
+  float best_ms = 1e30f;
+  for (int rep = 0; rep < 10; ++rep) {
+    cudaEventRecord(e0);
+    cudaMemcpy(b.data(), a.data(), bytes, cudaMemcpyDeviceToDevice);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, e0, e1);
+    best_ms = std::min(best_ms, ms);
+  }
+  cudaEventDestroy(e0);
+  cudaEventDestroy(e1);
+  return cache[bytes] = 2.0 * double(bytes) / (best_ms * 1e-3);
+}
+
+template <class T>
+void BM_ExplicitStepCuda(benchmark::State& state) {
+  if (!cuda_available()) {
+    state.SkipWithError("no CUDA GPU visible");
+    return;
+  }
+  const int n = int(state.range(0)), species = int(state.range(1));
+  const Config c =
+      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
+  const Geometry g = make_geometry(c);
+  auto backend = make_backend<T>(BackendChoice::Cuda);
+  backend->upload(build_fields<T>(c, g));
+  const T dt = T(0.5 * c.time.dt);
+  backend->step(dt);
+  cuda::synchronize();
+  cudaEvent_t e0, e1;
+  cudaEventCreate(&e0);
+  cudaEventCreate(&e1);
+  double seconds = 0;
+  for (auto _ : state) {
+    cudaEventRecord(e0);
+    backend->step(dt);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, e0, e1);
+    state.SetIterationTime(ms * 1e-3);
+    seconds += ms * 1e-3;
+  }
+  cudaEventDestroy(e0);
+  cudaEventDestroy(e1);
+  const double updates = double(n) * n * n * species;
+  report_throughput(state, updates, updates * explicit_bytes_per_update<T>(), seconds,
+                    device_copy_bandwidth(std::size_t(double(n) * n * n * sizeof(T))));
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+  for (int n : {64, 128, 256})
+    for (int s : {1, 4, 8}) b->Args({n, s});
+  b->Unit(benchmark::kMillisecond)->UseManualTime();
+}
+
+BENCHMARK_TEMPLATE(BM_ExplicitStepCuda, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_ExplicitStepCuda, double)->Apply(sizes);
+
+}  // namespace
+}  // namespace lobule::bench
