@@ -11,8 +11,11 @@ namespace lobule {
 /// [µm²/s]; zero when either side is zero (masked voxels and scar-free walls block flux).
 template <class T>
 RD_HOST_DEVICE RD_FORCEINLINE T face_diffusivity(T a, T b) {
+  // Branch-free: when a + b = 0 the numerator is 0 and the divisor a tiny positive number,
+  // so the CPU loop vectorizes and masked voxels (D = 0) give a zero face value.
   const T s = a + b;
-  return s > T(0) ? T(2) * a * b / s : T(0);
+  const T tiny = T(1e-30);
+  return T(2) * a * b / (s > tiny ? s : tiny);
 }
 
 /// Divergence of the diffusive flux at voxel c, 7-point flux form [conc/s]:
