@@ -1,5 +1,6 @@
 // Voxelization of a hex lobule tiling: the z-invariant cross-section, copied to every z
-// plane, then the sinusoid tubes carved into the parenchyma.
+// plane, then the sinusoid tubes carved into the parenchyma and the slivers that vessels cut
+// off from them removed.
 #include <omp.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include "geometry.hpp"
 #include "hex_tiling.hpp"
 #include "lobule_section.hpp"
+#include "prune_sinusoids.hpp"
 #include "rasterize_tubes.hpp"
 #include "sinusoid_network.hpp"
 
@@ -47,6 +49,7 @@ Geometry make_hex_lobule(const Config& c) {
   const double h_max = *std::max_element(c.spacing.begin(), c.spacing.end());
   rasterize_tubes(g, sinusoid_network(gc, h_max), 0.5 * gc.sinusoids.width,
                   gc.periodic_z ? gc.height : 0.0);
+  prune_sinusoid_slivers(g, gc.periodic_z, gc.crop_inner);
   return g;
 }
 

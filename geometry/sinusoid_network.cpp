@@ -4,19 +4,28 @@
 #include <cmath>
 
 #include "hash_rng.hpp"
+#include "lobule_section.hpp"
 
 namespace lobule {
 namespace {
 
 // Keys of the random choices; part of the generated geometry: do not renumber.
-enum NodeKey : std::int64_t { kJitterRho, kJitterTau, kJitterZ, kBranch, kTangential, kVertical };
+enum NodeKey : std::int64_t {
+  kJitterRho,
+  kJitterTau,
+  kJitterZ,
+  kBranch,
+  kTangential,
+  kVertical,
+  kLayerTurn
+};
 
 // Builds the segments of one lobule. A node (s, k, i, l) sits in 60° sector s (between
 // corners s and s+1), at radial level k, lane i and z layer l, at
 //   xy = centre + ρ·(M_s + τ·E_s/2),  z = (l + ½)·Δz,
 // M_s the edge midpoint and E_s the edge vector of the sector (both relative to the
-// centre), ρ = ρ0 + k·Δρ, τ = -1 + (2i + 1)/m_k, each jittered by a hashed fraction of
-// its spacing. Lines of constant τ run from the central vein to the edge.
+// centre), ρ = ρ0 + k·Δρ, τ = -1 + (2i + 1 + 2σ_l)/m_k, each jittered by a hashed fraction
+// of its spacing. Lines of constant τ run from the central vein to the edge.
 class LobuleBuilder {
  public:
   LobuleBuilder(const GeometryConfig& g, const NetworkShape& n, const HexTiling& t, int col,
@@ -28,12 +37,19 @@ class LobuleBuilder {
       corner_[c] = {t.R * std::cos(a), t.R * std::sin(a)};
     }
     dz_ = g.height / n.layers;
+    tract_ = fibrosis_shape(g).tract_radius;
+    for (int l = 0; l < n.layers; ++l)
+      turn_.push_back(hash_uniform(g.sinusoids.seed, {kLayerTurn, col, row, l}) - 0.5);
   }
 
   void build();
 
  private:
-  double nominal_tau(int k, int i) const { return -1 + (2.0 * i + 1) / n_.lanes[k]; }
+  // Lane centre -1 + (2i + 1)/m_k, turned by a fraction σ_l ∈ [-½, ½) of a lane spacing
+  // that differs per z layer, so that the layers' lattices do not line up.
+  double nominal_tau(int k, int i, int l) const {
+    return -1 + (2.0 * i + 1 + 2 * turn_[std::size_t(l)]) / n_.lanes[k];
+  }
   double u(NodeKey key, int s, int k, int i, int l) const {
     return hash_uniform(g_.sinusoids.seed, {key, col_, row_, s, k, i, l});
   }
@@ -45,11 +61,26 @@ class LobuleBuilder {
   }
   Vec3 node(int s, int k, int i, int l) const {
     const double rho = n_.rho0 + (k + 0.25 * (2 * u(kJitterRho, s, k, i, l) - 1)) * n_.drho;
-    const double tau = nominal_tau(k, i) + 0.3 * (2 * u(kJitterTau, s, k, i, l) - 1) / n_.lanes[k];
+    const double tau =
+        nominal_tau(k, i, l) + 0.3 * (2 * u(kJitterTau, s, k, i, l) - 1) / n_.lanes[k];
     const double z = (l + 0.5 + 0.25 * (2 * u(kJitterZ, s, k, i, l) - 1)) * dz_;
     return at(s, rho, tau, z);
   }
-  void add(const Vec3& a, const Vec3& b) { out_.push_back({a, b}); }
+  // Whether p lies in the central vein or a portal tract of this lobule.
+  bool in_vessel(const Vec3& p) const {
+    const double dx = p[0] - o_[0], dy = p[1] - o_[1];
+    if (std::hypot(dx, dy) <= g_.central_vein_radius) return true;
+    for (const Vec2& c : corner_)
+      if (std::hypot(dx - c[0], dy - c[1]) <= tract_) return true;
+    return false;
+  }
+  // A tube whose axis lies wholly in one vessel would only leave slivers outside it, cut off
+  // from the network: skip it (both ends in vessels that are not the same one are kept).
+  void add(const Vec3& a, const Vec3& b) {
+    const Vec3 mid{0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]), 0};
+    if (in_vessel(a) && in_vessel(b) && in_vessel(mid)) return;
+    out_.push_back({a, b});
+  }
   void inward(int s, int k, int i, int l);
   void cross_links(int s, int k, int i, int l);
 
@@ -60,6 +91,8 @@ class LobuleBuilder {
   Vec2 o_{};
   Vec2 corner_[6];
   double dz_ = 0;
+  double tract_ = 0;          // portal tract radius at this fibrosis stage [µm]
+  std::vector<double> turn_;  // σ_l per z layer
 };
 
 // The tree edge towards the central vein (every node has exactly one), a random side branch
@@ -76,11 +109,11 @@ void LobuleBuilder::inward(int s, int k, int i, int l) {
     const int parent = int((i + 0.5) * m_in / n_.lanes[k]);
     add(p, node(s, k - 1, parent, l));
     if (u(kBranch, s, k, i, l) < g_.sinusoids.branching) {
-      const int side = nominal_tau(k, i) >= nominal_tau(k - 1, parent) ? 1 : -1;
+      const int side = nominal_tau(k, i, l) >= nominal_tau(k - 1, parent, l) ? 1 : -1;
       if (parent + side >= 0 && parent + side < m_in) add(p, node(s, k - 1, parent + side, l));
     }
   }
-  if (k == n_.levels - 1) add(p, at(s, n_.rho_ring, nominal_tau(k, i), (l + 0.5) * dz_));
+  if (k == n_.levels - 1) add(p, at(s, n_.rho_ring, nominal_tau(k, i, l), (l + 0.5) * dz_));
 }
 
 // Cross-links to the next lane (into the next sector after the last lane) and to the next
