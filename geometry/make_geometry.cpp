@@ -22,7 +22,12 @@ Geometry make_box(const Config& c) {
 }
 
 Geometry import_file(const Config& c) {
-  Geometry g = read_label_image(c.geometry.path, c.geometry.array);
+  Geometry g;
+  try {
+    g = read_label_image(c.geometry.path, c.geometry.array);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("geometry.path: {}", e.what()));
+  }
   for (int a = 0; a < 3; ++a)
     if (g.box.extent(a) != c.cells[a])
       throw InputError(fmt::format(
