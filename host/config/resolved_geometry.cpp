@@ -1,4 +1,6 @@
 // The geometry section of the resolved config (canonical units, every default written out).
+#include <fmt/format.h>
+
 #include "parse_sections.hpp"
 #include "units.hpp"
 
@@ -7,6 +9,11 @@ namespace {
 
 YAML::Node um(double v) {
   return YAML::Node(format_quantity(v, dims::kLength));
+}
+
+// A probability as its shortest decimal (0.2, not 0.20000000000000001).
+YAML::Node number(double v) {
+  return YAML::Node(fmt::format("{:g}", v));
 }
 
 YAML::Node flow(YAML::Node n) {
@@ -34,8 +41,8 @@ YAML::Node hex_yaml(const GeometryConfig& g) {
   YAML::Node s;
   s["width"] = um(g.sinusoids.width);
   s["plate_thickness"] = um(g.sinusoids.plate_thickness);
-  s["branching"] = g.sinusoids.branching;
-  s["cross_links"] = g.sinusoids.cross_links;
+  s["branching"] = number(g.sinusoids.branching);
+  s["cross_links"] = number(g.sinusoids.cross_links);
   s["seed"] = g.sinusoids.seed;
   s["allow_coarse"] = g.sinusoids.allow_coarse;
   n["sinusoids"] = flow(s);
