@@ -8,8 +8,6 @@
 
 namespace lobule {
 
-Geometry make_hex_lobule(const Config& c);
-
 namespace {
 
 Geometry make_box(const Config& c) {

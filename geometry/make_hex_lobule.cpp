@@ -1,8 +1,6 @@
 // Voxelization of a hex lobule tiling: the z-invariant cross-section, copied to every z
 // plane, then the sinusoid tubes carved into the parenchyma and the slivers that vessels cut
 // off from them removed.
-#include <omp.h>
-
 #include <algorithm>
 
 #include "geometry.hpp"

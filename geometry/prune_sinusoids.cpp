@@ -1,7 +1,5 @@
 #include "prune_sinusoids.hpp"
 
-#include <omp.h>
-
 #include <vector>
 
 namespace lobule {
