@@ -142,7 +142,13 @@ def main():
     reader = pv.XMLImageDataReader(FileName=[a.vti])
     reader.CellArrayStatus = ["label", "zone"]
     reader.UpdatePipeline()
-    bounds = reader.GetDataInformation().GetBounds()
+    info = reader.GetDataInformation()
+    bounds = info.GetBounds()
+    cells = info.GetCellDataInformation()
+    names = [cells.GetArrayInformation(i).GetName() for i in range(cells.GetNumberOfArrays())]
+    print("arrays:", " ".join(names))
+    print("label range: {:.0f} .. {:.0f}".format(*reader.CellData["label"].GetRange()))
+    print("bounds [um]: " + " ".join("{:.1f}".format(b) for b in bounds))
     panel = [a.width // 3, a.height]
     prefix = a.title + ": " if a.title else ""
     where = "z = {:.0f} um".format(bounds[4] + a.slice_z * (bounds[5] - bounds[4]))
@@ -157,6 +163,7 @@ def main():
     layout.SetSize(a.width, a.height)
     pv.SaveScreenshot(a.png, layout, ImageResolution=[a.width, a.height],
                       TransparentBackground=0, CompressionLevel="9")
+    print("wrote", a.png)
 
 
 if __name__ == "__main__":
