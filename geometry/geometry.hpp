@@ -33,7 +33,11 @@ struct Geometry {
   }
 };
 
-/// Builds the geometry a config describes (kind box: every voxel parenchyma).
+/// Builds the geometry a config describes: kind box (every voxel parenchyma), hex_lobule
+/// (docs/geometry.md) or file (a labelled .vti). Throws InputError for a bad image.
 Geometry make_geometry(const Config& c);
+
+/// The hex_lobule geometry of a config (make_hex_lobule.cpp).
+Geometry make_hex_lobule(const Config& c);
 
 }  // namespace lobule

@@ -4,7 +4,8 @@
 
 namespace lobule {
 
-/// Tissue class of a voxel. Values are part of the output format: do not renumber.
+/// Tissue class of a voxel (table in docs/geometry.md). Values are part of the output
+/// format: do not renumber.
 enum Label : std::uint8_t {
   kParenchyma = 0,
   kSinusoid = 1,

@@ -3,12 +3,16 @@
 #include <cmath>
 
 #include "commands.hpp"
+#include "geometry/geometry.hpp"
 #include "host/config/stability.hpp"
 #include "host/sim/backend.hpp"
 #include "host/sim/memory_estimate.hpp"
 
 namespace lobule {
 namespace {
+
+// Above this size `check` does not generate the geometry (it takes seconds per 10^8 voxels).
+constexpr long long kCheckGeometryVoxels = 300'000'000;
 
 std::string bytes(std::size_t b) {
   const double x = double(b);
@@ -27,6 +31,13 @@ int cmd_check(const CommonArgs& a) {
 
   const long long voxels = (long long)c.cells[0] * c.cells[1] * c.cells[2];
   fmt::print("grid: {} x {} x {} = {} voxels\n", c.cells[0], c.cells[1], c.cells[2], voxels);
+  fmt::print("geometry: {}\n", describe_geometry(c));
+  print_warnings(c);
+  if (c.geometry.kind != "box" && voxels <= kCheckGeometryVoxels)
+    print_label_fractions(make_geometry(c));
+  else if (c.geometry.kind != "box")
+    fmt::print("label fractions: not computed for more than {} voxels (see lobule geometry)\n",
+               kCheckGeometryVoxels);
   const auto cpu = estimate_memory(c, BackendChoice::Cpu);
   const auto gpu = estimate_memory(c, BackendChoice::Cuda);
   fmt::print("memory: cpu backend {} host; cuda backend {} host + {} GPU", bytes(cpu.host_bytes),

@@ -11,12 +11,15 @@ namespace lobule {
 
 int cmd_geometry(const CommonArgs& a, const std::string& out_file) {
   const Config c = load_config(a.config, a.set);
+  print_warnings(c);
   const Geometry g = make_geometry(c);
   const auto parent = std::filesystem::path(out_file).parent_path().string();
   if (!parent.empty()) make_directories(parent);
   std::vector<CellArray> arrays{{"label", CellArray::Type::U8, g.label.data()}};
   if (!g.zone.empty()) arrays.push_back({"zone", CellArray::Type::F32, g.zone.data()});
   write_vti(out_file, g, 0.0, arrays, "zlib");
+  fmt::print("geometry: {}\n", describe_geometry(c));
+  print_label_fractions(g);
   fmt::print("geometry: {} voxels ({} x {} x {}) written to {}\n", g.voxels(), g.box.nx, g.box.ny,
              g.box.nz, out_file);
   return 0;

@@ -8,6 +8,7 @@ namespace lobule {
 int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
             bool quiet) {
   const Config c = load_config(a.config, a.set);
+  print_warnings(c);
   RunOptions opt;
   opt.out_dir = out_dir;
   opt.backend = backend;

@@ -23,4 +23,12 @@ int cmd_geometry(const CommonArgs& a, const std::string& out_file);
 /// lobule info: version, build options, backends, GPUs.
 int cmd_info();
 
+struct Geometry;
+/// Prints the config's warnings to stderr.
+void print_warnings(const Config& c);
+/// One line naming the geometry kind and its main sizes.
+std::string describe_geometry(const Config& c);
+/// Voxel counts and the fraction of the tissue per label.
+void print_label_fractions(const Geometry& g);
+
 }  // namespace lobule

@@ -1,4 +1,5 @@
-// Top-level sections: name, grid, geometry, model, precision, backend, checkpoint.
+// Top-level sections: name, grid, model, precision, backend, checkpoint (geometry is in
+// parse_geometry.cpp).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -22,27 +23,6 @@ void parse_grid(const ConfigNode& g, Config& c) {
   }
   for (double h : c.spacing)
     if (!(h > 0)) s.fail(fmt::format("the spacing must be positive, got {} um", h));
-}
-
-void parse_geometry(const ConfigNode& g, Config& c) {
-  if (!g.defined()) g.fail("missing section (e.g. geometry: { kind: box, size: [...] })");
-  g.expect_map();
-  c.geometry.kind = g["kind"].choice({"box"});
-  g.expect_keys({"kind", "size"});
-  const ConfigNode size = g["size"];
-  c.geometry.size = size.vec3(dims::kLength);
-  for (int a = 0; a < 3; ++a) {
-    const double L = c.geometry.size[a];
-    if (!(L > 0)) size.at(a).fail(fmt::format("the box size must be positive, got {} um", L));
-    const double n = L / c.spacing[a];
-    const double rn = std::round(n);
-    if (rn < 1 || std::abs(n - rn) > 1e-6 * std::max(1.0, n))
-      size.at(a).fail(
-          fmt::format("{} um is not a whole number of voxels of grid.spacing {} um ({:.4g} voxels)",
-                      L, c.spacing[a], n));
-    if (rn > 1 << 20) size.at(a).fail(fmt::format("{:g} voxels along one axis is too many", rn));
-    c.cells[a] = int(rn);
-  }
 }
 
 void parse_checkpoint(const ConfigNode& n, Config& c) {
@@ -77,8 +57,8 @@ void parse_top_level(const ConfigNode& top, Config& c) {
       top["name"].fail(fmt::format("'{}' may hold only letters, digits, '_', '-' and '.'", c.name));
   if (c.name.empty() || c.name[0] == '.') top["name"].fail("must not be empty or start with '.'");
 
-  parse_grid(top["grid"], c);
-  parse_geometry(top["geometry"], c);
+  if (!geometry_from_file(top) || top.has("grid")) parse_grid(top["grid"], c);
+  parse_geometry(top, c);
 
   const ConfigNode model = top["model"];
   if (model.defined()) {

@@ -8,6 +8,13 @@ namespace lobule {
 /// Parses every top-level section of `top` into c and checks the cross-section rules.
 void parse_top_level(const ConfigNode& top, Config& c);
 
+/// The geometry section (parse_geometry.cpp); sets c.cells, and c.spacing for an image.
+void parse_geometry(const ConfigNode& top, Config& c);
+/// Whether the geometry is an imported image (whose spacing makes `grid` optional).
+bool geometry_from_file(const ConfigNode& top);
+/// The geometry section of the resolved config.
+YAML::Node geometry_yaml(const Config& c);
+
 void parse_species(const ConfigNode& list, Config& c);
 void parse_boundaries(const ConfigNode& node, Config& c);
 void parse_time(const ConfigNode& node, Config& c);

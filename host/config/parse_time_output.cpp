@@ -54,6 +54,10 @@ void parse_boundaries(const ConfigNode& node, Config& c) {
   for (int f = 0; f < kFaces; ++f)
     c.boundaries[f] =
         node.defined() && node.has(face_name(f)) ? parse_face(node[face_name(f)], c) : def;
+  // A lobule generated periodic in z is periodic there unless z_min/z_max say otherwise.
+  const bool z_named = node.defined() && (node.has("z_min") || node.has("z_max"));
+  if (c.geometry.kind == "hex_lobule" && c.geometry.periodic_z && !z_named)
+    c.boundaries[4].kind = c.boundaries[5].kind = BoundaryKind::Periodic;
   for (int a = 0; a < 3; ++a) {
     const bool lo = c.boundaries[2 * a].kind == BoundaryKind::Periodic;
     const bool hi = c.boundaries[2 * a + 1].kind == BoundaryKind::Periodic;
@@ -111,9 +115,9 @@ void parse_output(const ConfigNode& n, Config& c) {
   if (!f.is_sequence()) f.fail("expected 'all' or a list of field names");
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::string name = f.at(i).str();
-    const bool known =
-        name == "label" || std::any_of(c.species.begin(), c.species.end(),
-                                       [&](const SpeciesConfig& s) { return s.name == name; });
+    const bool known = name == "label" || (name == "zone" && c.geometry.kind != "box") ||
+                       std::any_of(c.species.begin(), c.species.end(),
+                                   [&](const SpeciesConfig& s) { return s.name == name; });
     if (!known) f.at(i).fail(fmt::format("no field named '{}'", name));
     c.output.fields.push_back(name);
   }

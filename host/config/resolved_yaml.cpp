@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "config.hpp"
+#include "parse_sections.hpp"
 #include "units.hpp"
 
 namespace lobule {
@@ -66,8 +67,7 @@ YAML::Node resolved_yaml(const Config& c) {
   YAML::Node n;
   n["name"] = c.name;
   n["grid"]["spacing"] = vec(c.spacing, dims::kLength);
-  n["geometry"]["kind"] = c.geometry.kind;
-  n["geometry"]["size"] = vec(c.geometry.size, dims::kLength);
+  n["geometry"] = geometry_yaml(c);
   n["model"]["name"] = c.model;
   for (const auto& s : c.species) {
     YAML::Node sp;

@@ -15,6 +15,7 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   MemoryEstimate m;
   // Host: u and D per species, labels, one output staging array.
   m.host_bytes = ns * 2 * padded * word + interior + interior * word;
+  if (c.geometry.kind != "box") m.host_bytes += interior * sizeof(float);  // the zone array
   if (backend == BackendChoice::Cuda) {
     m.device_bytes = ns * 3 * padded * word;  // u, next, D
   } else {

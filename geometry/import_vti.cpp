@@ -1,0 +1,128 @@
+#include "import_vti.hpp"
+
+#include <fmt/format.h>
+#include <vtkCallbackCommand.h>
+#include <vtkCellData.h>
+#include <vtkCommand.h>
+#include <vtkDataArray.h>
+#include <vtkImageData.h>
+#include <vtkInformation.h>
+#include <vtkNew.h>
+#include <vtkStreamingDemandDrivenPipeline.h>
+#include <vtkXMLImageDataReader.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "host/errors.hpp"
+#include "zone_from_labels.hpp"
+
+namespace lobule {
+namespace {
+
+// Keeps VTK's last error or warning text for our own message.
+struct VtkMessages {
+  std::string last;
+  vtkNew<vtkCallbackCommand> cb;
+  explicit VtkMessages(vtkObject* o) {
+    cb->SetClientData(this);
+    cb->SetCallback([](vtkObject*, unsigned long, void* self, void* text) {
+      if (text) static_cast<VtkMessages*>(self)->last = static_cast<const char*>(text);
+    });
+    o->AddObserver(vtkCommand::ErrorEvent, cb);
+    o->AddObserver(vtkCommand::WarningEvent, cb);
+  }
+};
+
+void open_reader(vtkXMLImageDataReader* r, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(fmt::format("{}: no such file", path));
+  if (!r->CanReadFile(path.c_str()))
+    throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
+  r->SetFileName(path.c_str());
+}
+
+bool known_label(std::uint8_t v) {
+  return v <= kSeptum || v == kOutside;
+}
+
+}  // namespace
+
+LabelImageInfo read_label_image_info(const std::string& path) {
+  vtkNew<vtkXMLImageDataReader> r;
+  VtkMessages msg(r);
+  open_reader(r, path);
+  r->UpdateInformation();
+  if (r->GetErrorCode() != 0 || !msg.last.empty())
+    throw InputError(fmt::format("{}: cannot read the header: {}", path,
+                                 msg.last.empty() ? "corrupt file" : msg.last));
+  vtkInformation* info = r->GetOutputInformation(0);
+  int ext[6];
+  info->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), ext);
+  LabelImageInfo out;
+  info->Get(vtkDataObject::SPACING(), out.spacing.data());
+  info->Get(vtkDataObject::ORIGIN(), out.origin.data());
+  for (int a = 0; a < 3; ++a) {
+    out.cells[a] = ext[2 * a + 1] - ext[2 * a];
+    out.origin[a] += ext[2 * a] * out.spacing[a];  // VTK places point index 0 at the origin
+  }
+  for (int i = 0; i < r->GetNumberOfCellArrays(); ++i) out.arrays.push_back(r->GetCellArrayName(i));
+  return out;
+}
+
+Geometry read_label_image(const std::string& path, const std::string& array) {
+  const LabelImageInfo info = read_label_image_info(path);
+  vtkNew<vtkXMLImageDataReader> r;
+  VtkMessages msg(r);
+  open_reader(r, path);
+  r->Update();
+  vtkImageData* img = r->GetOutput();
+  if (r->GetErrorCode() != 0 || !img || !msg.last.empty())
+    throw InputError(
+        fmt::format("{}: cannot read: {}", path, msg.last.empty() ? "corrupt file" : msg.last));
+  Geometry g;
+  g.box = whole_box(info.cells[0], info.cells[1], info.cells[2]);
+  g.spacing = info.spacing;
+  g.origin = info.origin;
+
+  vtkDataArray* a = img->GetCellData()->GetArray(array.c_str());
+  if (!a) throw InputError(fmt::format("{}: no cell array '{}'", path, array));
+  if (a->GetDataType() != VTK_UNSIGNED_CHAR || a->GetNumberOfComponents() != 1)
+    throw InputError(
+        fmt::format("{}: cell array '{}' is {} with {} component(s); lobule labels "
+                    "are one-component uint8 (unsigned char)",
+                    path, array, a->GetDataTypeAsString(), a->GetNumberOfComponents()));
+  if (std::size_t(a->GetNumberOfTuples()) != g.voxels())
+    throw InputError(fmt::format("{}: cell array '{}' has {} values for {} cells", path, array,
+                                 a->GetNumberOfTuples(), g.voxels()));
+  g.label.resize(g.voxels());
+  std::memcpy(g.label.data(), a->GetVoidPointer(0), g.voxels());
+  for (std::size_t v = 0; v < g.voxels(); ++v) {
+    if (known_label(g.label[v])) continue;
+    const std::size_t i = v % g.box.nx, j = v / g.box.nx % g.box.ny, k = v / g.box.nx / g.box.ny;
+    throw InputError(
+        fmt::format("{}: label {} at voxel ({}, {}, {}) is not a lobule label (0..7 or 255, see "
+                    "docs/geometry.md)",
+                    path, int(g.label[v]), i, j, k));
+  }
+
+  vtkDataArray* z = img->GetCellData()->GetArray("zone");
+  if (!z) {
+    g.zone = zone_from_labels(g);
+    return g;
+  }
+  if (z->GetNumberOfComponents() != 1 || std::size_t(z->GetNumberOfTuples()) != g.voxels())
+    throw InputError(fmt::format("{}: cell array 'zone' must have one value per cell", path));
+  g.zone.resize(g.voxels());
+  for (std::size_t v = 0; v < g.voxels(); ++v) {
+    const double x = z->GetTuple1(vtkIdType(v));
+    if (!(x >= 0 && x <= 1))
+      throw InputError(fmt::format("{}: zone {} at cell {} is outside [0, 1]", path, x, v));
+    g.zone[v] = float(x);
+  }
+  return g;
+}
+
+}  // namespace lobule
