@@ -143,6 +143,7 @@ std::string unit_name(Dim d) {
 
 std::string format_quantity(double value, Dim d) {
   const std::string u = unit_name(d);
+  // Shortest text that reads back as the same double: config.yaml reproduces the run exactly.
   return u.empty() ? fmt::format("{}", value) : fmt::format("{} {}", value, u);
 }
 

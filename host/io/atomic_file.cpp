@@ -31,33 +31,62 @@ std::string parent_of(const std::string& path) {
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("create", tmp, errno);
+AtomicFileWriter::AtomicFileWriter(std::string path)
+    : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) lobule::fail("create", tmp_, errno);
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFileWriter::fail(const char* what, int err) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_.c_str());
+  lobule::fail(what, tmp_, err);
+}
+
+void AtomicFileWriter::write(const void* data, std::size_t n) {
+  if (fd_ < 0) throw IoError(fmt::format("cannot write {}: the file is closed", tmp_));
+  const char* p = static_cast<const char*>(data);
   std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
+  while (done < n) {
+    const ssize_t w = ::write(fd_, p + done, n - done);
+    if (w < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("write", tmp, err);
+      fail("write", errno);
     }
-    done += std::size_t(n);
+    done += std::size_t(w);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+}
+
+void AtomicFileWriter::commit() {
+  if (fd_ < 0) throw IoError(fmt::format("cannot write {}: the file is closed", tmp_));
+  if (::fsync(fd_) != 0) fail("write", errno);
+  const int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0) {
     const int err = errno;
-    ::unlink(tmp.c_str());
-    fail("write", tmp, err);
+    ::unlink(tmp_.c_str());
+    lobule::fail("write", tmp_, err);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const int err = errno;
-    ::unlink(tmp.c_str());
-    fail("replace", path, err);
+    ::unlink(tmp_.c_str());
+    lobule::fail("replace", path_, err);
   }
-  fsync_path(parent_of(path), true);
+  fsync_path(parent_of(path_), true);
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  AtomicFileWriter w(path);
+  w.write(content.data(), content.size());
+  w.commit();
 }
 
 void commit_file_atomic(const std::string& tmp, const std::string& path) {

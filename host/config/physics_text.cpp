@@ -1,0 +1,73 @@
+#include "physics_text.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace lobule {
+namespace {
+
+constexpr int kMaxDepth = 32;  // physics texts are shallow; deeper means a damaged document
+
+// One-line rendering of a value for a difference message (lists and maps are not printed:
+// a YAML alias can make them cyclic).
+std::string show(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "(absent)";
+  if (n.IsScalar()) return n.Scalar();
+  return n.IsSequence() ? fmt::format("(a list of {})", n.size()) : "(a mapping)";
+}
+
+void diff(const YAML::Node& a, const YAML::Node& b, const std::string& path,
+          std::vector<std::string>& out, std::size_t limit, int depth = 0) {
+  if (out.size() >= limit) return;
+  if (depth > kMaxDepth) {
+    out.push_back(fmt::format("{}: nested too deeply to compare", path));
+    return;
+  }
+  const auto key = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
+  if (a.IsMap() && b.IsMap()) {
+    std::set<std::string> keys;
+    for (const auto& kv : a) keys.insert(kv.first.Scalar());
+    for (const auto& kv : b) keys.insert(kv.first.Scalar());
+    for (const auto& k : keys) diff(a[k], b[k], key(k), out, limit, depth + 1);
+    return;
+  }
+  if (a.IsSequence() && b.IsSequence() && a.size() == b.size()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      diff(a[i], b[i], fmt::format("{}[{}]", path, i), out, limit, depth + 1);
+    return;
+  }
+  if (show(a) != show(b))
+    out.push_back(fmt::format("{}: {} in the checkpoint, {} in the config",
+                              path.empty() ? "(document)" : path, show(a), show(b)));
+}
+
+}  // namespace
+
+std::string physics_text(const Config& c) {
+  YAML::Node n = resolved_yaml(c);
+  for (const char* k : {"name", "output", "checkpoint", "backend"}) n.remove(k);
+  if (n["time"].IsMap()) n["time"].remove("end");
+  YAML::Emitter out;
+  out << n;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::vector<std::string> physics_differences(const std::string& checkpoint,
+                                             const std::string& config, std::size_t limit) {
+  std::vector<std::string> out;
+  YAML::Node a, b;
+  try {
+    a = YAML::Load(checkpoint);
+    b = YAML::Load(config);
+  } catch (const YAML::Exception&) {
+    out.push_back("the checkpoint's physics description is not readable YAML");
+    return out;
+  }
+  diff(a, b, "", out, limit);
+  if (out.empty() && checkpoint != config)
+    out.push_back("the physics descriptions differ in formatting only (another lobule version?)");
+  return out;
+}
+
+}  // namespace lobule
