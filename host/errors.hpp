@@ -10,7 +10,7 @@ enum ExitCode : int {
   kExitUsage = 2,         ///< bad command line, config or input file
   kExitIo = 3,            ///< writing results failed (permissions, full disk)
   kExitNumerical = 4,     ///< NaN/Inf or negative concentration beyond tolerance
-  kExitInterrupted = 130  ///< SIGINT/SIGTERM
+  kExitInterrupted = 130  ///< SIGINT/SIGTERM (a checkpoint was written first)
 };
 
 /// A bad input file named by the config (missing, unreadable, wrong grid): exit code 2.
@@ -27,6 +27,12 @@ class IoError : public std::runtime_error {
 
 /// The solution became NaN/Inf or negative: exit code 4.
 class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The run stopped on SIGINT/SIGTERM after writing a checkpoint: exit code 130.
+class Interrupted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -13,9 +13,9 @@ struct CommonArgs {
   std::vector<std::string> set;  ///< --set key.path=value
 };
 
-/// lobule run: returns the exit code.
+/// lobule run: returns the exit code. restart: "latest", a checkpoint file, or empty.
 int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
-            bool quiet);
+            bool quiet, const std::string& restart = {});
 /// lobule check: prints the resolved config, memory and time-step facts.
 int cmd_check(const CommonArgs& a);
 /// lobule geometry: writes the labels (and zone) of the config's geometry to a .vti file.

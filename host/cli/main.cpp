@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "host/config/config_error.hpp"
 #include "host/errors.hpp"
+#include "host/io/checkpoint_format.hpp"
 #ifdef LOBULE_HAVE_CUDA
 #include "kernels/cuda/device.hpp"
 #endif
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("lobule ") + "0.1.0");
 
   CommonArgs common;
-  std::string out_dir, out_file, backend_name;
+  std::string out_dir, out_file, backend_name, restart;
   bool quiet = false;
 
   auto* run = app.add_subcommand("run", "run a scenario and write its results");
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
   run->add_option("--backend", backend_name, "compute backend")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   run->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
+  run->add_option("--restart", restart,
+                  "continue from a checkpoint: 'latest' (DIR/checkpoints/latest) or a file");
   run->add_flag("-q,--quiet", quiet, "plain log lines instead of a live progress line");
 
   auto* check = app.add_subcommand("check", "validate a scenario and print what it will need");
@@ -70,19 +73,23 @@ int main(int argc, char** argv) {
       if (backend_name == "cpu") b = BackendChoice::Cpu;
       if (backend_name == "cuda") b = BackendChoice::Cuda;
       if (backend_name == "auto") b = BackendChoice::Auto;
-      return cmd_run(common, out_dir, b, quiet);
+      return cmd_run(common, out_dir, b, quiet, restart);
     }
     if (*check) return cmd_check(common);
     if (*geom) return cmd_geometry(common, out_file);
     return cmd_info();
   } catch (const ConfigError& e) {
     return report("config error", e.what(), kExitUsage);
+  } catch (const CheckpointError& e) {
+    return report("checkpoint error", e.what(), kExitUsage);
   } catch (const InputError& e) {
     return report("input error", e.what(), kExitUsage);
   } catch (const IoError& e) {
     return report("I/O error", e.what(), kExitIo);
   } catch (const NumericalError& e) {
     return report("numerical failure", e.what(), kExitNumerical);
+  } catch (const Interrupted& e) {
+    return report("interrupted", e.what(), kExitInterrupted);
 #ifdef LOBULE_HAVE_CUDA
   } catch (const cuda::CudaError& e) {
     return report("CUDA error", e.what(), kExitIo);

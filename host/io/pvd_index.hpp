@@ -13,8 +13,15 @@ class PvdIndex {
   void add(double time, const std::string& file);
   /// Drops every entry at or after `time` (restart) without writing.
   void truncate_from(double time);
+  /// Reads the entries of the existing file (restart); none when it does not exist.
+  /// Throws IoError when it exists but cannot be read.
+  void load();
+  /// Keeps only the first n entries (restart) without writing.
+  void keep_first(std::size_t n);
   const std::string& path() const { return path_; }
   std::size_t size() const { return entries_.size(); }
+  double time(std::size_t i) const { return entries_[i].time; }
+  const std::string& file(std::size_t i) const { return entries_[i].file; }
   void write() const;
 
  private:

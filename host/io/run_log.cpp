@@ -16,11 +16,11 @@ std::string human_time(double s) {
   return fmt::format("{:.3g} d", s / 86400);
 }
 
-RunLog::RunLog(const std::string& path, bool quiet)
+RunLog::RunLog(const std::string& path, bool quiet, bool append)
     : live_(!quiet && ::isatty(STDERR_FILENO)),
       start_(std::chrono::steady_clock::now()),
       last_(start_) {
-  if (!path.empty()) f_ = std::fopen(path.c_str(), "w");
+  if (!path.empty()) f_ = std::fopen(path.c_str(), append ? "a" : "w");
 }
 
 RunLog::~RunLog() {
@@ -44,8 +44,10 @@ void RunLog::progress(double t, double end, long long steps) {
   const auto now = std::chrono::steady_clock::now();
   const double wall = std::chrono::duration<double>(now - start_).count();
   const double fraction = end > 0 ? t / end : 1.0;
-  const double rate = wall > 0 ? double(steps) / wall : 0.0;
-  const double eta = fraction > 0 ? wall * (1 - fraction) / fraction : NAN;
+  // Rate and ETA from what this process did: a restarted run started at t0_, steps0_.
+  const double done = end > t0_ ? (t - t0_) / (end - t0_) : 1.0;
+  const double rate = wall > 0 ? double(steps - steps0_) / wall : 0.0;
+  const double eta = done > 0 ? wall * (1 - done) / done : NAN;
   if (live_) {
     if (std::chrono::duration<double>(now - last_).count() < 0.2 && fraction < 1) return;
     last_ = now;

@@ -10,7 +10,8 @@ namespace lobule {
 class RunLog {
  public:
   /// quiet: no live progress line (plain log lines only). Not a terminal implies quiet.
-  RunLog(const std::string& path, bool quiet);
+  /// append: continue an existing log.txt (restart) instead of starting a new one.
+  RunLog(const std::string& path, bool quiet, bool append = false);
   ~RunLog();
   RunLog(const RunLog&) = delete;
   RunLog& operator=(const RunLog&) = delete;
@@ -18,6 +19,11 @@ class RunLog {
   void info(const std::string& line);
   /// Reports progress at tissue time t of end after `steps` steps; rate-limited.
   void progress(double t, double end, long long steps);
+  /// A restarted run: rate and ETA count from tissue time t0 after steps0 steps.
+  void set_origin(double t0, long long steps0) {
+    t0_ = t0;
+    steps0_ = steps0;
+  }
   /// Ends a live progress line so that later output starts on a new line.
   void finish_progress();
 
@@ -27,6 +33,8 @@ class RunLog {
   bool line_open_ = false;
   std::chrono::steady_clock::time_point start_, last_;
   int last_decile_ = 0;  // plain log lines at every 10%
+  double t0_ = 0;        // tissue time and steps at the start of this process (restart)
+  long long steps0_ = 0;
 };
 
 /// "1.5 h", "3.2 d": a tissue or wall time in a readable unit.

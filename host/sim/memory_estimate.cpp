@@ -1,27 +1,42 @@
 #include "memory_estimate.hpp"
 
+#include <fmt/format.h>
+
 #include <fstream>
+#include <limits>
 #include <string>
 
+#include "host/errors.hpp"
+#ifdef LOBULE_HAVE_CUDA
+#include "kernels/cuda/device.hpp"
+#endif
+
 namespace lobule {
+namespace {
+
+std::size_t saturate(double bytes) {
+  const double max = double(std::numeric_limits<std::size_t>::max());
+  return bytes >= max ? std::numeric_limits<std::size_t>::max() : std::size_t(bytes);
+}
+
+}  // namespace
 
 MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
-  const std::size_t padded =
-      std::size_t(c.cells[0] + 2) * std::size_t(c.cells[1] + 2) * std::size_t(c.cells[2] + 2);
-  const std::size_t interior =
-      std::size_t(c.cells[0]) * std::size_t(c.cells[1]) * std::size_t(c.cells[2]);
-  const std::size_t word = c.precision == Precision::Double ? 8 : 4;
-  const std::size_t ns = c.species.size();
-  MemoryEstimate m;
+  // In double: a grid of 2^20 voxels per axis overflows 64-bit byte counts.
+  const double padded = double(c.cells[0] + 2) * double(c.cells[1] + 2) * double(c.cells[2] + 2);
+  const double interior = double(c.cells[0]) * double(c.cells[1]) * double(c.cells[2]);
+  const double word = c.precision == Precision::Double ? 8 : 4;
+  const double ns = double(c.species.size());
   // Host: u and D per species, labels, one output staging array.
-  m.host_bytes = ns * 2 * padded * word + interior + interior * word;
-  if (c.geometry.kind != "box") m.host_bytes += interior * sizeof(float);  // the zone array
+  double host = ns * 2 * padded * word + interior + interior * word;
+  if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
+  double device = 0;
   if (backend == BackendChoice::Cuda) {
-    m.device_bytes = ns * 3 * padded * word;  // u, next, D
+    device = ns * 3 * padded * word;  // u, next, D
   } else {
-    m.host_bytes += ns * 3 * padded * word;  // the CPU backend's u, next, D
+    host += ns * 3 * padded * word;  // the CPU backend's u, next, D
   }
-  return m;
+  return {saturate(host), saturate(device)};
 }
 
 std::size_t host_memory_available() {
@@ -32,6 +47,36 @@ std::size_t host_memory_available() {
   while (in >> key >> kb >> unit)
     if (key == "MemAvailable:") return kb * 1024;
   return 0;
+}
+
+std::string format_bytes(std::size_t b) {
+  const double x = double(b);
+  if (x >= double(1ull << 40)) return fmt::format("{:.3g} TiB", x / double(1ull << 40));
+  if (x >= 1 << 30) return fmt::format("{:.2f} GiB", x / (1 << 30));
+  if (x >= 1 << 20) return fmt::format("{:.1f} MiB", x / (1 << 20));
+  return fmt::format("{:.0f} KiB", x / 1024);
+}
+
+void check_memory(const Config& c, BackendChoice backend) {
+  const MemoryEstimate need = estimate_memory(c, backend);
+  const std::size_t host_free = host_memory_available();
+  const std::string grid = fmt::format("{}x{}x{} voxels, {} species, {}", c.cells[0], c.cells[1],
+                                       c.cells[2], c.species.size(), to_string(c.precision));
+  if (host_free > 0 && need.host_bytes > host_free)
+    throw IoError(fmt::format(
+        "not enough host memory: the run ({}) needs {}, {} free (MemAvailable); use a coarser "
+        "grid.spacing, a smaller geometry or precision: float, or a machine with more memory",
+        grid, format_bytes(need.host_bytes), format_bytes(host_free)));
+#ifdef LOBULE_HAVE_CUDA
+  if (backend == BackendChoice::Cuda) {
+    const auto gpus = cuda::list_gpus();
+    if (!gpus.empty() && need.device_bytes > gpus[0].free_bytes)
+      throw IoError(fmt::format(
+          "not enough GPU memory: the run ({}) needs {}, {} free on GPU 0 ({}); use a coarser "
+          "grid.spacing, precision: float, a larger GPU, or --backend cpu",
+          grid, format_bytes(need.device_bytes), format_bytes(gpus[0].free_bytes), gpus[0].name));
+  }
+#endif
 }
 
 }  // namespace lobule

@@ -1,6 +1,7 @@
 /// Memory a run needs, per device, for `lobule check` and the pre-allocation check.
 #pragma once
 #include <cstddef>
+#include <string>
 
 #include "host/config/config.hpp"
 
@@ -11,10 +12,18 @@ struct MemoryEstimate {
   std::size_t device_bytes = 0;  ///< GPU memory when the CUDA backend runs
 };
 
-/// Estimate for running c on the given backend (cpu or cuda).
+/// Estimate for running c on the given backend (cpu or cuda); saturates at SIZE_MAX.
 MemoryEstimate estimate_memory(const Config& c, BackendChoice backend);
 
 /// Free host memory (MemAvailable) in bytes, 0 if unknown.
 std::size_t host_memory_available();
+
+/// Throws IoError (exit code 3) before anything is allocated when the run does not fit:
+/// the host memory it needs vs MemAvailable, and on cuda the GPU memory it needs vs the
+/// free memory of GPU 0. Unknown free memory is not checked.
+void check_memory(const Config& c, BackendChoice backend);
+
+/// "1.50 GiB", "12.0 MiB", "3 KiB".
+std::string format_bytes(std::size_t bytes);
 
 }  // namespace lobule

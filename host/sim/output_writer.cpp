@@ -24,12 +24,21 @@ std::vector<T> interior_of(const Box& b, const std::vector<T>& padded) {
 }
 
 template <class T>
-OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geometry& g)
-    : dir_(dir), c_(c), g_(g), pvd_(dir + "/fields.pvd") {
+OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geometry& g,
+                              std::size_t resume)
+    : dir_(dir), c_(c), g_(g), pvd_(dir + "/fields.pvd"), index_(resume) {
   make_directories(dir + "/fields");
   std::vector<std::string> names;
   for (const auto& s : c.species) names.push_back(s.name);
-  csv_ = std::make_unique<TimeseriesCsv>(dir + "/timeseries.csv", observable_columns(names));
+  const std::string csv = dir + "/timeseries.csv";
+  if (resume == 0) {
+    csv_ = std::make_unique<TimeseriesCsv>(csv, observable_columns(names));
+    return;
+  }
+  pvd_.load();
+  pvd_.keep_first(resume);
+  pvd_.write();
+  csv_ = std::make_unique<TimeseriesCsv>(csv, observable_columns(names), resume);
 }
 
 template <class T>

@@ -15,8 +15,10 @@ namespace lobule {
 template <class T>
 class OutputWriter {
  public:
-  /// Creates DIR/fields and starts timeseries.csv and fields.pvd.
-  OutputWriter(const std::string& dir, const Config& c, const Geometry& g);
+  /// Creates DIR/fields and starts timeseries.csv and fields.pvd. resume > 0 continues a
+  /// restarted run that had written `resume` outputs: their pvd entries and CSV rows are
+  /// kept, later ones dropped, and the next file is fields/<resume>.vti.
+  OutputWriter(const std::string& dir, const Config& c, const Geometry& g, std::size_t resume = 0);
   /// Writes the fields at time t as the next .vti, adds it to the .pvd, appends a CSV row.
   void write(double t, const HostFields<T>& f);
   std::size_t count() const { return index_; }

@@ -6,15 +6,22 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <optional>
 
 #include "backend.hpp"
 #include "build_info.hpp"
+#include "checkpointing.hpp"
 #include "geometry/geometry.hpp"
+#include "host/errors.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/run_log.hpp"
+#include "memory_estimate.hpp"
 #include "observables.hpp"
 #include "output_writer.hpp"
+#include "restart.hpp"
+#include "run_signals.hpp"
 #include "stepper.hpp"
+#include "test_hooks.hpp"
 
 namespace lobule {
 namespace {
@@ -33,46 +40,97 @@ void write_resolved_config(const std::string& dir, const Config& c, const char* 
                         std::string(out.c_str()) + "\n");
 }
 
+// Output k (k ≥ 1) is at min(end, k·every); with every = 0 there is one, at end.
+struct OutputSchedule {
+  double end, every;
+  double time(long long k) const { return every > 0 ? std::min(end, double(k) * every) : end; }
+  /// The first k whose time lies after t: where a run continues from a checkpoint at t
+  /// (all outputs up to t were written before it). `written` is the usual answer.
+  long long first_after(double t, long long written) const {
+    long long k = std::max(1LL, written);
+    while (k > 1 && time(k - 1) > t) --k;
+    while (time(k) <= t && time(k) < end) ++k;
+    return k;
+  }
+};
+
+void log_start(RunLog& log, const Config& c, const std::string& backend) {
+  log.info(fmt::format("lobule {} ({}), scenario '{}' from {}", LOBULE_VERSION, LOBULE_GIT, c.name,
+                       c.file));
+  log.info(fmt::format(
+      "grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}", c.cells[0],
+      c.cells[1], c.cells[2], c.spacing[0], c.species.size(), to_string(c.precision), backend,
+      backend == "cpu" ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads()) : ""));
+}
+
+// The time loop: outputs at the schedule's times, checkpoints when due, the NaN test hook.
+template <class T>
+void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out,
+                          Checkpointer<T>& ck, RunLog& log) {
+  const OutputSchedule when{c.time.end, c.output.every};
+  log.info(fmt::format("time {} to {} with dt = {} s ({}), output every {}", human_time(run.time()),
+                       human_time(when.end), c.time.dt, to_string(c.time.scheme),
+                       when.every > 0 ? human_time(when.every) : "end only"));
+  const long long nan_step = test_nan_step();
+  double target = 0;
+  const auto on_step = [&](double t, long long steps) {
+    log.progress(t, when.end, steps);
+    if (steps == nan_step) inject_nan(run);
+    ck.at_boundary(run, out.count(), t >= target);
+  };
+  try {
+    for (long long k = when.first_after(run.time(), (long long)out.count()); run.time() < when.end;
+         ++k) {
+      target = when.time(k);
+      run.advance_to(target, on_step);
+      const HostFields<T>& f = run.fields();
+      check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
+      out.write(run.time(), f);
+      ck.at_boundary(run, out.count(), false);
+    }
+    ck.at_end(run, out.count());
+  } catch (const NumericalError& e) {
+    throw NumericalError(fmt::format("{}; {}", e.what(), ck.last_good()));
+  }
+}
+
 template <class T>
 RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which) {
   const auto wall0 = std::chrono::steady_clock::now();
   RunSummary sum;
   sum.out_dir = output_dir(c, opt);
-  make_directories(sum.out_dir);
   sum.backend = which == BackendChoice::Cuda ? "cuda" : "cpu";
+  // Everything that can refuse the run does so before anything is written or allocated.
+  std::optional<RestartPoint> restart;
+  if (!opt.restart.empty()) restart = find_restart_point(opt.restart, sum.out_dir, c);
+  check_memory(c, which);
+  make_directories(sum.out_dir);
   write_resolved_config(sum.out_dir, c, sum.backend.c_str());
-  RunLog log(sum.out_dir + "/log.txt", opt.quiet);
-  log.info(fmt::format("lobule {} ({}), scenario '{}' from {}", LOBULE_VERSION, LOBULE_GIT, c.name,
-                       c.file));
-  log.info(fmt::format(
-      "grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}", c.cells[0],
-      c.cells[1], c.cells[2], c.spacing[0], c.species.size(), to_string(c.precision), sum.backend,
-      sum.backend == "cpu" ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads()) : ""));
+  RunLog log(sum.out_dir + "/log.txt", opt.quiet, restart.has_value());
+  log_start(log, c, sum.backend);
+  const SignalGuard signals;
 
   Stepper<T> run(c, which);
-  OutputWriter<T> out(sum.out_dir, c, run.geometry());
-  out.write(0.0, run.fields());
-
-  const double end = c.time.end, every = c.output.every;
-  log.info(fmt::format("time 0 to {} with dt = {} s ({}), output every {}", human_time(end),
-                       c.time.dt, to_string(c.time.scheme),
-                       every > 0 ? human_time(every) : "end only"));
-  const auto progress = [&](double t, long long steps) { log.progress(t, end, steps); };
-  for (long long k = 1; run.time() < end; ++k) {
-    const double target = every > 0 ? std::min(end, double(k) * every) : end;
-    run.advance_to(target, progress);
-    const HostFields<T>& f = run.fields();
-    check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
-    out.write(run.time(), f);
+  if (restart) {
+    for (const auto& w : restart->warnings) log.info("warning: " + w);
+    restore_from(run, *restart);
+    log.set_origin(run.time(), run.steps());
+    log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
+                         human_time(run.time()), run.steps(), restart->header.outputs));
   }
-  const long long step = run.steps();
-  const double t = run.time();
-  sum.steps = step;
-  sum.t_end = t;
+  OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0);
+  Checkpointer<T> ck(c, sum.out_dir, log, run.time());
+  if (restart) ck.started_from(restart->file, run.time(), run.steps());
+  if (!restart) out.write(0.0, run.fields());
+
+  advance_with_outputs(c, run, out, ck, log);
+  sum.steps = run.steps();
+  sum.t_end = run.time();
   sum.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  log.info(fmt::format("done: {} steps, {} outputs, {:.3g} s wall, {:.3g} steps/s", step,
-                       out.count(), sum.wall_seconds, double(step) / sum.wall_seconds));
+  const long long here = run.steps() - (restart ? restart->header.steps : 0);
+  log.info(fmt::format("done: {} steps, {} outputs, {:.3g} s wall, {:.3g} steps/s", sum.steps,
+                       out.count(), sum.wall_seconds, double(here) / sum.wall_seconds));
   return sum;
 }
 

@@ -11,6 +11,7 @@ struct RunOptions {
   std::string out_dir;                   ///< empty: results/<name>
   std::optional<BackendChoice> backend;  ///< overrides the config's backend
   bool quiet = false;                    ///< plain log lines instead of a live progress line
+  std::string restart;                   ///< "latest", a checkpoint file, or empty (new run)
 };
 
 struct RunSummary {
@@ -22,7 +23,8 @@ struct RunSummary {
 };
 
 /// Runs the scenario to time.end and writes DIR/{config.yaml, fields.pvd, fields/,
-/// timeseries.csv, log.txt}. Throws ConfigError/InputError (2), IoError (3), NumericalError (4).
+/// timeseries.csv, log.txt, checkpoints/}; with opt.restart it continues from a checkpoint.
+/// Throws ConfigError/InputError (2), IoError (3), NumericalError (4), Interrupted (130).
 RunSummary run_simulation(const Config& c, const RunOptions& opt);
 
 /// The output directory a run uses: opt.out_dir or results/<name>.

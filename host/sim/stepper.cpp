@@ -33,6 +33,15 @@ const HostFields<T>& Stepper<T>::fields() {
   return f_;
 }
 
+template <class T>
+void Stepper<T>::restore(HostFields<T> f, double t, long long steps) {
+  f_ = std::move(f);
+  backend_->upload(f_);
+  t_ = t;
+  steps_ = steps;
+  host_current_ = true;
+}
+
 template class Stepper<float>;
 template class Stepper<double>;
 

@@ -27,6 +27,9 @@ class Stepper {
   const char* backend_name() const { return backend_->name(); }
   /// The current fields, copied back from the backend.
   const HostFields<T>& fields();
+  /// Replaces the state (restart): fields f (this run's box and species), tissue time t [s]
+  /// after `steps` steps; uploads f to the backend.
+  void restore(HostFields<T> f, double t, long long steps);
 
  private:
   const Config& c_;
