@@ -19,11 +19,11 @@ ConfigNode::ConfigNode(YAML::Node node, std::string path, std::shared_ptr<const 
 }
 
 bool ConfigNode::has(const std::string& key) const {
-  return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
+  return is_map() && node_[key].IsDefined() && !node_[key].IsNull();
 }
 
 ConfigNode ConfigNode::operator[](const std::string& key) const {
-  YAML::Node child = node_.IsMap() ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
+  YAML::Node child = is_map() ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
   ConfigNode c(child, path_.empty() ? key : path_ + "." + key, src_);
   if (c.line_ < 0) c.line_ = line_;  // a missing key is reported at its parent
   return c;
@@ -48,13 +48,15 @@ void ConfigNode::fail(const std::string& message) const {
 }
 
 void ConfigNode::expect_map() const {
-  if (!node_.IsMap()) fail("expected a mapping of keys to values");
+  if (!defined()) fail("missing section or value");
+  if (!is_map()) fail("expected a mapping of keys to values");
 }
 
 void ConfigNode::expect_keys(std::initializer_list<const char*> allowed) const {
   expect_map();
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) fail("a key must be a plain name, not a list or mapping");
+    const std::string key = kv.first.Scalar();
     bool ok = false;
     for (const char* a : allowed) ok = ok || key == a;
     if (!ok) {
@@ -114,7 +116,8 @@ double ConfigNode::quantity(Dim want) const {
 }
 
 std::array<double, 3> ConfigNode::vec3(Dim want) const {
-  if (!node_.IsSequence() || node_.size() != 3) fail("expected a list of three values [x, y, z]");
+  if (!defined()) fail("missing value: expected a list of three values [x, y, z]");
+  if (!is_sequence() || node_.size() != 3) fail("expected a list of three values [x, y, z]");
   return {at(0).quantity(want), at(1).quantity(want), at(2).quantity(want)};
 }
 

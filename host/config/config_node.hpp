@@ -28,15 +28,16 @@ class ConfigNode {
   const YAML::Node& yaml() const { return node_; }
   const std::string& path() const { return path_; }
   bool defined() const { return node_.IsDefined() && !node_.IsNull(); }
-  bool is_map() const { return node_.IsMap(); }
-  bool is_sequence() const { return node_.IsSequence(); }
-  bool is_scalar() const { return node_.IsScalar(); }
+  // A missing key is an invalid yaml-cpp node, which throws on anything but IsDefined().
+  bool is_map() const { return node_.IsDefined() && node_.IsMap(); }
+  bool is_sequence() const { return node_.IsDefined() && node_.IsSequence(); }
+  bool is_scalar() const { return node_.IsDefined() && node_.IsScalar(); }
   bool has(const std::string& key) const;
 
   /// Child by key (may be undefined) and by list position.
   ConfigNode operator[](const std::string& key) const;
   ConfigNode at(std::size_t i) const;
-  std::size_t size() const { return node_.size(); }
+  std::size_t size() const { return node_.IsDefined() ? node_.size() : 0; }
 
   /// Requires a map whose keys are all in `allowed`; names the first unknown key.
   void expect_keys(std::initializer_list<const char*> allowed) const;

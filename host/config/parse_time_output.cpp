@@ -30,7 +30,8 @@ FaceBoundary parse_face(const ConfigNode& n, const Config& c) {
   };
   if (v.is_map()) {
     for (const auto& kv : v.yaml()) {
-      const std::string name = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) v.fail("expected species names as keys");
+      const std::string name = kv.first.Scalar();
       auto it = std::find_if(c.species.begin(), c.species.end(),
                              [&](const SpeciesConfig& s) { return s.name == name; });
       if (it == c.species.end()) v[name].fail(fmt::format("no species named '{}'", name));

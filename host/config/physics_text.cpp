@@ -25,14 +25,16 @@ void diff(const YAML::Node& a, const YAML::Node& b, const std::string& path,
     return;
   }
   const auto key = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
-  if (a.IsMap() && b.IsMap()) {
+  // A key missing on one side is an invalid node there: only IsDefined() may be asked.
+  const bool both = a.IsDefined() && b.IsDefined();
+  if (both && a.IsMap() && b.IsMap()) {
     std::set<std::string> keys;
     for (const auto& kv : a) keys.insert(kv.first.Scalar());
     for (const auto& kv : b) keys.insert(kv.first.Scalar());
     for (const auto& k : keys) diff(a[k], b[k], key(k), out, limit, depth + 1);
     return;
   }
-  if (a.IsSequence() && b.IsSequence() && a.size() == b.size()) {
+  if (both && a.IsSequence() && b.IsSequence() && a.size() == b.size()) {
     for (std::size_t i = 0; i < a.size(); ++i)
       diff(a[i], b[i], fmt::format("{}[{}]", path, i), out, limit, depth + 1);
     return;
