@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +15,6 @@
 #include "host/sim/backend.hpp"
 
 namespace lobule::test {
-namespace {
 
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
@@ -21,12 +22,18 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-}  // namespace
+std::string lobule_command() {
+  return shell_quote(LOBULE_EXE);
+}
 
 CliResult run_lobule(const std::vector<std::string>& args) {
   std::string cmd = shell_quote(LOBULE_EXE);
   for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " 2>&1 </dev/null";
+  return run_shell(cmd);
+}
+
+CliResult run_shell(const std::string& command) {
+  const std::string cmd = "(" + command + ") 2>&1 </dev/null";
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -36,6 +43,42 @@ CliResult run_lobule(const std::vector<std::string>& args) {
   const int status = ::pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+LobuleProcess::LobuleProcess(const std::vector<std::string>& args, const std::string& log_file) {
+  std::vector<std::string> argv_s{LOBULE_EXE};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+}
+
+LobuleProcess::~LobuleProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void LobuleProcess::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int LobuleProcess::wait() {
+  int status = 0;
+  if (pid_ <= 0 || ::waitpid(pid_, &status, 0) != pid_) return -1;
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 TempDir::TempDir() {

@@ -17,6 +17,29 @@ struct CliResult {
 /// Runs `lobule ARGS...` (the executable of this build) and waits for it.
 CliResult run_lobule(const std::vector<std::string>& args);
 
+/// Runs a shell command line (sh -c) and waits for it; output is stdout and stderr.
+CliResult run_shell(const std::string& command);
+
+/// The lobule executable of this build, quoted for a shell command line.
+std::string lobule_command();
+
+/// A lobule process running in the background, for tests that send it signals.
+class LobuleProcess {
+ public:
+  /// Starts `lobule ARGS...` with stdout and stderr going to log_file.
+  LobuleProcess(const std::vector<std::string>& args, const std::string& log_file);
+  ~LobuleProcess();  ///< kills the process (by its id) if it still runs
+  LobuleProcess(const LobuleProcess&) = delete;
+  LobuleProcess& operator=(const LobuleProcess&) = delete;
+  int pid() const { return pid_; }
+  void signal(int sig) const;
+  /// Waits for the end; the exit code, or 128 + signal when a signal ended it.
+  int wait();
+
+ private:
+  int pid_ = -1;
+};
+
 /// A fresh empty directory under the system temp dir, removed when the object dies.
 class TempDir {
  public:
@@ -31,6 +54,9 @@ class TempDir {
  private:
   std::string path_;
 };
+
+/// Single-quotes s for a shell command line.
+std::string shell_quote(const std::string& s);
 
 /// Path of a file in the source tree (e.g. "inputs/demo.yaml").
 std::string source_path(const std::string& rel);
