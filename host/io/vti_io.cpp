@@ -6,6 +6,7 @@
 #include <vtkCommand.h>
 #include <vtkDataArray.h>
 #include <vtkDoubleArray.h>
+#include <vtkErrorCode.h>
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
@@ -98,8 +99,13 @@ void write_vti(const std::string& path, const Geometry& g, double time,
   if (w->Write() != 1 || w->GetErrorCode() != 0) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
-    throw IoError(fmt::format("cannot write {}: {}", path,
-                              errors.last.empty() ? "VTK writer failed" : errors.last));
+    const unsigned long code = w->GetErrorCode();
+    const std::string why = code == vtkErrorCode::OutOfDiskSpaceError
+                                ? "no space left on device (or the file size limit, ulimit -f)"
+                            : !errors.last.empty()
+                                ? errors.last
+                                : fmt::format("VTK writer failed (error code {})", code);
+    throw IoError(fmt::format("cannot write {}: {}", path, why));
   }
   commit_file_atomic(tmp, path);
 }

@@ -41,11 +41,11 @@ void Checkpointer<T>::at_boundary(Stepper<T>& run, std::size_t outputs, bool out
   if (output_due) return;
   if (const int sig = SignalGuard::stop_requested()) {
     if (last_steps_ != run.steps()) write(run, outputs, signal_name(sig));
-    throw Interrupted(fmt::format(
-        "stopped by {} at t = {} ({} s), step {}; checkpoint {}; continue with: lobule run {} "
-        "-o {} --restart latest",
-        signal_name(sig), human_time(run.time()), run.time(), run.steps(), last_file_, c_.file,
-        out_dir_));
+    throw Interrupted(
+        fmt::format("stopped by {} at t = {} ({} s), step {}; checkpoint {}; "
+                    "continue with: lobule run {} -o {} --restart latest",
+                    signal_name(sig), human_time(run.time()), run.time(), run.steps(), last_file_,
+                    c_.file, out_dir_));
   }
   std::string why;
   if (SignalGuard::take_checkpoint_request()) why = "SIGUSR1";
@@ -75,6 +75,15 @@ std::string Checkpointer<T>::last_good() const {
   if (last_file_.empty()) return "no checkpoint was written";
   return fmt::format("the last good checkpoint is {} (t = {}, step {})", last_file_,
                      human_time(last_time_), last_steps_);
+}
+
+template <class T>
+std::string Checkpointer<T>::continue_hint() const {
+  if (last_file_.empty()) return "no checkpoint was written: the run must start again";
+  return fmt::format(
+      "{}; it is intact: fix the cause, then continue with: lobule run {} -o {} "
+      "--restart latest",
+      last_good(), c_.file, out_dir_);
 }
 
 template <class T>

@@ -35,6 +35,8 @@ class Checkpointer {
 
   /// "the last good checkpoint is FILE (t = ...)" or "no checkpoint was written".
   std::string last_good() const;
+  /// What to do after a failure: how to continue from the last good checkpoint.
+  std::string continue_hint() const;
 
  private:
   void write(Stepper<T>& run, std::size_t outputs, const std::string& why);

@@ -91,6 +91,8 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
     ck.at_end(run, out.count());
   } catch (const NumericalError& e) {
     throw NumericalError(fmt::format("{}; {}", e.what(), ck.last_good()));
+  } catch (const IoError& e) {  // a full disk, a lost file system: say what survives
+    throw IoError(fmt::format("{}\n  {}", e.what(), ck.continue_hint()));
   }
 }
 
