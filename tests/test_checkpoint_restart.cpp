@@ -17,6 +17,7 @@ namespace {
 
 RunSummary run(const test::CkScenario& s, const std::string& dir, const std::string& restart = "",
                std::vector<std::string> set = {}) {
+  test::single_threaded_runs();
   const Config c = parse_config(s.yaml(), dir + ".yaml", set);
   RunOptions opt;
   opt.out_dir = dir;

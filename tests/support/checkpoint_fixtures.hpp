@@ -1,6 +1,7 @@
 /// Small scenarios and comparisons shared by the checkpoint, restart and fault tests.
 #pragma once
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -86,6 +87,14 @@ inline std::vector<std::pair<double, std::string>> pvd_entries(const std::string
   std::vector<std::pair<double, std::string>> out;
   for (std::size_t i = 0; i < pvd.size(); ++i) out.emplace_back(pvd.time(i), pvd.file(i));
   return out;
+}
+
+/// Runs in this test process and the lobule processes it starts use one OpenMP thread:
+/// tests run side by side on few cores, and oversubscribed OpenMP barriers slow a run down
+/// a hundredfold. Results do not depend on the thread count (voxels update independently).
+inline void single_threaded_runs() {
+  ::setenv("OMP_NUM_THREADS", "1", 1);
+  omp_set_num_threads(1);
 }
 
 /// Whole file as a string.

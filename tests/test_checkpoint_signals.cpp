@@ -1,0 +1,137 @@
+// Signals and wall-time checkpoints of a running lobule: SIGTERM leaves a loadable
+// checkpoint, a valid fields.pvd and exit code 130, and the restarted run ends as an
+// uninterrupted one; SIGUSR1 writes a checkpoint and the run goes on.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include "host/io/checkpoint_store.hpp"
+#include "host/io/vti_io.hpp"
+#include "host/sim/simulation.hpp"
+#include "support/checkpoint_fixtures.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lobule {
+namespace {
+
+// Waits until `path` exists (the run got that far); false after 60 s.
+bool wait_for(const std::string& path) {
+  for (int i = 0; i < 12000; ++i) {
+    if (fs::exists(path)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// Every entry of the pvd is a readable .vti of the scenario's grid, in time order.
+void expect_valid_pvd(const std::string& dir) {
+  const std::string xml = test::slurp(dir + "/fields.pvd");
+  EXPECT_NE(xml.find("</VTKFile>"), std::string::npos);
+  const auto entries = test::pvd_entries(dir + "/fields.pvd");
+  ASSERT_GE(entries.size(), 2u);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GT(entries[i].first, entries[i - 1].first);
+    }
+    const auto values = read_vti_cell_array(dir + "/" + entries[i].second, "alpha", {24, 20, 16});
+    EXPECT_EQ(values.size(), 24u * 20 * 16);
+  }
+}
+
+TEST(Signals, SigtermLeavesACheckpointAndTheRestartEndsAsAnUninterruptedRun) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "100 s";
+  s.checkpoint_every = "0 s";  // only the signal writes one
+  const std::string cfg = tmp.write("ck.yaml", s.yaml());
+  const std::string whole = tmp.path() + "/whole", cut = tmp.path() + "/cut";
+
+  test::LobuleProcess p({"run", cfg, "-o", cut, "-q"}, tmp.path() + "/cut.log");
+  ASSERT_TRUE(wait_for(cut + "/fields/000004.vti"));
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 130) << test::slurp(tmp.path() + "/cut.log");
+  const std::string log = test::slurp(tmp.path() + "/cut.log");
+  EXPECT_NE(log.find("stopped by SIGTERM"), std::string::npos) << log;
+  EXPECT_NE(log.find("--restart latest"), std::string::npos) << log;
+
+  const std::string latest = CheckpointStore(cut + "/checkpoints").latest();
+  ASSERT_FALSE(latest.empty());
+  CheckpointHeader h;
+  EXPECT_NO_THROW(test::checkpoint_data(latest, &h));
+  EXPECT_GE(h.time, 2.0);
+  EXPECT_LT(h.time, 100.0);
+  expect_valid_pvd(cut);
+
+  const auto resumed = test::run_lobule({"run", cfg, "-o", cut, "-q", "--restart", "latest"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const auto full = test::run_lobule({"run", cfg, "-o", whole, "-q"});
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  // The same output rows and, in the last output (float, uncompressed), the same bits.
+  EXPECT_EQ(test::pvd_entries(cut + "/fields.pvd"), test::pvd_entries(whole + "/fields.pvd"));
+  const auto rows_cut = test::csv_rows(cut + "/timeseries.csv");
+  const auto rows_whole = test::csv_rows(whole + "/timeseries.csv");
+  ASSERT_EQ(rows_cut.size(), rows_whole.size());
+  for (std::size_t r = 0; r < rows_cut.size(); ++r) EXPECT_EQ(rows_cut[r], rows_whole[r]);
+  const auto last = test::pvd_entries(whole + "/fields.pvd").back().second;
+  EXPECT_EQ(read_vti_cell_array(cut + "/" + last, "beta", {24, 20, 16}),
+            read_vti_cell_array(whole + "/" + last, "beta", {24, 20, 16}));
+  EXPECT_EQ(read_vti_cell_array(cut + "/" + last, "alpha", {24, 20, 16}),
+            read_vti_cell_array(whole + "/" + last, "alpha", {24, 20, 16}));
+}
+
+TEST(Signals, SigusrOneWritesACheckpointAndTheRunGoesOn) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "100 s";
+  s.checkpoint_every = "0 s";
+  const std::string cfg = tmp.write("ck.yaml", s.yaml());
+  const std::string dir = tmp.path() + "/run";
+  test::LobuleProcess p({"run", cfg, "-o", dir, "-q"}, tmp.path() + "/run.log");
+  ASSERT_TRUE(wait_for(dir + "/fields/000004.vti"));
+  p.signal(SIGUSR1);
+  ASSERT_TRUE(wait_for(dir + "/checkpoints/latest"));
+  EXPECT_EQ(p.wait(), 0) << test::slurp(tmp.path() + "/run.log");
+  const auto files = CheckpointStore(dir + "/checkpoints").list();
+  ASSERT_EQ(files.size(), 1u);  // no periodic or final checkpoint is configured
+  CheckpointHeader h;
+  test::checkpoint_data(files[0], &h);
+  EXPECT_GE(h.time, 2.0);
+  EXPECT_LT(h.time, 100.0);
+  EXPECT_NE(test::slurp(tmp.path() + "/run.log").find("checkpoint (SIGUSR1)"), std::string::npos);
+  EXPECT_EQ(test::pvd_entries(dir + "/fields.pvd").size(), 201u);
+}
+
+TEST(Triggers, WallTimeCheckpointsAreWrittenAndPruned) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "40 s";
+  s.checkpoint_every = "0 s";
+  s.wall_every = "0.05 s";
+  s.keep = 2;
+  const std::string dir = tmp.path() + "/run";
+  RunOptions opt;
+  opt.out_dir = dir;
+  opt.quiet = true;
+  run_simulation(parse_config(s.yaml(), "ck.yaml"), opt);
+  const std::string log = test::slurp(dir + "/log.txt");
+  std::size_t n = 0;
+  for (auto p = log.find("checkpoint (checkpoint.wall_every)"); p != std::string::npos;
+       p = log.find("checkpoint (checkpoint.wall_every)", p + 1))
+    ++n;
+  EXPECT_GE(n, 2u) << log;
+  EXPECT_EQ(CheckpointStore(dir + "/checkpoints").list().size(), 2u);
+  CheckpointHeader h;
+  test::checkpoint_data(CheckpointStore(dir + "/checkpoints").latest(), &h);
+  EXPECT_EQ(h.time, 40.0);  // the end of the run is always saved when checkpoints are on
+}
+
+}  // namespace
+}  // namespace lobule
