@@ -48,6 +48,17 @@ TEST(Units, MalformedTextIsAnError) {
   }
 }
 
+TEST(Units, OutOfRangeValuesAndPowersAreErrors) {
+  // Found by fuzzing: "224m^122" was 224·10^732 µm = inf; huge powers looped and overflowed.
+  EXPECT_THROW(parse_quantity("224m^122"), UnitError);
+  EXPECT_THROW(parse_quantity("1e300 m^2"), UnitError);
+  EXPECT_THROW(parse_quantity("1 um^99999999999"), UnitError);
+  EXPECT_THROW(parse_quantity("1 s^-13"), UnitError);
+  EXPECT_THROW(parse_quantity("1 um^12 um"), UnitError);  // the total power counts
+  EXPECT_DOUBLE_EQ(parse_quantity("1 um^12").value, 1);
+  EXPECT_EQ(parse_quantity("2 s^-12").dim, (Dim{0, -12}));
+}
+
 TEST(Units, ErrorNamesTheUnknownUnit) {
   try {
     parse_quantity("3 parsecs");

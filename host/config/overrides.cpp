@@ -56,7 +56,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, ConfigSourc
     if (cur.IsSequence()) {
       std::size_t i = cur.size();
       if (all_digits(seg)) {
-        i = std::stoul(seg);
+        if (seg.size() <= 9) i = std::stoul(seg);  // longer: beyond any list, and stoul's range
       } else {
         for (std::size_t k = 0; k < cur.size(); ++k)
           if (cur[k].IsMap() && cur[k]["name"] && cur[k]["name"].Scalar() == seg) i = k;

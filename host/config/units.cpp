@@ -28,19 +28,25 @@ constexpr UnitDef kUnits[] = {
     {"wk", 604800.0, dims::kTime},
 };
 
+constexpr int kMaxPower = 12;
+
 const UnitDef* find_unit(const std::string& name) {
   for (const auto& u : kUnits)
     if (name == u.name) return &u;
   return nullptr;
 }
 
-// Reads an integer exponent after '^' at position p; advances p.
+// Reads an integer exponent after '^' at position p; advances p. Powers beyond ±12 are
+// refused: no physical unit needs them, and they overflow the factor and the dimension.
 int read_power(const std::string& s, std::size_t& p, const std::string& text) {
   std::size_t q = p;
   if (q < s.size() && (s[q] == '-' || s[q] == '+')) ++q;
+  const std::size_t digits = q;
   while (q < s.size() && std::isdigit(static_cast<unsigned char>(s[q]))) ++q;
-  if (q == p || (q == p + 1 && !std::isdigit(static_cast<unsigned char>(s[p]))))
-    throw UnitError(fmt::format("'{}': expected an integer power after '^'", text));
+  if (q == digits) throw UnitError(fmt::format("'{}': expected an integer power after '^'", text));
+  if (q - digits > 2 || std::abs(std::atoi(s.substr(p, q - p).c_str())) > kMaxPower)
+    throw UnitError(
+        fmt::format("'{}': powers are limited to -{} .. {}", text, kMaxPower, kMaxPower));
   const int v = std::atoi(s.substr(p, q - p).c_str());
   p = q;
   return v;
@@ -90,6 +96,9 @@ std::pair<double, Dim> parse_units(const std::string& s, const std::string& text
     expect_term = false;
   }
   if (expect_term && !s.empty()) throw UnitError(fmt::format("'{}': unit missing after '/'", text));
+  if (std::abs(dim.length) > kMaxPower || std::abs(dim.time) > kMaxPower)
+    throw UnitError(
+        fmt::format("'{}': powers are limited to -{} .. {}", text, kMaxPower, kMaxPower));
   return {factor, dim};
 }
 
@@ -113,6 +122,8 @@ Quantity parse_quantity(const std::string& text) {
   if (rest.empty()) return {v, dims::kNone};
   // "1e3um" without a space is accepted; a number glued to a letter is fine.
   const auto [factor, dim] = parse_units(rest, text);
+  if (!std::isfinite(v * factor))
+    throw UnitError(fmt::format("'{}': the value is out of range in base units (um, s)", text));
   return {v * factor, dim};
 }
 
