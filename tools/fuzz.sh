@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fuzzes the config/units parser and the checkpoint reader with libFuzzer for a bounded time.
+#
+#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 30 s each; config units checkpoint)
+#
+# Builds the targets of fuzz/ with clang, AddressSanitizer and UBSan in build-fuzz/ (or
+# $LOBULE_FUZZ_BUILD), then runs each on fuzz/corpus/TARGET and fuzz/regressions/TARGET.
+# New interesting inputs go to a scratch directory, not into the repository. A crash, a
+# sanitizer report, a timeout or a broken invariant writes the input to fuzz/regressions/
+# TARGET/ and makes the script fail: fix the bug and commit the file, which
+# tests/test_fuzz_regressions.cpp then replays in every build.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-30}
+[ $# -gt 0 ] && shift
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(config units checkpoint)
+build=${LOBULE_FUZZ_BUILD:-$root/build-fuzz}
+
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DLOBULE_FUZZ=ON -DLOBULE_CUDA=OFF -DLOBULE_TESTS=OFF -DLOBULE_BENCH=OFF >/dev/null
+cmake --build "$build" -j2 --target "${targets[@]/#/fuzz_}"
+
+status=0
+for t in "${targets[@]}"; do
+  echo "fuzz.sh: fuzz_$t for ${seconds} s"
+  scratch=$(mktemp -d)
+  dict=()
+  [ -f "$root/fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
+  mkdir -p "$root/fuzz/regressions/$t"
+  if ! OMP_NUM_THREADS=1 "$build/fuzz/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" \
+      -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+      -artifact_prefix="$root/fuzz/regressions/$t/" \
+      "$scratch" "$root/fuzz/corpus/$t" "$root/fuzz/regressions/$t"; then
+    echo "fuzz.sh: fuzz_$t found a problem; the input is in fuzz/regressions/$t/" >&2
+    status=1
+  fi
+  rm -rf "$scratch"
+done
+exit $status
