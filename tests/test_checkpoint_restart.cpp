@@ -153,6 +153,14 @@ TEST(Restart, AMismatchedConfigIsRefusedSayingWhatDiffers) {
   other.checkpoint_every = "0 s";
   EXPECT_EQ(restart_error(other, dir), "");
   EXPECT_NE(test::slurp(dir + "/timeseries.csv"), before);
+  // The new output schedule continues after the checkpoint at 1.5 s, numbering on.
+  const std::vector<std::pair<double, std::string>> want = {
+      {0, "fields/000000.vti"},   {0.5, "fields/000001.vti"},  {1, "fields/000002.vti"},
+      {1.5, "fields/000003.vti"}, {1.75, "fields/000004.vti"}, {2, "fields/000005.vti"}};
+  EXPECT_EQ(test::pvd_entries(dir + "/fields.pvd"), want);
+  const auto rows = test::csv_rows(dir + "/timeseries.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[4][0], 1.75);
 }
 
 TEST(Restart, LatestFallsBackToTheNewestIntactCheckpoint) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <optional>
 
@@ -45,9 +46,9 @@ struct OutputSchedule {
   double end, every;
   double time(long long k) const { return every > 0 ? std::min(end, double(k) * every) : end; }
   /// The first k whose time lies after t: where a run continues from a checkpoint at t
-  /// (all outputs up to t were written before it). `written` is the usual answer.
-  long long first_after(double t, long long written) const {
-    long long k = std::max(1LL, written);
+  /// (all outputs up to t were written before it). Also right when output.every changed.
+  long long first_after(double t) const {
+    long long k = every > 0 ? std::max(1LL, (long long)std::floor(t / every)) : 1;
     while (k > 1 && time(k - 1) > t) --k;
     while (time(k) <= t && time(k) < end) ++k;
     return k;
@@ -79,8 +80,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
     ck.at_boundary(run, out.count(), t >= target);
   };
   try {
-    for (long long k = when.first_after(run.time(), (long long)out.count()); run.time() < when.end;
-         ++k) {
+    for (long long k = when.first_after(run.time()); run.time() < when.end; ++k) {
       target = when.time(k);
       run.advance_to(target, on_step);
       const HostFields<T>& f = run.fields();
