@@ -71,6 +71,29 @@ TEST_P(BitExactRestart, RunToTEqualsRunToHalfTAndRestart) {
 
 INSTANTIATE_TEST_SUITE_P(Precisions, BitExactRestart, ::testing::Values("float", "double"));
 
+TEST(Restart, AHexLobuleWithVesselsAndPeriodicFacesContinuesBitExact) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  const auto run_lobule_f0 = [&](const std::string& dir, const char* end,
+                                 const std::string& restart) {
+    RunOptions opt;
+    opt.out_dir = dir;
+    opt.quiet = true;
+    opt.restart = restart;
+    opt.backend = BackendChoice::Cpu;
+    run_simulation(
+        load_config(test::source_path("inputs/lobule_F0.yaml"),
+                    {std::string("time.end=") + end, "output.every=1", "checkpoint.every=2"}),
+        opt);
+  };
+  const std::string whole = tmp.path() + "/whole", split = tmp.path() + "/split";
+  run_lobule_f0(whole, "4", "");
+  run_lobule_f0(split, "2", "");
+  run_lobule_f0(split, "4", "latest");
+  expect_same_final_state(whole, split);
+  expect_same_outputs(whole, split);
+}
+
 TEST(Restart, FromAnEarlierCheckpointBetweenOutputsDropsTheLaterRows) {
   test::TempDir tmp;
   test::CkScenario s;
