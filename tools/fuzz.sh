@@ -2,6 +2,7 @@
 # Fuzzes the config/units parser and the checkpoint reader with libFuzzer for a bounded time.
 #
 #   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 30 s each; config units checkpoint)
+#   LOBULE_FUZZ_RUNS=N tools/fuzz.sh                    (N inputs per target, fixed seed: CI)
 #
 # Builds the targets of fuzz/ with clang, AddressSanitizer and UBSan in build-fuzz/ (or
 # $LOBULE_FUZZ_BUILD), then runs each on fuzz/corpus/TARGET and fuzz/regressions/TARGET.
@@ -28,7 +29,11 @@ for t in "${targets[@]}"; do
   dict=()
   [ -f "$root/fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
   mkdir -p "$root/fuzz/regressions/$t"
-  if ! OMP_NUM_THREADS=1 "$build/fuzz/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" \
+  # A fixed number of runs with a fixed seed makes the CI run repeatable; a time bound
+  # explores more for a developer.
+  bound=(-max_total_time="$seconds")
+  [ -n "${LOBULE_FUZZ_RUNS:-}" ] && bound=(-runs="$LOBULE_FUZZ_RUNS" -seed=1)
+  if ! OMP_NUM_THREADS=1 "$build/fuzz/fuzz_$t" "${dict[@]}" "${bound[@]}" \
       -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
       -artifact_prefix="$root/fuzz/regressions/$t/" \
       "$scratch" "$root/fuzz/corpus/$t" "$root/fuzz/regressions/$t"; then
