@@ -9,6 +9,7 @@
 
 #include "backend.hpp"
 #include "build_info.hpp"
+#include "clip_report.hpp"
 #include "geometry/geometry.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/run_log.hpp"
@@ -44,12 +45,10 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   RunLog log(sum.out_dir + "/log.txt", opt.quiet);
   log.info(fmt::format("lobule {} ({}), scenario '{}' from {}", LOBULE_VERSION, LOBULE_GIT, c.name,
                        c.file));
-  log.info(fmt::format("grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}",
-                       c.cells[0], c.cells[1], c.cells[2], c.spacing[0], c.species.size(),
-                       to_string(c.precision), sum.backend,
-                       sum.backend == "cpu"
-                           ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads())
-                           : ""));
+  log.info(fmt::format(
+      "grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}", c.cells[0],
+      c.cells[1], c.cells[2], c.spacing[0], c.species.size(), to_string(c.precision), sum.backend,
+      sum.backend == "cpu" ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads()) : ""));
 
   Stepper<T> run(c, which);
   OutputWriter<T> out(sum.out_dir, c, run.geometry());
@@ -60,12 +59,14 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
                        c.time.dt, to_string(c.time.scheme),
                        every > 0 ? human_time(every) : "end only"));
   const auto progress = [&](double t, long long steps) { log.progress(t, end, steps); };
+  std::vector<double> clip_reported;
   for (long long k = 1; run.time() < end; ++k) {
     const double target = every > 0 ? std::min(end, double(k) * every) : end;
     run.advance_to(target, progress);
     const HostFields<T>& f = run.fields();
     check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
     out.write(run.time(), f);
+    for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
   }
   const long long step = run.steps();
   const double t = run.time();

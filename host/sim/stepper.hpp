@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "backend.hpp"
 #include "fields.hpp"
@@ -27,6 +28,8 @@ class Stepper {
   const char* backend_name() const { return backend_->name(); }
   /// The current fields, copied back from the backend.
   const HostFields<T>& fields();
+  /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
+  std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
 
  private:
   const Config& c_;
