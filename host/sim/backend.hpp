@@ -22,7 +22,8 @@ class Backend {
 
   /// Advances every species from tissue time t [s] by dt [s] with the uploaded scheme:
   ///   explicit: one unsplit forward Euler step, u += dt·(∇·(D∇u) + P(u) − L(u)·u);
-  ///   rkl2, lod: Strang splitting R(dt/2)·D(dt)·R(dt/2) (reaction per voxel by MPRK22,
+  ///   rkl2, lod: Strang splitting R(dt/2)·D(dt)·R(dt/2) (reaction per voxel by an exponential
+  ///   midpoint step,
   ///              diffusion by RKL2 super time stepping or LOD implicit sweeps).
   /// Vessel voxels hold their values at the end of each part.
   void step(double t, double dt);

@@ -9,7 +9,7 @@
 
 namespace lobule::cpu {
 
-/// R(dt) from t at every tissue voxel: the fields of f advance together (MPRK22 with
+/// R(dt) from t at every tissue voxel: the fields of f advance together (exponential midpoint with
 /// sub-steps); fields held at a voxel take their vessel values.
 template <class T, class R>
 void react(const Box& b, const std::uint8_t* label, const ReactionFields<T, R::kMaxFields>& f,
