@@ -2,6 +2,7 @@
 
 #include "../diffusion_stencil.hpp"
 #include "geometry/labels.hpp"
+#include "omp_grain.hpp"
 
 namespace lobule::cpu {
 
@@ -10,7 +11,7 @@ template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
   for (int f = 0; f < kFaces; ++f) {
     const auto n = static_cast<long long>(face_cells(b, f));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (std::size_t(n) >= kParallelMinWork)
     for (long long c = 0; c < n; ++c) fill_halo_cell(b, bc, what, f, std::size_t(c), u);
   }
 }
@@ -19,7 +20,7 @@ template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source) {
   const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);
@@ -39,7 +40,7 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
                         T* out, T dt) {
   const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);
@@ -58,7 +59,7 @@ template <class T>
 void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
                 const VesselTable<T>& held, T* m0, T* y1, T f1) {
   const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);
@@ -79,7 +80,8 @@ double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2,
                   T* out, const Rkl2Stage<T>& k_, bool clip) {
   const std::size_t sy = b.sy(), sz = b.sz();
   double clipped = 0;
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : clipped)
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : clipped) \
+    if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);
@@ -100,7 +102,7 @@ double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2,
 template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);

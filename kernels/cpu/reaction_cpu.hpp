@@ -6,6 +6,7 @@
 #include "../grid.hpp"
 #include "../reaction.hpp"
 #include "geometry/labels.hpp"
+#include "omp_grain.hpp"
 
 namespace lobule::cpu {
 
@@ -15,7 +16,7 @@ template <class T, class R>
 void react(const Box& b, const std::uint8_t* label, const ReactionFields<T, R::kMaxFields>& f,
            const R& r, T t, T dt, const ReactionControl<T>& ctl) {
   constexpr int N = R::kMaxFields;
-#pragma omp parallel for collapse(2) schedule(dynamic, 4)
+#pragma omp parallel for collapse(2) schedule(dynamic, 4) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j)
       for (int i = 0; i < b.nx; ++i) {
@@ -35,7 +36,7 @@ template <class T, class R>
 void reaction_rates(const Box& b, const std::uint8_t* label,
                     const ReactionFields<T, R::kMaxFields>& f, const R& r, T t, T* const* rate) {
   constexpr int N = R::kMaxFields;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j)
       for (int i = 0; i < b.nx; ++i) {
