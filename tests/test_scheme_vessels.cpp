@@ -123,7 +123,9 @@ TEST_F(MovingVessel, HeldVoxelsFollowTheirValuesInEveryScheme) {
       b.step(t, dt);
       b.download(f);
       test::for_interior(f, [&](int i, int, int, std::size_t c) {
-        if (i < 2) ASSERT_DOUBLE_EQ(f.species[0].u[c], g(t + dt)) << to_string(scheme);
+        if (i < 2) {
+          ASSERT_DOUBLE_EQ(f.species[0].u[c], g(t + dt)) << to_string(scheme);
+        }
       });
     }
   }

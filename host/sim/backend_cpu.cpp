@@ -12,10 +12,8 @@ namespace lobule {
 template <class T>
 void CpuBackend<T>::upload(const HostFields<T>& f) {
   f_ = f;
-  const std::size_t n = f_.box.padded();
-  a_.assign(n, T(0));
-  b_.assign(n, T(0));
-  c_.assign(n, T(0));
+  for (auto* v : {&a_, &b_, &c_}) v->clear();
+  ensure_scratch(f_.scheme == Scheme::Explicit ? 1 : (f_.scheme == Scheme::Lod ? 2 : 3));
   d_max_.clear();
   clipped_.assign(f_.species.size(), 0.0);
   for (auto& sp : f_.species) {
@@ -24,6 +22,13 @@ void CpuBackend<T>::upload(const HostFields<T>& f) {
     cpu::fill_halo(f_.box, sp.bc, HaloOf::Diffusivity, sp.D.data());
   }
   update_diffusivities();
+}
+
+template <class T>
+void CpuBackend<T>::ensure_scratch(int n) {
+  std::vector<T>* v[3] = {&a_, &b_, &c_};
+  for (int q = 0; q < n; ++q)
+    if (v[q]->size() != f_.box.padded()) v[q]->assign(f_.box.padded(), T(0));
 }
 
 template <class T>
@@ -62,6 +67,7 @@ void CpuBackend<T>::update_diffusivities() {
 
 template <class T>
 void CpuBackend<T>::explicit_step(double t, double dt) {
+  ensure_scratch(1);
   update_diffusivities();
   const std::size_t ns = f_.species.size();
   std::vector<VesselTable<T>> held;
@@ -111,6 +117,7 @@ void CpuBackend<T>::react(double t, double dt) {
 
 template <class T>
 void CpuBackend<T>::diffuse(double t, double dt) {
+  ensure_scratch(f_.scheme == Scheme::Lod ? 2 : 3);
   update_diffusivities();
   for (std::size_t s = 0; s < f_.species.size(); ++s) {
     if (!(d_max_[s] > T(0))) continue;

@@ -27,6 +27,7 @@ class CpuBackend final : public Backend<T> {
 
  private:
   void update_diffusivities();
+  void ensure_scratch(int n);  // sizes the first n of a_, b_, c_
   void rkl2(std::size_t s, double t, double dt);
   void lod(std::size_t s, double t, double dt);
   std::vector<T*> field_pointers();

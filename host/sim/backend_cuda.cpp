@@ -48,18 +48,11 @@ void CudaBackend<T>::upload(const HostFields<T>& f) {
   }
   label_ = cuda::DeviceArray<std::uint8_t>(n);
   label_.upload(f.label.data());
-  const bool lod = f.scheme == Scheme::Lod;
-  if (lod) {
-    const auto lt = transposed_labels(f.box, f.label);
-    label_t_ = cuda::DeviceArray<std::uint8_t>(n);
-    label_t_.upload(lt.data());
-  }
+  host_label_ = f.label;
+  label_t_ = cuda::DeviceArray<std::uint8_t>();
+  for (auto& a : scratch_) a = cuda::DeviceArray<T>();
   // explicit needs one scratch array, rkl2 three, lod four (cp, zp, u_t, D_t).
-  const int need = f.scheme == Scheme::Explicit ? 1 : (lod ? 4 : 3);
-  for (int q = 0; q < 4; ++q) scratch_[q] = cuda::DeviceArray<T>(q < need ? n : 0);
-  // Keep the halo of the buffers that get swapped into a species defined.
-  for (int q = 0; q < need; ++q)
-    cuda::copy_on_device(scratch_[q].data(), species_[0].u.data(), n * sizeof(T));
+  ensure_scratch(f.scheme == Scheme::Explicit ? 1 : (f.scheme == Scheme::Lod ? 4 : 3));
   clipped_ = cuda::DeviceArray<double>(f.species.size());
   const std::vector<double> zeros(f.species.size(), 0.0);
   clipped_.upload(zeros.data());
@@ -73,6 +66,22 @@ std::vector<double> CudaBackend<T>::clipped_mass() {
   clipped_.download(m.data());
   for (double& x : m) x *= voxel_volume(meta_);
   return m;
+}
+
+template <class T>
+void CudaBackend<T>::ensure_scratch(int n) {
+  const std::size_t size = meta_.box.padded();
+  for (int q = 0; q < n; ++q) {
+    if (scratch_[q].size() == size) continue;
+    scratch_[q] = cuda::DeviceArray<T>(size);
+    // Defined halos for the buffers that get swapped into a species.
+    cuda::copy_on_device(scratch_[q].data(), species_[0].u.data(), size * sizeof(T));
+  }
+  if (n == 4 && label_t_.size() != size) {
+    const auto lt = transposed_labels(meta_.box, host_label_);
+    label_t_ = cuda::DeviceArray<std::uint8_t>(size);
+    label_t_.upload(lt.data());
+  }
 }
 
 template <class T>
@@ -98,6 +107,7 @@ void CudaBackend<T>::update_diffusivities() {
 
 template <class T>
 void CudaBackend<T>::explicit_step(double t, double dt) {
+  ensure_scratch(1);
   update_diffusivities();
   for (std::size_t s = 0; s < species_.size(); ++s) {
     auto& d = species_[s];
@@ -127,6 +137,7 @@ void CudaBackend<T>::react(double t, double dt) {
 
 template <class T>
 void CudaBackend<T>::diffuse(double t, double dt) {
+  ensure_scratch(meta_.scheme == Scheme::Lod ? 4 : 3);
   update_diffusivities();
   for (std::size_t s = 0; s < species_.size(); ++s) {
     if (!(species_[s].d_max > T(0))) continue;

@@ -28,10 +28,13 @@ class CudaBackend final : public Backend<T> {
     T d_max;  // the largest D the species can take [µm²/s]
   };
   void update_diffusivities();
+  /// Allocates the first n scratch arrays (and the transposed labels for LOD) when missing.
+  void ensure_scratch(int n);
   void rkl2(std::size_t s, double t, double dt);
   void lod(std::size_t s, double t, double dt);
 
   HostFields<T> meta_;  // coefficients, settings and vessel values; no field arrays
+  std::vector<std::uint8_t> host_label_;
   std::vector<DeviceSpecies> species_;
   cuda::DeviceArray<std::uint8_t> label_, label_t_;  // labels, and x↔y transposed for LOD
   cuda::DeviceArray<T> scratch_[4];                  // next level, RKL2 stages, LOD work

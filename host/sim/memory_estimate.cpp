@@ -13,13 +13,17 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   const std::size_t word = c.precision == Precision::Double ? 8 : 4;
   const std::size_t ns = c.species.size();
   MemoryEstimate m;
-  // Host: u and D per species, labels, one output staging array.
-  m.host_bytes = ns * 2 * padded * word + interior + interior * word;
-  if (backend == BackendChoice::Cuda) {
-    m.device_bytes = ns * 3 * padded * word;  // u, next, D
-  } else {
-    m.host_bytes += ns * 3 * padded * word;  // the CPU backend's u, next, D
-  }
+  // Host: u and D per species, padded and interior labels, one output staging array.
+  m.host_bytes = ns * 2 * padded * word + padded + interior + interior * word;
+  // Backend: u and D per species, labels, and scratch arrays shared by all species: the next
+  // level (explicit), three RKL2 stages, or the LOD line work (two on the CPU; four and
+  // transposed labels on the GPU, which sweeps x lines as y lines of the transposed box).
+  const Scheme s = c.time.scheme;
+  const bool gpu = backend == BackendChoice::Cuda;
+  const std::size_t scratch = s == Scheme::Explicit ? 1 : (s == Scheme::Rkl2 ? 3 : (gpu ? 4 : 2));
+  const std::size_t state = ns * 2 * padded * word + scratch * padded * word + padded +
+                            (gpu && s == Scheme::Lod ? padded : 0);
+  (gpu ? m.device_bytes : m.host_bytes) += state;
   return m;
 }
 
