@@ -17,11 +17,11 @@ void BM_ExplicitStepCpu(benchmark::State& state) {
   auto backend = make_backend<T>(BackendChoice::Cpu);
   backend->upload(build_fields<T>(c, g));
   const T dt = T(0.5 * c.time.dt);
-  backend->step(dt);  // warm up
+  backend->step(0.0, dt);  // warm up
   double seconds = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    backend->step(dt);
+    backend->step(0.0, dt);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   const double updates = double(n) * n * n * species;

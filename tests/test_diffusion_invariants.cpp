@@ -98,7 +98,7 @@ precision: double
   auto backend = make_backend<double>(BackendChoice::Cpu);
   backend->upload(f);
   const double dt = 0.9 * h * h / (6 * D1);
-  for (int n = 0; n < 40000; ++n) backend->step(dt);  // ≈ 40 relaxation times
+  for (int n = 0; n < 40000; ++n) backend->step(n * dt, dt);  // ≈ 40 relaxation times
   backend->download(f);
   const auto& u = f.species[0].u;
   const double J = 1.0 / ((L / 2) / D1 + (L / 2) / D2);

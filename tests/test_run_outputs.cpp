@@ -191,7 +191,7 @@ TEST(Cli, CheckPrintsResolvedConfigMemoryAndLimits) {
   const auto r = run_lobule({"check", dir.write("s.yaml", kScenario)});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* s : {"valid", "diffusivity: 80 um^2/s", "12 x 10 x 8 = 960 voxels",
-                        "memory:", "stability limit", "limit 0.0333"})
+                        "memory:", "explicit limit", "0.03333"})
     EXPECT_NE(r.output.find(s), std::string::npos) << s << " in:\n" << r.output;
 }
 

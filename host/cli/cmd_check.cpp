@@ -7,6 +7,7 @@
 #include "host/config/stability.hpp"
 #include "host/sim/backend.hpp"
 #include "host/sim/memory_estimate.hpp"
+#include "scheme_table.hpp"
 
 namespace lobule {
 namespace {
@@ -46,14 +47,10 @@ int cmd_check(const CommonArgs& a) {
     fmt::print(" (host available: {})", bytes(avail));
   fmt::print("\n");
 
-  fmt::print("explicit stability limit dt <= 2/(4*D*sum(1/h^2) + lambda):\n");
+  fmt::print("{}", scheme_table(c));
   double limit = INFINITY;
-  for (const auto& s : c.species) {
-    const double l = explicit_dt_limit(s.diffusivity, s.decay, c.spacing);
-    limit = std::min(limit, l);
-    fmt::print("  {:<12} D = {:<10g} um^2/s  lambda = {:<10.4g} 1/s  limit {:.4g} s\n", s.name,
-               s.diffusivity, s.decay, l);
-  }
+  for (const auto& s : c.species)
+    limit = std::min(limit, explicit_dt_limit(s.diffusivity, s.decay, c.spacing));
   const double steps = std::ceil(c.time.end / c.time.dt);
   fmt::print("time step: dt = {:.6g} s{} (limit {:.4g} s), {} steps to {:g} s, scheme {}\n",
              c.time.dt, c.time.dt_auto ? " (auto)" : "", limit, steps, c.time.end,

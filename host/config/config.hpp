@@ -12,8 +12,13 @@ namespace lobule {
 
 enum class Precision { Float, Double };
 enum class BackendChoice { Auto, Cpu, Cuda };
-enum class Scheme { Explicit };
+/// Time integration of diffusion: forward Euler (reference), Runge–Kutta–Legendre super
+/// time stepping, or locally one-dimensional implicit sweeps (the last two Strang-split).
+enum class Scheme { Explicit, Rkl2, Lod };
 enum class InitialKind { Uniform, Gaussian, Cosine, File };
+
+/// Most species one scenario may hold (the per-voxel reaction keeps them all in registers).
+inline constexpr int kMaxSpecies = 16;
 
 /// Initial concentration of one species.
 struct InitialCondition {
@@ -29,13 +34,28 @@ struct InitialCondition {
   std::string path, array;           ///< file: .vti path (absolute or resolved) and array
 };
 
+/// Scar-hindered diffusivity D = D_free/(1 + C/C_half), C the sum of the driver fields.
+struct DiffusivityDriver {
+  std::vector<std::string> fields;  ///< species whose concentrations add up to C; empty = off
+  std::vector<int> field_index;     ///< their positions in Config::species
+  double c_half = 0;                ///< C_half [conc]
+};
+
+/// A Dirichlet value held in the interior voxels of one label (a vessel).
+struct VesselValue {
+  int label = 0;     ///< Label value (geometry/labels.hpp)
+  double value = 0;  ///< concentration held there [conc]
+};
+
 /// One diffusing species of the diffusion–decay model.
 struct SpeciesConfig {
   std::string name;
-  double diffusivity = 0;  ///< D [µm²/s]
+  double diffusivity = 0;  ///< D [µm²/s] (free diffusivity when a driver is set)
   double decay = 0;        ///< λ [1/s]
   double source = 0;       ///< s [conc/s], everywhere in the tissue
   InitialCondition initial;
+  DiffusivityDriver driver;          ///< optional variable diffusivity
+  std::vector<VesselValue> vessels;  ///< labels whose voxels hold fixed values
 };
 
 /// Boundary of one domain face; Dirichlet values per species, in species order.

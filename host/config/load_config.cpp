@@ -56,8 +56,8 @@ const char* to_string(Precision p) {
 const char* to_string(BackendChoice b) {
   return b == BackendChoice::Cpu ? "cpu" : (b == BackendChoice::Cuda ? "cuda" : "auto");
 }
-const char* to_string(Scheme) {
-  return "explicit";
+const char* to_string(Scheme s) {
+  return s == Scheme::Rkl2 ? "rkl2" : (s == Scheme::Lod ? "lod" : "explicit");
 }
 const char* face_name(int f) {
   static const char* names[] = {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"};

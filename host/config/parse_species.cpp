@@ -1,11 +1,14 @@
-// The species list: diffusivity, decay (or half-life), source, initial condition.
+// The species list: diffusivity, decay (or half-life), source, initial condition, variable
+// diffusivity and vessel (interior Dirichlet) values.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <set>
 
+#include "label_names.hpp"
 #include "parse_sections.hpp"
 
 namespace lobule {
@@ -64,6 +67,56 @@ InitialCondition parse_initial(const ConfigNode& n, const Config& c) {
   return ic;
 }
 
+// vessels: { central_vein: 0.0, portal_vein: 1.0 } — values held in those labels' voxels.
+std::vector<VesselValue> parse_vessels(const ConfigNode& n) {
+  std::vector<VesselValue> out;
+  if (!n.defined()) return out;
+  if (!n.is_map()) n.fail("expected a map of label names to values, e.g. { central_vein: 0.0 }");
+  for (const auto& kv : n.yaml()) {
+    const std::string name = kv.first.as<std::string>();
+    const int label = label_by_name(name);
+    if (label < 0)
+      n[name].fail(fmt::format("unknown label '{}' (one of: {})", name, label_names_list()));
+    const double v = n[name].quantity(dims::kNone);
+    if (v < 0) n[name].fail("a vessel value must not be negative");
+    out.push_back({label, v});
+  }
+  return out;
+}
+
+// diffusivity_driver: { field: NAME | [NAMES], c_half: X }; names are resolved later.
+DiffusivityDriver parse_driver(const ConfigNode& n) {
+  DiffusivityDriver d;
+  if (!n.defined()) return d;
+  n.expect_keys({"field", "c_half"});
+  const ConfigNode f = n["field"];
+  if (!f.defined()) f.fail("missing: the field (species) whose concentration hinders diffusion");
+  if (f.is_sequence()) {
+    for (std::size_t i = 0; i < f.size(); ++i) d.fields.push_back(f.at(i).str());
+  } else {
+    d.fields.push_back(f.str());
+  }
+  if (d.fields.empty() || d.fields.size() > 4) f.fail("expected 1 to 4 field names");
+  d.c_half = n["c_half"].quantity(dims::kNone);
+  if (!(d.c_half > 0)) n["c_half"].fail("c_half must be positive");
+  return d;
+}
+
+void resolve_drivers(const ConfigNode& list, Config& c) {
+  for (std::size_t i = 0; i < c.species.size(); ++i) {
+    DiffusivityDriver& d = c.species[i].driver;
+    for (std::size_t k = 0; k < d.fields.size(); ++k) {
+      const auto it = std::find_if(c.species.begin(), c.species.end(),
+                                   [&](const SpeciesConfig& s) { return s.name == d.fields[k]; });
+      if (it == c.species.end()) {
+        const ConfigNode f = list.at(i)["diffusivity_driver"]["field"];
+        (f.is_sequence() ? f.at(k) : f).fail(fmt::format("no species named '{}'", d.fields[k]));
+      }
+      d.field_index.push_back(int(it - c.species.begin()));
+    }
+  }
+}
+
 bool valid_identifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
   for (char ch : s)
@@ -77,10 +130,13 @@ void parse_species(const ConfigNode& list, Config& c) {
   if (!list.defined()) list.fail("missing section: at least one species is needed");
   if (!list.is_sequence() || list.size() == 0)
     list.fail("expected a non-empty list of species (- name: ...)");
+  if (list.size() > std::size_t(kMaxSpecies))
+    list.fail(fmt::format("{} species: at most {} are supported", list.size(), kMaxSpecies));
   std::set<std::string> names;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const ConfigNode n = list.at(i);
-    n.expect_keys({"name", "diffusivity", "decay", "half_life", "source", "initial"});
+    n.expect_keys({"name", "diffusivity", "decay", "half_life", "source", "initial",
+                   "diffusivity_driver", "vessels"});
     SpeciesConfig s;
     s.name = n["name"].str();
     if (!valid_identifier(s.name))
@@ -100,8 +156,11 @@ void parse_species(const ConfigNode& list, Config& c) {
     }
     if (n.has("source")) s.source = non_negative(n["source"], dims::kRate, "the source");
     s.initial = parse_initial(n["initial"], c);
+    s.driver = parse_driver(n["diffusivity_driver"]);
+    s.vessels = parse_vessels(n["vessels"]);
     c.species.push_back(s);
   }
+  resolve_drivers(list, c);
 }
 
 }  // namespace lobule

@@ -74,8 +74,11 @@ void parse_time(const ConfigNode& n, Config& c) {
   n.expect_keys({"end", "dt", "scheme"});
   c.time.end = n["end"].quantity(dims::kTime);
   if (!(c.time.end > 0)) n["end"].fail("the end time must be positive");
-  if (n.has("scheme")) n["scheme"].choice({"explicit"});
-  c.time.scheme = Scheme::Explicit;
+  if (n.has("scheme")) {
+    const std::string s = n["scheme"].choice({"explicit", "rkl2", "lod"});
+    c.time.scheme = s == "rkl2" ? Scheme::Rkl2 : (s == "lod" ? Scheme::Lod : Scheme::Explicit);
+  }
+  const bool is_explicit = c.time.scheme == Scheme::Explicit;
 
   // The explicit limit over all species: dt ≤ 2/(4·D·Σ1/h² + λ).
   double limit = INFINITY;
@@ -83,6 +86,11 @@ void parse_time(const ConfigNode& n, Config& c) {
     limit = std::min(limit, explicit_dt_limit(s.diffusivity, s.decay, c.spacing));
 
   if (!n.has("dt") || n["dt"].str() == "auto") {
+    if (!is_explicit)
+      n["dt"].fail(fmt::format(
+          "dt: auto picks the explicit stability limit; with scheme {} set dt from the biology "
+          "(e.g. dt: \"1 min\"); `lobule check` prints the cost per step of each scheme",
+          to_string(c.time.scheme)));
     c.time.dt_auto = true;
     c.time.dt = std::isfinite(limit) ? std::min(0.9 * limit, c.time.end) : c.time.end;
     return;
@@ -90,10 +98,10 @@ void parse_time(const ConfigNode& n, Config& c) {
   c.time.dt = n["dt"].quantity(dims::kTime);
   if (!(c.time.dt > 0)) n["dt"].fail("the time step must be positive");
   if (c.time.dt > c.time.end) n["dt"].fail("the time step is longer than the run (time.end)");
-  if (c.time.scheme == Scheme::Explicit && c.time.dt > limit * (1 + 1e-12))
+  if (is_explicit && c.time.dt > limit * (1 + 1e-12))
     n["dt"].fail(fmt::format(
         "dt = {:g} s exceeds the explicit stability limit {:g} s (h^2/(6*D_max) for cubic voxels "
-        "without decay); use a smaller dt or dt: auto",
+        "without decay); use a smaller dt, dt: auto, or scheme rkl2 or lod for long steps",
         c.time.dt, limit));
 }
 

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "config.hpp"
+#include "label_names.hpp"
 #include "parse_sections.hpp"
 #include "units.hpp"
 
@@ -76,6 +77,20 @@ YAML::Node resolved_yaml(const Config& c) {
     sp["decay"] = q(s.decay, dims::kRate);
     sp["source"] = q(s.source, dims::kRate);
     sp["initial"] = initial_yaml(s.initial);
+    if (!s.driver.fields.empty()) {
+      YAML::Node d;
+      for (const auto& f : s.driver.fields) d["field"].push_back(f);
+      d["field"].SetStyle(YAML::EmitterStyle::Flow);
+      d["c_half"] = s.driver.c_half;
+      d.SetStyle(YAML::EmitterStyle::Flow);
+      sp["diffusivity_driver"] = d;
+    }
+    if (!s.vessels.empty()) {
+      YAML::Node v;
+      for (const auto& e : s.vessels) v[label_name(e.label)] = e.value;
+      v.SetStyle(YAML::EmitterStyle::Flow);
+      sp["vessels"] = v;
+    }
     n["species"].push_back(sp);
   }
   for (int f = 0; f < kFaces; ++f) n["boundaries"][face_name(f)] = face_yaml(c.boundaries[f], c);

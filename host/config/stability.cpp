@@ -1,13 +1,33 @@
 #include "stability.hpp"
 
+#include <cmath>
 #include <limits>
+
+#include "kernels/rkl2.hpp"
 
 namespace lobule {
 
-double explicit_dt_limit(double D, double decay, const std::array<double, 3>& h) {
+double diffusion_spectral_radius(double D, const std::array<double, 3>& h) {
   const double sum_inv_h2 = 1 / (h[0] * h[0]) + 1 / (h[1] * h[1]) + 1 / (h[2] * h[2]);
-  const double rate = 4 * D * sum_inv_h2 + decay;  // largest eigenvalue magnitude [1/s]
+  return 4 * D * sum_inv_h2;
+}
+
+double explicit_dt_limit(double D, double decay, const std::array<double, 3>& h) {
+  const double rate = diffusion_spectral_radius(D, h) + decay;  // largest |eigenvalue| [1/s]
   return rate > 0 ? 2 / rate : std::numeric_limits<double>::infinity();
+}
+
+int rkl2_stages(double dt, double D, const std::array<double, 3>& h) {
+  return rkl2_stage_count(dt * diffusion_spectral_radius(D, h));
+}
+
+SchemeCost scheme_cost(double dt, double D, double decay, const std::array<double, 3>& h) {
+  SchemeCost c;
+  const double limit = explicit_dt_limit(D, decay, h);
+  c.explicit_sweeps = std::isfinite(limit) ? std::ceil(dt / limit - 1e-12) : 1;
+  c.rkl2_sweeps = rkl2_stages(dt, D, h);
+  c.lod_sweeps = D > 0 ? 6 : 0;
+  return c;
 }
 
 }  // namespace lobule

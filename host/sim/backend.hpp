@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fields.hpp"
 #include "host/config/config.hpp"
@@ -14,12 +15,31 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual const char* name() const = 0;
-  /// Copies concentrations, diffusivities and coefficients from the host.
+  /// Copies concentrations, diffusivities, labels, coefficients and settings from the host.
   virtual void upload(const HostFields<T>& f) = 0;
   /// Copies the concentrations back into f (interior and halo).
   virtual void download(HostFields<T>& f) = 0;
-  /// Advances every species by dt with forward Euler: u += dt·(∇·(D∇u) − λu + s).
-  virtual void step(T dt) = 0;
+
+  /// Advances every species from tissue time t [s] by dt [s] with the uploaded scheme:
+  ///   explicit: one unsplit forward Euler step, u += dt·(∇·(D∇u) + P(u) − L(u)·u);
+  ///   rkl2, lod: Strang splitting R(dt/2)·D(dt)·R(dt/2) (reaction per voxel by an exponential
+  ///   midpoint step,
+  ///              diffusion by RKL2 super time stepping or LOD implicit sweeps).
+  /// Vessel voxels hold their values at the end of each part.
+  void step(double t, double dt);
+
+  /// The reaction step R(dt) from t alone (every voxel, all species).
+  virtual void react(double t, double dt) = 0;
+  /// The diffusion step D(dt) from t alone with the rkl2 or lod scheme.
+  virtual void diffuse(double t, double dt) = 0;
+  /// Per species, the amount [conc·µm³] that rkl2 added since the upload by setting negative
+  /// undershoots to zero (0 for the other schemes, which never undershoot).
+  virtual std::vector<double> clipped_mass() = 0;
+
+ protected:
+  virtual Scheme scheme() const = 0;
+  /// One unsplit forward Euler step of diffusion and reaction.
+  virtual void explicit_step(double t, double dt) = 0;
 };
 
 /// True when this build has the CUDA backend compiled in.

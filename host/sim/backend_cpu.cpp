@@ -1,19 +1,34 @@
 // The CPU (OpenMP) backend: the reference every other backend is tested against.
 #include "backend_cpu.hpp"
 
+#include <algorithm>
+
 #include "kernels/cpu/diffusion_cpu.hpp"
+#include "kernels/cpu/lod_cpu.hpp"
+#include "kernels/linear_decay.hpp"
 
 namespace lobule {
 
 template <class T>
 void CpuBackend<T>::upload(const HostFields<T>& f) {
   f_ = f;
-  scratch_.resize(f_.species.size());
-  for (std::size_t s = 0; s < f_.species.size(); ++s) {
-    auto& sp = f_.species[s];
-    scratch_[s].assign(sp.u.size(), T(0));
+  for (auto* v : {&a_, &b_, &c_}) v->clear();
+  ensure_scratch(f_.scheme == Scheme::Explicit ? 1 : (f_.scheme == Scheme::Lod ? 2 : 3));
+  d_max_.clear();
+  clipped_.assign(f_.species.size(), 0.0);
+  for (auto& sp : f_.species) {
+    const T d_field = sp.D.empty() ? T(0) : *std::max_element(sp.D.begin(), sp.D.end());
+    d_max_.push_back(sp.driver.empty() ? d_field : sp.d_free);
     cpu::fill_halo(f_.box, sp.bc, HaloOf::Diffusivity, sp.D.data());
   }
+  update_diffusivities();
+}
+
+template <class T>
+void CpuBackend<T>::ensure_scratch(int n) {
+  std::vector<T>* v[3] = {&a_, &b_, &c_};
+  for (int q = 0; q < n; ++q)
+    if (v[q]->size() != f_.box.padded()) v[q]->assign(f_.box.padded(), T(0));
 }
 
 template <class T>
@@ -22,14 +37,134 @@ void CpuBackend<T>::download(HostFields<T>& f) {
 }
 
 template <class T>
-void CpuBackend<T>::step(T dt) {
-  for (std::size_t s = 0; s < f_.species.size(); ++s) {
+std::vector<double> CpuBackend<T>::clipped_mass() {
+  std::vector<double> m = clipped_;
+  for (double& x : m) x *= voxel_volume(f_);
+  return m;
+}
+
+template <class T>
+std::vector<T*> CpuBackend<T>::field_pointers() {
+  std::vector<T*> u;
+  for (auto& sp : f_.species) u.push_back(sp.u.data());
+  return u;
+}
+
+// D = D_free/(1 + C/C_half) for species with a driver, then the D halo.
+template <class T>
+void CpuBackend<T>::update_diffusivities() {
+  for (auto& sp : f_.species) {
+    if (sp.driver.empty()) continue;
+    DiffusivityDriverView<T> d;
+    d.n = int(std::min<std::size_t>(sp.driver.size(), 4));
+    for (int q = 0; q < d.n; ++q) d.field[q] = f_.species[std::size_t(sp.driver[q])].u.data();
+    d.d_free = sp.d_free;
+    d.inv_c_half = T(1) / sp.c_half;
+    cpu::update_diffusivity(f_.box, f_.label.data(), d, sp.D.data());
+    cpu::fill_halo(f_.box, sp.bc, HaloOf::Diffusivity, sp.D.data());
+  }
+}
+
+template <class T>
+void CpuBackend<T>::explicit_step(double t, double dt) {
+  ensure_scratch(1);
+  update_diffusivities();
+  const std::size_t ns = f_.species.size();
+  std::vector<VesselTable<T>> held;
+  for (std::size_t s = 0; s < ns; ++s) held.push_back(vessel_table(f_, s, t + dt));
+  if (reaction_) {  // rates of the coupled model from the old state, then the Euler update
+    rates_.resize(ns);
+    std::vector<T*> rate;
+    for (auto& r : rates_) {
+      r.resize(f_.box.padded());
+      rate.push_back(r.data());
+    }
+    reaction_->rates(f_.box, f_.label.data(), field_pointers(), held, T(t), rate);
+  }
+  for (std::size_t s = 0; s < ns; ++s) {
     auto& sp = f_.species[s];
     cpu::fill_halo(f_.box, sp.bc, HaloOf::Concentration, sp.u.data());
-    cpu::explicit_step(f_.box, f_.ih2, sp.u.data(), sp.D.data(), scratch_[s].data(), dt, sp.decay,
-                       sp.source);
-    sp.u.swap(scratch_[s]);
+    if (reaction_)
+      cpu::explicit_step_rate(f_.box, f_.ih2, sp.u.data(), sp.D.data(), f_.label.data(), held[s],
+                              rates_[s].data(), a_.data(), T(dt));
+    else
+      cpu::explicit_step(f_.box, f_.ih2, sp.u.data(), sp.D.data(), f_.label.data(), held[s],
+                         a_.data(), T(dt), sp.decay, sp.source);
+    sp.u.swap(a_);
   }
+}
+
+template <class T>
+void CpuBackend<T>::react(double t, double dt) {
+  const std::size_t ns = f_.species.size();
+  std::vector<VesselTable<T>> held;
+  for (std::size_t s = 0; s < ns; ++s) held.push_back(vessel_table(f_, s, t + dt));
+  if (reaction_) {
+    reaction_->step(f_.box, f_.label.data(), field_pointers(), held, T(t), T(dt), f_.reaction);
+    return;
+  }
+  for (std::size_t s = 0; s < ns; ++s) {  // uncoupled: one field at a time
+    auto& sp = f_.species[s];
+    if (sp.decay == T(0) && sp.source == T(0) && !held[s].any()) continue;
+    ReactionFields<T, 1> one;
+    one.u[0] = sp.u.data();
+    one.vessel[0] = held[s];
+    one.n = 1;
+    cpu::react(f_.box, f_.label.data(), one, LinearDecay<T>{sp.decay, sp.source}, T(t), T(dt),
+               f_.reaction);
+  }
+}
+
+template <class T>
+void CpuBackend<T>::diffuse(double t, double dt) {
+  ensure_scratch(f_.scheme == Scheme::Lod ? 2 : 3);
+  update_diffusivities();
+  for (std::size_t s = 0; s < f_.species.size(); ++s) {
+    if (!(d_max_[s] > T(0))) continue;
+    if (f_.scheme == Scheme::Lod)
+      lod(s, t, dt);
+    else
+      rkl2(s, t, dt);
+  }
+}
+
+// RKL2 with s stages on the shared scratch: a = M(Y0); b, c alternate as Y_{j−1}, Y_{j−2}
+// (Y_j overwrites Y_{j−2} in place from stage 3 on). Held voxels take their values at
+// t + dt/2 in the stages and at t + dt in the last.
+template <class T>
+void CpuBackend<T>::rkl2(std::size_t s, double t, double dt) {
+  auto& sp = f_.species[s];
+  const Box& bx = f_.box;
+  const double lambda = 4.0 * double(d_max_[s]) * double(f_.ih2.x + f_.ih2.y + f_.ih2.z);
+  const int stages = rkl2_stage_count(dt * lambda);
+  const VesselTable<T> mid = vessel_table(f_, s, t + 0.5 * dt);
+  const VesselTable<T> end = vessel_table(f_, s, t + dt);
+  const std::uint8_t* label = f_.label.data();
+  cpu::fill_halo(bx, sp.bc, HaloOf::Concentration, sp.u.data());
+  cpu::rkl2_first(bx, f_.ih2, sp.u.data(), sp.D.data(), label, mid, a_.data(), b_.data(),
+                  T(rkl2_first_factor(stages, dt)));
+  std::vector<T>* prev = &b_;
+  std::vector<T>* prev2 = &sp.u;
+  for (int j = 2; j <= stages; ++j) {
+    std::vector<T>* out = j == 2 ? &c_ : prev2;
+    cpu::fill_halo(bx, sp.bc, HaloOf::Concentration, prev->data());
+    clipped_[s] += cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
+                                   sp.D.data(), label, j == stages ? end : mid, out->data(),
+                                   rkl2_stage<T>(j, stages, dt), j == stages);
+    prev2 = prev;
+    prev = out;
+  }
+  sp.u.swap(*prev);
+}
+
+template <class T>
+void CpuBackend<T>::lod(std::size_t s, double t, double dt) {
+  auto& sp = f_.species[s];
+  const VesselTable<T> end = vessel_table(f_, s, t + dt);
+  const T ih2[3] = {f_.ih2.x, f_.ih2.y, f_.ih2.z};
+  for (int axis = 0; axis < 3; ++axis)
+    cpu::lod_sweep(f_.box, axis, T(dt) * ih2[axis], line_ends(sp.bc, axis), end, sp.u.data(),
+                   sp.D.data(), f_.label.data(), a_.data(), b_.data());
 }
 
 template class CpuBackend<float>;

@@ -1,29 +1,87 @@
-// The CUDA backend (compiled only when nvcc is found).
+// The CUDA backend (compiled only when nvcc is found). It mirrors CpuBackend step by step;
+// the CPU backend is its test oracle.
 #include "backend_cuda.hpp"
 
+#include <algorithm>
+
 #include "kernels/cuda/diffusion_cuda.hpp"
+#include "kernels/cuda/lod_cuda.hpp"
+#include "kernels/cuda/reaction_cuda.hpp"
 
 namespace lobule {
+namespace {
+
+// Labels of the x↔y transposed box, for the LOD sweep along x.
+std::vector<std::uint8_t> transposed_labels(const Box& b, const std::vector<std::uint8_t>& l) {
+  const Box bt = cuda::transposed_xy(b);
+  std::vector<std::uint8_t> out(l.size(), l.empty() ? 0 : l[0]);
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j)
+      for (int i = 0; i < b.nx; ++i) out[bt.idx(j, i, k)] = l[b.idx(i, j, k)];
+  return out;
+}
+
+}  // namespace
 
 template <class T>
 void CudaBackend<T>::upload(const HostFields<T>& f) {
-  box_ = f.box;
-  ih2_ = f.ih2;
+  meta_.box = f.box;
+  meta_.ih2 = f.ih2;
+  meta_.scheme = f.scheme;
+  meta_.reaction = f.reaction;
+  meta_.vessel_value = f.vessel_value;
+  meta_.species.clear();
   species_.clear();
+  const std::size_t n = f.box.padded();
   for (const auto& sp : f.species) {
-    DeviceSpecies d{cuda::DeviceArray<T>(sp.u.size()),
-                    cuda::DeviceArray<T>(sp.u.size()),
-                    cuda::DeviceArray<T>(sp.D.size()),
-                    sp.decay,
-                    sp.source,
-                    sp.bc};
+    SpeciesField<T> m = sp;
+    m.u.clear();
+    m.D.clear();
+    meta_.species.push_back(std::move(m));
+    const T d_field = sp.D.empty() ? T(0) : *std::max_element(sp.D.begin(), sp.D.end());
+    DeviceSpecies d{cuda::DeviceArray<T>(n), cuda::DeviceArray<T>(n),
+                    sp.driver.empty() ? d_field : sp.d_free};
     d.u.upload(sp.u.data());
-    d.next.upload(sp.u.data());  // keeps the halo of the swapped buffer defined
     d.D.upload(sp.D.data());
-    cuda::fill_halo(box_, d.bc, HaloOf::Diffusivity, d.D.data());
+    cuda::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
     species_.push_back(std::move(d));
   }
+  label_ = cuda::DeviceArray<std::uint8_t>(n);
+  label_.upload(f.label.data());
+  host_label_ = f.label;
+  label_t_ = cuda::DeviceArray<std::uint8_t>();
+  for (auto& a : scratch_) a = cuda::DeviceArray<T>();
+  // explicit needs one scratch array, rkl2 three, lod four (cp, zp, u_t, D_t).
+  ensure_scratch(f.scheme == Scheme::Explicit ? 1 : (f.scheme == Scheme::Lod ? 4 : 3));
+  clipped_ = cuda::DeviceArray<double>(f.species.size());
+  const std::vector<double> zeros(f.species.size(), 0.0);
+  clipped_.upload(zeros.data());
+  update_diffusivities();
   cuda::synchronize();
+}
+
+template <class T>
+std::vector<double> CudaBackend<T>::clipped_mass() {
+  std::vector<double> m(species_.size(), 0.0);
+  clipped_.download(m.data());
+  for (double& x : m) x *= voxel_volume(meta_);
+  return m;
+}
+
+template <class T>
+void CudaBackend<T>::ensure_scratch(int n) {
+  const std::size_t size = meta_.box.padded();
+  for (int q = 0; q < n; ++q) {
+    if (scratch_[q].size() == size) continue;
+    scratch_[q] = cuda::DeviceArray<T>(size);
+    // Defined halos for the buffers that get swapped into a species.
+    cuda::copy_on_device(scratch_[q].data(), species_[0].u.data(), size * sizeof(T));
+  }
+  if (n == 4 && label_t_.size() != size) {
+    const auto lt = transposed_labels(meta_.box, host_label_);
+    label_t_ = cuda::DeviceArray<std::uint8_t>(size);
+    label_t_.upload(lt.data());
+  }
 }
 
 template <class T>
@@ -33,12 +91,105 @@ void CudaBackend<T>::download(HostFields<T>& f) {
 }
 
 template <class T>
-void CudaBackend<T>::step(T dt) {
-  for (auto& d : species_) {
-    cuda::fill_halo(box_, d.bc, HaloOf::Concentration, d.u.data());
-    cuda::explicit_step(box_, ih2_, d.u.data(), d.D.data(), d.next.data(), dt, d.decay, d.source);
-    std::swap(d.u, d.next);
+void CudaBackend<T>::update_diffusivities() {
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    const SpeciesField<T>& m = meta_.species[s];
+    if (m.driver.empty()) continue;
+    DiffusivityDriverView<T> d;
+    d.n = int(std::min<std::size_t>(m.driver.size(), 4));
+    for (int q = 0; q < d.n; ++q) d.field[q] = species_[std::size_t(m.driver[q])].u.data();
+    d.d_free = m.d_free;
+    d.inv_c_half = T(1) / m.c_half;
+    cuda::update_diffusivity(meta_.box, label_.data(), d, species_[s].D.data());
+    cuda::fill_halo(meta_.box, m.bc, HaloOf::Diffusivity, species_[s].D.data());
   }
+}
+
+template <class T>
+void CudaBackend<T>::explicit_step(double t, double dt) {
+  ensure_scratch(1);
+  update_diffusivities();
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    auto& d = species_[s];
+    const SpeciesField<T>& m = meta_.species[s];
+    cuda::fill_halo(meta_.box, m.bc, HaloOf::Concentration, d.u.data());
+    cuda::explicit_step(meta_.box, meta_.ih2, d.u.data(), d.D.data(), label_.data(),
+                        vessel_table(meta_, s, t + dt), scratch_[0].data(), T(dt), m.decay,
+                        m.source);
+    std::swap(d.u, scratch_[0]);
+  }
+}
+
+template <class T>
+void CudaBackend<T>::react(double t, double dt) {
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    const SpeciesField<T>& m = meta_.species[s];
+    const VesselTable<T> held = vessel_table(meta_, s, t + dt);
+    if (m.decay == T(0) && m.source == T(0) && !held.any()) continue;
+    ReactionFields<T, 1> one;
+    one.u[0] = species_[s].u.data();
+    one.vessel[0] = held;
+    one.n = 1;
+    cuda::react_linear_decay(meta_.box, label_.data(), one, LinearDecay<T>{m.decay, m.source}, T(t),
+                             T(dt), meta_.reaction);
+  }
+}
+
+template <class T>
+void CudaBackend<T>::diffuse(double t, double dt) {
+  ensure_scratch(meta_.scheme == Scheme::Lod ? 4 : 3);
+  update_diffusivities();
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    if (!(species_[s].d_max > T(0))) continue;
+    if (meta_.scheme == Scheme::Lod)
+      lod(s, t, dt);
+    else
+      rkl2(s, t, dt);
+  }
+}
+
+// Same stage sequence and buffer rotation as CpuBackend::rkl2.
+template <class T>
+void CudaBackend<T>::rkl2(std::size_t s, double t, double dt) {
+  auto& d = species_[s];
+  const SpeciesField<T>& m = meta_.species[s];
+  const Box& bx = meta_.box;
+  const auto& ih2 = meta_.ih2;
+  const double lambda = 4.0 * double(d.d_max) * double(ih2.x + ih2.y + ih2.z);
+  const int stages = rkl2_stage_count(dt * lambda);
+  const VesselTable<T> mid = vessel_table(meta_, s, t + 0.5 * dt);
+  const VesselTable<T> end = vessel_table(meta_, s, t + dt);
+  cuda::fill_halo(bx, m.bc, HaloOf::Concentration, d.u.data());
+  cuda::rkl2_first(bx, ih2, d.u.data(), d.D.data(), label_.data(), mid, scratch_[0].data(),
+                   scratch_[1].data(), T(rkl2_first_factor(stages, dt)));
+  cuda::DeviceArray<T>* prev = &scratch_[1];
+  cuda::DeviceArray<T>* prev2 = &d.u;
+  for (int j = 2; j <= stages; ++j) {
+    cuda::DeviceArray<T>* out = j == 2 ? &scratch_[2] : prev2;
+    cuda::fill_halo(bx, m.bc, HaloOf::Concentration, prev->data());
+    cuda::rkl2_stage(bx, ih2, prev->data(), prev2->data(), d.u.data(), scratch_[0].data(),
+                     d.D.data(), label_.data(), j == stages ? end : mid, out->data(),
+                     rkl2_stage<T>(j, stages, dt), j == stages, clipped_.data() + s);
+    prev2 = prev;
+    prev = out;
+  }
+  std::swap(d.u, *prev);
+}
+
+template <class T>
+void CudaBackend<T>::lod(std::size_t s, double t, double dt) {
+  auto& d = species_[s];
+  const SpeciesField<T>& m = meta_.species[s];
+  const VesselTable<T> end = vessel_table(meta_, s, t + dt);
+  const Box& bx = meta_.box;
+  T* cp = scratch_[0].data();
+  T* zp = scratch_[1].data();
+  cuda::lod_sweep_x(bx, T(dt) * meta_.ih2.x, line_ends(m.bc, 0), end, d.u.data(), d.D.data(),
+                    label_t_.data(), scratch_[2].data(), scratch_[3].data(), cp, zp);
+  cuda::lod_sweep_yz(bx, 1, T(dt) * meta_.ih2.y, line_ends(m.bc, 1), end, d.u.data(), d.D.data(),
+                     label_.data(), cp, zp);
+  cuda::lod_sweep_yz(bx, 2, T(dt) * meta_.ih2.z, line_ends(m.bc, 2), end, d.u.data(), d.D.data(),
+                     label_.data(), cp, zp);
 }
 
 template class CudaBackend<float>;

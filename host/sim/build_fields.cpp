@@ -30,7 +30,12 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
   f.box = g.box;
   f.ih2 = {T(1 / (g.spacing[0] * g.spacing[0])), T(1 / (g.spacing[1] * g.spacing[1])),
            T(1 / (g.spacing[2] * g.spacing[2]))};
+  f.scheme = c.time.scheme;
   const Box& b = g.box;
+  f.label.assign(b.padded(), kOutside);
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j)
+      for (int i = 0; i < b.nx; ++i) f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
   const std::array<double, 3> L = {b.gx * g.spacing[0], b.gy * g.spacing[1], b.gz * g.spacing[2]};
   for (std::size_t s = 0; s < c.species.size(); ++s) {
     const SpeciesConfig& sc = c.species[s];
@@ -38,6 +43,13 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
     sp.name = sc.name;
     sp.decay = T(sc.decay);
     sp.source = T(sc.source);
+    sp.d_free = T(sc.diffusivity);
+    sp.driver = sc.driver.field_index;
+    sp.c_half = T(sc.driver.c_half);
+    for (const VesselValue& v : sc.vessels) {
+      sp.vessels.mask |= 1u << v.label;
+      sp.vessels.value[v.label] = T(v.value);
+    }
     for (int face = 0; face < kFaces; ++face) {
       sp.bc.kind[face] = c.boundaries[face].kind;
       sp.bc.value[face] = T(c.boundaries[face].value[s]);
@@ -57,6 +69,7 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
           const std::array<double, 3> xr = {x[0] - g.origin[0], x[1] - g.origin[1],
                                             x[2] - g.origin[2]};
           sp.u[p] = T(from_file.empty() ? initial_value(sc.initial, xr, L) : from_file[v]);
+          if (sp.vessels.holds(g.label[v])) sp.u[p] = sp.vessels.value[g.label[v]];
         }
     f.species.push_back(std::move(sp));
   }

@@ -12,7 +12,8 @@ double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
                      const std::array<double, 3>& L);
 
 /// Builds the host fields of every species on the geometry's box. Masked (outside) voxels
-/// get D = 0 and u = 0. Throws InputError for an unreadable initial-condition file.
+/// get D = 0 and u = 0; vessel voxels start at their held values. Throws InputError for an
+/// unreadable initial-condition file.
 template <class T>
 HostFields<T> build_fields(const Config& c, const Geometry& g);
 

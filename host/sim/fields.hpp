@@ -1,10 +1,17 @@
-/// Host copy of the solver state: per-species concentrations, diffusivities, coefficients.
+/// Host copy of the solver state: per-species concentrations, diffusivities, coefficients,
+/// the voxel labels and the integration settings a backend needs.
 #pragma once
+#include <cmath>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "host/config/config.hpp"
 #include "kernels/boundary.hpp"
 #include "kernels/grid.hpp"
+#include "kernels/reaction.hpp"
+#include "kernels/vessels.hpp"
 
 namespace lobule {
 
@@ -17,7 +24,19 @@ struct SpeciesField {
   T decay = 0;       ///< λ [1/s]
   T source = 0;      ///< s [conc/s]
   BoundarySet<T> bc;
+  /// Variable diffusivity: when `driver` names species, D = d_free/(1 + C/c_half) with C the
+  /// sum of their concentrations, recomputed before every diffusion step.
+  std::vector<int> driver;
+  T d_free = 0;  ///< [µm²/s]
+  T c_half = 0;  ///< [conc]
+  /// Labels whose voxels hold fixed values (interior Dirichlet: vessels).
+  VesselTable<T> vessels;
 };
+
+/// Values a model holds in vessel voxels as functions of time: the concentration [conc] of
+/// species s in voxels of `label` at tissue time t [s]. Called for the labels in each
+/// species' VesselTable mask; without it the table's constant values apply.
+using VesselValueFn = std::function<double(std::size_t s, int label, double t)>;
 
 /// All species of a run on one box.
 template <class T>
@@ -25,6 +44,26 @@ struct HostFields {
   Box box;
   InvH2<T> ih2{};
   std::vector<SpeciesField<T>> species;
+  std::vector<std::uint8_t> label;  ///< Label per voxel, padded layout, halo kOutside
+  Scheme scheme = Scheme::Explicit;
+  ReactionControl<T> reaction;  ///< sub-stepping of the reaction step
+  VesselValueFn vessel_value;   ///< optional time dependence of the vessel values
 };
+
+/// Volume of one voxel [µm³].
+template <class T>
+double voxel_volume(const HostFields<T>& f) {
+  return 1.0 / std::sqrt(double(f.ih2.x) * double(f.ih2.y) * double(f.ih2.z));
+}
+
+/// The vessel values of species s at time t: its constant table, or the model's function.
+template <class T>
+VesselTable<T> vessel_table(const HostFields<T>& f, std::size_t s, double t) {
+  VesselTable<T> v = f.species[s].vessels;
+  if (!f.vessel_value) return v;
+  for (int l = 0; l < kVesselLabels; ++l)
+    if (v.holds(std::uint8_t(l))) v.value[l] = T(f.vessel_value(s, l, t));
+  return v;
+}
 
 }  // namespace lobule

@@ -27,15 +27,19 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   const double interior = double(c.cells[0]) * double(c.cells[1]) * double(c.cells[2]);
   const double word = c.precision == Precision::Double ? 8 : 4;
   const double ns = double(c.species.size());
-  // Host: u and D per species, labels, one output staging array.
-  double host = ns * 2 * padded * word + interior + interior * word;
+  // Host: u and D per species, padded and interior labels, one output staging array.
+  double host = ns * 2 * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
+  // Backend: u and D per species, labels, and scratch arrays shared by all species: the next
+  // level (explicit), three RKL2 stages, or the LOD line work (two on the CPU; four and
+  // transposed labels on the GPU, which sweeps x lines as y lines of the transposed box).
+  const Scheme s = c.time.scheme;
+  const bool gpu = backend == BackendChoice::Cuda;
+  const double scratch = s == Scheme::Explicit ? 1 : (s == Scheme::Rkl2 ? 3 : (gpu ? 4 : 2));
+  const double state = ns * 2 * padded * word + scratch * padded * word + padded +
+                       (gpu && s == Scheme::Lod ? padded : 0);
   double device = 0;
-  if (backend == BackendChoice::Cuda) {
-    device = ns * 3 * padded * word;  // u, next, D
-  } else {
-    host += ns * 3 * padded * word;  // the CPU backend's u, next, D
-  }
+  (gpu ? device : host) += state;
   return {saturate(host), saturate(device)};
 }
 

@@ -12,6 +12,7 @@
 #include "backend.hpp"
 #include "build_info.hpp"
 #include "checkpointing.hpp"
+#include "clip_report.hpp"
 #include "geometry/geometry.hpp"
 #include "host/errors.hpp"
 #include "host/io/atomic_file.hpp"
@@ -79,6 +80,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
     if (steps == nan_step) inject_nan(run);
     ck.at_boundary(run, out.count(), t >= target);
   };
+  std::vector<double> clip_reported;
   try {
     for (long long k = when.first_after(run.time()); run.time() < when.end; ++k) {
       target = when.time(k);
@@ -86,6 +88,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
       const HostFields<T>& f = run.fields();
       check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
       out.write(run.time(), f);
+      for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
       ck.at_boundary(run, out.count(), false);
     }
     ck.at_end(run, out.count());

@@ -17,7 +17,7 @@ void Stepper<T>::advance_to(double target, const std::function<void(double, long
   const double dt = c_.time.dt;
   while (t_ < target) {
     const double h = std::min(dt, target - t_);
-    backend_->step(T(h));
+    backend_->step(t_, h);
     ++steps_;
     // Land exactly on the target so output times do not drift with round-off.
     t_ = (target - (t_ + h) <= 1e-9 * dt) ? target : t_ + h;

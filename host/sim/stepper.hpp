@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "backend.hpp"
 #include "fields.hpp"
@@ -30,6 +31,8 @@ class Stepper {
   /// Replaces the state (restart): fields f (this run's box and species), tissue time t [s]
   /// after `steps` steps; uploads f to the backend.
   void restore(HostFields<T> f, double t, long long steps);
+  /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
+  std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
 
  private:
   const Config& c_;

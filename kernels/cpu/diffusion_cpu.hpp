@@ -1,7 +1,13 @@
-/// OpenMP launchers of the diffusion–decay formulas (the CPU backend and test oracle).
+/// OpenMP launchers of the diffusion formulas (the CPU backend and test oracle). Arrays use the
+/// padded layout of the box; `label` is the padded label array (halo voxels kOutside).
 #pragma once
+#include <cstdint>
+
 #include "../boundary.hpp"
+#include "../diffusivity.hpp"
 #include "../grid.hpp"
+#include "../rkl2.hpp"
+#include "../vessels.hpp"
 
 namespace lobule::cpu {
 
@@ -9,10 +15,36 @@ namespace lobule::cpu {
 template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 
-/// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels:
-/// reads u (halo filled) and D (halo filled), writes out. u and out must differ.
+/// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels: reads u and D
+/// (halos filled), writes out (≠ u). Voxels held by `held` take its values (at the step's
+/// end); voxels outside the tissue keep theirs.
 template <class T>
-void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, T* out, T dt, T decay,
-                   T source);
+void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source);
+
+/// The same with a precomputed reaction rate per voxel: out = u + dt·(∇·(D∇u) + rate).
+template <class T>
+void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+                        const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
+                        T* out, T dt);
+
+/// RKL2 stage 1: m0 = M(y0), y1 = y0 + f1·m0 with f1 = μ̃₁·dt; held voxels take `held`.
+template <class T>
+void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
+                const VesselTable<T>& held, T* m0, T* y1, T f1);
+
+/// RKL2 stage j ≥ 2 (see rkl2_stage): out may alias y_prev2 (each voxel reads its own value
+/// first), never y_prev, whose halo must be filled. With clip (the last stage), values below
+/// zero are set to zero and their sum Σ|v| [conc·voxel] is returned: super time stepping is not
+/// positivity-preserving, and fronts steeper than √(D·dt) leave undershoots.
+template <class T>
+double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+                  const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
+                  T* out, const Rkl2Stage<T>& k, bool clip);
+
+/// D = D_free/(1 + C/C_half) from the driver fields in every interior voxel (0 outside).
+template <class T>
+void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
+                        T* D);
 
 }  // namespace lobule::cpu

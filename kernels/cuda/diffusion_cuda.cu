@@ -1,63 +1,153 @@
 #include "../diffusion_stencil.hpp"
 #include "cuda_check.cuh"
 #include "diffusion_cuda.hpp"
+#include "geometry/labels.hpp"
 
 namespace lobule::cuda {
 namespace {
 
+// All six faces in one launch (blockIdx.y = face): faces write disjoint halo voxels and read
+// only interior ones, so they cannot race.
 template <class T>
-__global__ void halo_kernel(Box b, BoundarySet<T> bc, HaloOf what, int f, std::size_t n, T* u) {
+__global__ void halo_kernel(Box b, BoundarySet<T> bc, HaloOf what, T* u) {
+  const int f = int(blockIdx.y);
   const std::size_t c = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (c < n) fill_halo_cell(b, bc, what, f, c, u);
+  if (c < face_cells(b, f)) fill_halo_cell(b, bc, what, f, c, u);
 }
 
 // One thread per interior voxel, x fastest within a warp for coalesced loads; each thread
 // marches over a few z-planes so neighbouring planes are reused from L1/L2.
 constexpr int kBlockX = 32, kBlockY = 8, kZPerThread = 4;
 
+struct Launch {
+  dim3 grid, block;
+};
+Launch voxel_launch(const Box& b) {
+  return {dim3(unsigned((b.nx + kBlockX - 1) / kBlockX), unsigned((b.ny + kBlockY - 1) / kBlockY),
+               unsigned((b.nz + kZPerThread - 1) / kZPerThread)),
+          dim3(kBlockX, kBlockY, 1)};
+}
+
+// Calls f(i, j, k, c) for the voxels of this thread.
+template <class F>
+__device__ RD_FORCEINLINE void for_my_voxels(const Box& b, F&& f) {
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
+  if (i >= b.nx || j >= b.ny) return;
+  const int k0 = int(blockIdx.z) * kZPerThread;
+  const int k1 = min(k0 + kZPerThread, b.nz);
+  for (int k = k0; k < k1; ++k) f(b.idx(i, j, k));
+}
+
 template <class T>
 __global__ void explicit_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
-                                const T* __restrict__ D, T* __restrict__ out, T dt, T decay,
-                                T source) {
-  const int i = blockIdx.x * blockDim.x + threadIdx.x;
-  const int j = blockIdx.y * blockDim.y + threadIdx.y;
-  if (i >= b.nx || j >= b.ny) return;
+                                const T* __restrict__ D, const std::uint8_t* __restrict__ label,
+                                VesselTable<T> held, T* __restrict__ out, T dt, T decay, T source) {
   const std::size_t sy = b.sy(), sz = b.sz();
-  const int k0 = blockIdx.z * kZPerThread;
-  const int k1 = min(k0 + kZPerThread, b.nz);
-  for (int k = k0; k < k1; ++k) {
-    const std::size_t c = b.idx(i, j, k);
-    out[c] = explicit_update(u, D, c, sy, sz, ih2, dt, decay, source);
-  }
+  for_my_voxels(b, [&](std::size_t c) {
+    const std::uint8_t l = label[c];
+    out[c] = l == kOutside   ? u[c]
+             : held.holds(l) ? held.value[l]
+                             : explicit_update(u, D, c, sy, sz, ih2, dt, decay, source);
+  });
+}
+
+template <class T>
+__global__ void rkl2_first_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y0,
+                                  const T* __restrict__ D, const std::uint8_t* __restrict__ label,
+                                  VesselTable<T> held, T* __restrict__ m0, T* __restrict__ y1,
+                                  T f1) {
+  const std::size_t sy = b.sy(), sz = b.sz();
+  for_my_voxels(b, [&](std::size_t c) {
+    const std::uint8_t l = label[c];
+    const bool h = held.holds(l);
+    const T m = rkl2_operator(y0, D, h, c, sy, sz, ih2);
+    m0[c] = m;
+    y1[c] = h ? held.value[l] : y0[c] + f1 * m;
+  });
+}
+
+// out may alias y_prev2: no __restrict__ on either.
+template <class T>
+__global__ void rkl2_stage_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y_prev,
+                                  const T* y_prev2, const T* __restrict__ y0,
+                                  const T* __restrict__ m0, const T* __restrict__ D,
+                                  const std::uint8_t* __restrict__ label, VesselTable<T> held,
+                                  T* out, Rkl2Stage<T> k, bool clip, double* clipped) {
+  const std::size_t sy = b.sy(), sz = b.sz();
+  for_my_voxels(b, [&](std::size_t c) {
+    const std::uint8_t l = label[c];
+    const bool h = held.holds(l);
+    const T m = rkl2_operator(y_prev, D, h, c, sy, sz, ih2);
+    const T v = rkl2_stage_value(k, y_prev[c], y_prev2[c], y0[c], m, m0[c]);
+    const bool neg = clip && !h && v < T(0);
+    if (neg) atomicAdd(clipped, -double(v));  // rare: only undershooting voxels
+    out[c] = h ? held.value[l] : (neg ? T(0) : v);
+  });
+}
+
+template <class T>
+__global__ void diffusivity_kernel(Box b, const std::uint8_t* __restrict__ label,
+                                   DiffusivityDriverView<T> d, T* __restrict__ D) {
+  for_my_voxels(b, [&](std::size_t c) { D[c] = driven_diffusivity(d, label, c); });
 }
 
 }  // namespace
 
 template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
-  for (int f = 0; f < kFaces; ++f) {
-    const std::size_t n = face_cells(b, f);
-    if (n == 0) continue;
-    const unsigned blocks = unsigned((n + 255) / 256);
-    halo_kernel<<<blocks, 256>>>(b, bc, what, f, n, u);
-    LOBULE_CUDA_CHECK(cudaGetLastError());
-  }
-}
-
-template <class T>
-void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, T* out, T dt, T decay,
-                   T source) {
-  const dim3 block(kBlockX, kBlockY, 1);
-  const dim3 grid(unsigned((b.nx + kBlockX - 1) / kBlockX),
-                  unsigned((b.ny + kBlockY - 1) / kBlockY),
-                  unsigned((b.nz + kZPerThread - 1) / kZPerThread));
-  explicit_kernel<<<grid, block>>>(b, ih2, u, D, out, dt, decay, source);
+  std::size_t n = 0;
+  for (int f = 0; f < kFaces; ++f) n = face_cells(b, f) > n ? face_cells(b, f) : n;
+  if (n == 0) return;
+  halo_kernel<<<dim3(unsigned((n + 255) / 256), kFaces), 256>>>(b, bc, what, u);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
-#define LOBULE_INSTANTIATE(T)                                                \
-  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*); \
-  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, T*, T, T, T);
+template <class T>
+void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source) {
+  const Launch l = voxel_launch(b);
+  explicit_kernel<<<l.grid, l.block>>>(b, ih2, u, D, label, held, out, dt, decay, source);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
+void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
+                const VesselTable<T>& held, T* m0, T* y1, T f1) {
+  const Launch l = voxel_launch(b);
+  rkl2_first_kernel<<<l.grid, l.block>>>(b, ih2, y0, D, label, held, m0, y1, f1);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
+void rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+                const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
+                T* out, const Rkl2Stage<T>& k, bool clip, double* clipped) {
+  const Launch l = voxel_launch(b);
+  rkl2_stage_kernel<<<l.grid, l.block>>>(b, ih2, y_prev, y_prev2, y0, m0, D, label, held, out, k,
+                                         clip, clipped);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
+void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
+                        T* D) {
+  const Launch l = voxel_launch(b);
+  diffusivity_kernel<<<l.grid, l.block>>>(b, label, d, D);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+#define LOBULE_INSTANTIATE(T)                                                                   \
+  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                    \
+  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*, \
+                                 const VesselTable<T>&, T*, T, T, T);                           \
+  template void rkl2_first<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
+                              const VesselTable<T>&, T*, T*, T);                                \
+  template void rkl2_stage<T>(const Box&, InvH2<T>, const T*, const T*, const T*, const T*,     \
+                              const T*, const std::uint8_t*, const VesselTable<T>&, T*,         \
+                              const Rkl2Stage<T>&, bool, double*);                              \
+  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                          \
+                                      const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)
 #undef LOBULE_INSTANTIATE

@@ -1,17 +1,40 @@
-/// CUDA launchers of the diffusion–decay formulas; pointers are device pointers.
+/// CUDA launchers of the diffusion formulas; pointers are device pointers (see the CPU
+/// launchers in kernels/cpu/diffusion_cpu.hpp for what each computes).
 #pragma once
+#include <cstdint>
+
 #include "../boundary.hpp"
+#include "../diffusivity.hpp"
 #include "../grid.hpp"
+#include "../rkl2.hpp"
+#include "../vessels.hpp"
 
 namespace lobule::cuda {
 
-/// Fills the six halo faces of u on the device (see fill_halo_cell).
+/// Fills the six halo faces of u on the device in one launch (see fill_halo_cell).
 template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 
-/// One forward Euler step over the interior voxels on the device (see cpu::explicit_step).
+/// One forward Euler step over the interior voxels (see cpu::explicit_step).
 template <class T>
-void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, T* out, T dt, T decay,
-                   T source);
+void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source);
+
+/// RKL2 stage 1 (see cpu::rkl2_first).
+template <class T>
+void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
+                const VesselTable<T>& held, T* m0, T* y1, T f1);
+
+/// RKL2 stage j ≥ 2 (see cpu::rkl2_stage); out may alias y_prev2. With clip, the clipped
+/// amount is added to the device double *clipped.
+template <class T>
+void rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+                const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
+                T* out, const Rkl2Stage<T>& k, bool clip, double* clipped);
+
+/// D = D_free/(1 + C/C_half) in every interior voxel (see cpu::update_diffusivity).
+template <class T>
+void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
+                        T* D);
 
 }  // namespace lobule::cuda

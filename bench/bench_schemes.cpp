@@ -1,0 +1,216 @@
+// Time to solution at equal accuracy: explicit, rkl2 and lod on an n³ box of 5 µm voxels with
+// four species over one hour of tissue time, against the exact solution, on the CPU and (where
+// a GPU is visible) the CUDA backend.
+//
+// Each species starts as a Gaussian pulse (σ = 50 µm) in a no-flux box and decays; its exact
+// solution is e^{−λt}·Π_a g_a(x_a, t) with g_a a sum of image Gaussians of variance σ² + 2Dt.
+// rkl2 and lod take the largest step of a ladder whose relative L2 error at 1 h is ≤ 1e-3
+// (larger steps are tried first and not timed); explicit runs at 0.9× its stability limit, its
+// time is measured over a block of steps and scaled to the steps of one hour (counter
+// extrapolated = 1), and its error is taken at the end of that block.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "host/config/stability.hpp"
+#include "host/sim/backend.hpp"
+
+namespace lobule {
+namespace {
+
+constexpr double kH = 5, kT = 3600, kTolerance = 1e-3, kSigma = 50;
+
+struct Species {
+  const char* name;
+  double D, half_life, x0[3];  // µm²/s, s, pulse centre as a fraction of the box
+};
+constexpr Species kSpecies[4] = {{"tgfb", 60, 1800, {0.5, 0.5, 0.5}},
+                                 {"il10", 70, 9000, {0.3, 0.6, 0.4}},
+                                 {"hgf", 40, 1800, {0.7, 0.35, 0.6}},
+                                 {"ev", 5, 21600, {0.4, 0.4, 0.65}}};
+
+// One axis of the pulse in a no-flux slab [0, L]: images at ±x0 + 2nL, as many as reach within
+// 8 standard deviations.
+double axis_profile(double x, double x0, double L, double var, double var0) {
+  const int images = int(std::ceil(8 * std::sqrt(var) / (2 * L))) + 1;
+  double g = 0;
+  for (int n = -images; n <= images; ++n)
+    g += std::exp(-(x - x0 - 2 * n * L) * (x - x0 - 2 * n * L) / (2 * var)) +
+         std::exp(-(x + x0 - 2 * n * L) * (x + x0 - 2 * n * L) / (2 * var));
+  return g * std::sqrt(var0 / var);
+}
+
+double exact(const Species& s, int n, int i, int j, int k, double t) {
+  const double L = n * kH, var0 = kSigma * kSigma, var = var0 + 2 * s.D * t;
+  const double x[3] = {(i + 0.5) * kH, (j + 0.5) * kH, (k + 0.5) * kH};
+  double u = std::exp(-std::log(2.0) / s.half_life * t);
+  for (int a = 0; a < 3; ++a) u *= axis_profile(x[a], s.x0[a] * L, L, var, var0);
+  return u;
+}
+
+HostFields<float> initial(int n, Scheme scheme) {
+  HostFields<float> f;
+  f.box = whole_box(n, n, n);
+  f.ih2 = {float(1 / (kH * kH)), float(1 / (kH * kH)), float(1 / (kH * kH))};
+  f.scheme = scheme;
+  f.label.assign(f.box.padded(), 255);
+  for (int k = 0; k < n; ++k)
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) f.label[f.box.idx(i, j, k)] = 0;
+  for (const Species& s : kSpecies) {
+    SpeciesField<float> sp;
+    sp.name = s.name;
+    sp.decay = float(std::log(2.0) / s.half_life);
+    sp.d_free = float(s.D);
+    sp.u.assign(f.box.padded(), 0.0f);
+    sp.D.assign(f.box.padded(), 0.0f);
+    for (int k = 0; k < n; ++k)
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+          sp.D[f.box.idx(i, j, k)] = float(s.D);
+          sp.u[f.box.idx(i, j, k)] = float(exact(s, n, i, j, k, 0));
+        }
+    f.species.push_back(std::move(sp));
+  }
+  return f;
+}
+
+// Largest relative L2 error over the species at time t.
+double max_relative_error(const HostFields<float>& f, int n, double t) {
+  double worst = 0;
+  for (std::size_t s = 0; s < f.species.size(); ++s) {
+    double err = 0, norm = 0;
+#pragma omp parallel for collapse(2) reduction(+ : err, norm)
+    for (int k = 0; k < n; ++k)
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+          const double e = exact(kSpecies[s], n, i, j, k, t);
+          const double d = double(f.species[s].u[f.box.idx(i, j, k)]) - e;
+          err += d * d;
+          norm += e * e;
+        }
+    worst = std::max(worst, std::sqrt(err / norm));
+  }
+  return worst;
+}
+
+struct Result {
+  double wall = 0, error = 0, dt = 0, sweeps = 0;
+  long long steps = 0;
+};
+
+// Runs `steps` steps of dt from t = 0 and times them (upload and download excluded).
+Result run(BackendChoice which, HostFields<float> f, int n, double dt, long long steps) {
+  auto b = make_backend<float>(which);
+  b->upload(f);
+  b->download(f);  // waits for the upload
+  const auto t0 = std::chrono::steady_clock::now();
+  double t = 0;
+  for (long long q = 0; q < steps; ++q) {
+    const double h = std::min(dt, kT - t);
+    b->step(t, h);
+    t += h;
+  }
+  b->download(f);  // waits for the device
+  Result r;
+  r.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.error = max_relative_error(f, n, t);
+  r.dt = dt;
+  r.steps = steps;
+  return r;
+}
+
+// Grid sweeps per step (stencil sweeps, RKL2 stages, 2 per LOD line solve, 1 per reaction).
+double sweeps_per_step(Scheme scheme, double dt) {
+  double total = 0, limit = INFINITY;
+  const std::array<double, 3> h = {kH, kH, kH};
+  for (const Species& s : kSpecies)
+    limit = std::min(limit, explicit_dt_limit(s.D, std::log(2.0) / s.half_life, h));
+  for (const Species& s : kSpecies) {
+    if (scheme == Scheme::Explicit) total += 1;
+    if (scheme == Scheme::Rkl2) total += rkl2_stages(dt, s.D, h) + 2;
+    if (scheme == Scheme::Lod) total += 6 + 2;
+  }
+  return total;
+}
+
+Result time_to_solution(BackendChoice which, Scheme scheme, int n) {
+  const HostFields<float> f = initial(n, scheme);
+  if (scheme == Scheme::Explicit) {
+    double limit = INFINITY;
+    const std::array<double, 3> h = {kH, kH, kH};
+    for (const Species& s : kSpecies)
+      limit = std::min(limit, explicit_dt_limit(s.D, std::log(2.0) / s.half_life, h));
+    const double dt = 0.9 * limit;
+    const long long total = (long long)std::ceil(kT / dt);
+    const long long block = which == BackendChoice::Cuda ? 2000 : 200;
+    Result r = run(which, f, n, dt, block);
+    r.wall *= double(total) / double(block);
+    r.steps = total;
+    return r;
+  }
+  const std::vector<double> ladder =
+      scheme == Scheme::Rkl2 ? std::vector<double>{600, 400, 300, 240, 180, 120, 90, 60, 30, 15}
+                             : std::vector<double>{120, 60, 40, 30, 20, 15, 10, 5, 2, 1};
+  Result r;
+  for (double dt : ladder) {
+    r = run(which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9));
+    std::fprintf(stderr, "  %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n",
+                 to_string(scheme), n, dt, r.error, r.wall);
+    if (r.error <= kTolerance) break;
+  }
+  return r;
+}
+
+// Copy bandwidth of this machine on one field, for scale [GB/s].
+double copy_bandwidth(int n) {
+  std::vector<float> a(std::size_t(n) * n * n, 1.0f), b(a.size());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < 5; ++r) std::memcpy(b.data(), a.data(), a.size() * sizeof(float));
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  benchmark::DoNotOptimize(b.data());
+  return 5 * 2.0 * double(a.size()) * sizeof(float) / s / 1e9;
+}
+
+void BM_TimeToSolution(benchmark::State& state) {
+  const int n = int(state.range(0));
+  const Scheme scheme = Scheme(state.range(1));
+  const BackendChoice which = state.range(2) ? BackendChoice::Cuda : BackendChoice::Cpu;
+  if (which == BackendChoice::Cuda && !cuda_available()) {
+    state.SkipWithError("no CUDA GPU visible");
+    return;
+  }
+  Result r;
+  for (auto _ : state) {
+    r = time_to_solution(which, scheme, n);
+    state.SetIterationTime(r.wall);
+  }
+  const double sweeps = sweeps_per_step(scheme, r.dt) * double(r.steps);
+  state.counters["time_to_solution_s"] = r.wall;
+  state.counters["dt_s"] = r.dt;
+  state.counters["steps"] = double(r.steps);
+  state.counters["rel_l2_error"] = r.error;
+  state.counters["extrapolated"] = scheme == Scheme::Explicit ? 1 : 0;
+  state.counters["grid_sweeps"] = sweeps;
+  state.counters["voxel_sweeps_per_s"] = sweeps * double(n) * n * n / r.wall;
+  if (which == BackendChoice::Cpu) state.counters["copy_GB_per_s"] = copy_bandwidth(n);
+  state.SetLabel(std::string(to_string(scheme)) +
+                 (which == BackendChoice::Cuda ? " cuda" : " cpu"));
+}
+
+void args(benchmark::internal::Benchmark* b) {
+  for (int gpu : {0, 1})
+    for (int n : {64, 128, 256})
+      for (int s : {int(Scheme::Explicit), int(Scheme::Rkl2), int(Scheme::Lod)})
+        b->Args({n, s, gpu});
+  b->ArgNames({"n", "scheme", "gpu"})->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+}
+
+BENCHMARK(BM_TimeToSolution)->Apply(args);
+
+}  // namespace
+}  // namespace lobule

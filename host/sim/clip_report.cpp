@@ -1,0 +1,39 @@
+#include "clip_report.hpp"
+
+#include <fmt/format.h>
+
+namespace lobule {
+
+template <class T>
+std::vector<std::string> clip_warnings(const HostFields<T>& f, const std::vector<double>& clipped,
+                                       std::vector<double>& reported) {
+  std::vector<std::string> lines;
+  reported.resize(clipped.size(), 0.0);
+  const Box& b = f.box;
+  for (std::size_t s = 0; s < clipped.size() && s < f.species.size(); ++s) {
+    const double added = clipped[s] - reported[s];
+    if (!(added > 0)) continue;
+    double sum = 0;  // Σ u over the interior [conc·voxel]
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i) sum += double(f.species[s].u[b.idx(i, j, k)]);
+    const double total = sum * voxel_volume(f);
+    if (added <= 1e-6 * total) continue;
+    reported[s] = clipped[s];
+    lines.push_back(fmt::format(
+        "warning: rkl2 set negative undershoots of '{}' to zero, adding {:.3g} conc*um^3 ({:.2g}% "
+        "of its total) since the last report; features steeper than sqrt(D*dt) need a smaller "
+        "dt, or use scheme lod (positivity-preserving)",
+        f.species[s].name, added, total > 0 ? 100 * added / total : 0.0));
+  }
+  return lines;
+}
+
+template std::vector<std::string> clip_warnings<float>(const HostFields<float>&,
+                                                       const std::vector<double>&,
+                                                       std::vector<double>&);
+template std::vector<std::string> clip_warnings<double>(const HostFields<double>&,
+                                                        const std::vector<double>&,
+                                                        std::vector<double>&);
+
+}  // namespace lobule

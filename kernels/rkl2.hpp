@@ -1,0 +1,69 @@
+/// Runge–Kutta–Legendre second-order super time stepping (RKL2) of ∂u/∂t = M(u) = ∇·(D∇u):
+/// Meyer, Balsara & Aslam, J. Comput. Phys. 257:594 (2014). Per-voxel stage formulas shared by
+/// both backends; each stage needs only the 7-point neighbours of the previous stage.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "diffusion_stencil.hpp"
+#include "rd_macros.hpp"
+#include "vessels.hpp"
+
+namespace lobule {
+
+/// Stages of one step whose stiffest mode has z = dt·λ_max: the least s ≥ 2 with
+/// z ≤ (s² + s − 2)/4 (half of RKL2's stability interval; see host/config/stability.hpp).
+/// 0 when z = 0 (nothing diffuses).
+inline int rkl2_stage_count(double z) {
+  if (!(z > 0)) return 0;
+  int s = int(std::ceil((-1 + std::sqrt(9 + 16 * z)) / 2 - 1e-9));  // root of s² + s − 2 = 4z
+  if (s < 2) s = 2;
+  while (double(s) * s + s - 2 < 4 * z) ++s;
+  return s;
+}
+
+/// Coefficients of one stage in the form used by the kernels (dt folded in):
+///   Y_j = μ·Y_{j−1} + ν·Y_{j−2} + (1 − μ − ν)·Y_0 + μ̃·dt·M(Y_{j−1}) + γ̃·dt·M(Y_0).
+template <class T>
+struct Rkl2Stage {
+  T mu, nu, y0, mu_dt, gamma_dt;  ///< μ, ν, 1 − μ − ν, μ̃·dt [s], γ̃·dt [s]
+};
+
+/// Stage j = 2..s of an s-stage RKL2 step of length dt [s]:
+///   b_j = (j² + j − 2)/(2j(j + 1)) (b_0 = b_1 = b_2 = 1/3), a_j = 1 − b_j, w_1 = 4/(s² + s − 2),
+///   μ_j = (2j − 1)/j·b_j/b_{j−1},  ν_j = −(j − 1)/j·b_j/b_{j−2},  μ̃_j = μ_j·w_1,
+///   γ̃_j = −a_{j−1}·μ̃_j.
+template <class T>
+inline Rkl2Stage<T> rkl2_stage(int j, int s, double dt) {
+  auto b = [](int q) { return q < 2 ? 1.0 / 3.0 : (double(q) * q + q - 2) / (2.0 * q * (q + 1)); };
+  const double w1 = 4.0 / (double(s) * s + s - 2);
+  const double mu = (2.0 * j - 1) / j * b(j) / b(j - 1);
+  const double nu = -(j - 1.0) / j * b(j) / b(j - 2);
+  const double mu_t = mu * w1;
+  const double gamma_t = -(1 - b(j - 1)) * mu_t;
+  return {T(mu), T(nu), T(1 - mu - nu), T(mu_t * dt), T(gamma_t * dt)};
+}
+
+/// μ̃_1·dt = b_1·w_1·dt [s], the factor of the first stage Y_1 = Y_0 + μ̃_1·dt·M(Y_0).
+inline double rkl2_first_factor(int s, double dt) {
+  return dt * (4.0 / (double(s) * s + s - 2)) / 3.0;
+}
+
+/// M(y) at voxel c: the flux-form divergence, zero in voxels held by the vessel table
+/// (their value is boundary data, not an unknown).
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T rkl2_operator(const T* __restrict__ y, const T* __restrict__ D,
+                                              bool held, std::size_t c, std::size_t sy,
+                                              std::size_t sz, InvH2<T> ih2) {
+  return held ? T(0) : diffusion_divergence(y, D, c, sy, sz, ih2);
+}
+
+/// Stage j ≥ 2 at voxel c (held voxels are set by the caller).
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T rkl2_stage_value(const Rkl2Stage<T>& k, T y_prev, T y_prev2, T y0,
+                                                 T m_prev, T m0) {
+  return k.mu * y_prev + k.nu * y_prev2 + k.y0 * y0 + k.mu_dt * m_prev + k.gamma_dt * m0;
+}
+
+}  // namespace lobule

@@ -1,0 +1,156 @@
+// Invariants of the diffusion schemes: mass conserved to round-off with no-flux (and periodic)
+// faces and variable D, LOD positive for any dt, rkl2's clipping accounted for exactly; and the
+// diffusivity driver D = D_free/(1 + C/C_half) followed in time to second order.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "host/sim/backend_cpu.hpp"
+#include "support/scheme_support.hpp"
+
+namespace lobule {
+namespace {
+
+// Species 0 diffuses with D hindered by species 1 (a static, non-diffusing scar field).
+HostFields<double> scarred_fields(Scheme scheme, unsigned seed) {
+  auto f = test::box_fields<double>(14, 11, 9, 5.0, 2, 60.0, scheme);
+  auto& u = f.species[0];
+  auto& scar = f.species[1];
+  scar.d_free = 0;
+  std::fill(scar.D.begin(), scar.D.end(), 0.0);
+  u.driver = {1};
+  u.c_half = 0.5;
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> U(0, 1);
+  test::for_interior(f, [&](int, int, int, std::size_t c) {
+    u.u[c] = 0.2 + U(rng);
+    scar.u[c] = U(rng) < 0.3 ? 2 * U(rng) : 0.0;
+  });
+  return f;
+}
+
+double relative_drift(Scheme scheme, double dt, bool periodic_y) {
+  auto f = scarred_fields(scheme, 3);
+  if (periodic_y) f.species[0].bc.kind[2] = f.species[0].bc.kind[3] = BoundaryKind::Periodic;
+  const double m0 = test::interior_sum(f, 0);
+  CpuBackend<double> b;
+  b.upload(f);
+  test::advance(b, 0, 10 * dt, dt);
+  b.download(f);
+  EXPECT_EQ(b.clipped_mass()[0], 0.0);
+  return std::abs(test::interior_sum(f, 0) - m0) / m0;
+}
+
+TEST(Conservation, Rkl2ConservesMassToRoundOff) {
+  for (double dt : {0.5, 30.0}) {
+    EXPECT_LT(relative_drift(Scheme::Rkl2, dt, false), 1e-13) << "dt = " << dt;
+    EXPECT_LT(relative_drift(Scheme::Rkl2, dt, true), 1e-13) << "dt = " << dt << ", periodic";
+  }
+}
+
+TEST(Conservation, LodConservesMassToRoundOff) {
+  for (double dt : {0.5, 30.0, 1e4}) {
+    // At dt = 1e4 s the line systems have r·D ≈ 2·10⁴: round-off grows with their conditioning.
+    const double tol = dt > 100 ? 1e-11 : 1e-13;
+    EXPECT_LT(relative_drift(Scheme::Lod, dt, false), tol) << "dt = " << dt;
+    EXPECT_LT(relative_drift(Scheme::Lod, dt, true), tol) << "dt = " << dt << ", periodic";
+  }
+}
+
+// A single-voxel spike and huge steps: LOD's line matrices are M-matrices, so u stays ≥ 0.
+TEST(Conservation, LodKeepsASpikeNonNegative) {
+  auto f = test::box_fields<float>(17, 13, 11, 5.0, 1, 100.0, Scheme::Lod);
+  f.species[0].u[f.box.idx(8, 6, 5)] = 1000.0f;
+  CpuBackend<float> b;
+  b.upload(f);
+  for (double dt : {0.01, 1.0, 100.0}) {
+    b.diffuse(0, dt);
+    b.download(f);
+    test::for_interior(f,
+                       [&](int, int, int, std::size_t c) { ASSERT_GE(f.species[0].u[c], 0.0f); });
+  }
+  EXPECT_NEAR(test::interior_sum(f, 0), 1000.0, 1e-2);  // float round-off
+}
+
+// The same spike with rkl2: the final stage sets undershoots to zero, and the mass it adds is
+// exactly what clipped_mass reports.
+TEST(Conservation, Rkl2ClippingIsAccountedFor) {
+  auto f = test::box_fields<double>(17, 13, 11, 5.0, 1, 100.0, Scheme::Rkl2);
+  f.species[0].u[f.box.idx(8, 6, 5)] = 1000.0;
+  CpuBackend<double> b;
+  b.upload(f);
+  b.diffuse(0, 20.0);
+  b.download(f);
+  double lo = 0;
+  test::for_interior(f,
+                     [&](int, int, int, std::size_t c) { lo = std::min(lo, f.species[0].u[c]); });
+  EXPECT_GE(lo, 0.0);
+  const double added = (test::interior_sum(f, 0) - 1000.0) * 125.0;  // conc·µm³
+  EXPECT_GT(b.clipped_mass()[0], 0.0);
+  EXPECT_NEAR(b.clipped_mass()[0], added, 1e-9 * 1000.0 * 125.0);
+}
+
+// A uniform driver C(t) = C0·e^{−μt} (its own decay) and a cosine mode on an offset of 2 in the
+// driven species:
+// the mode decays as exp(−κ·∫D dt), κ the discrete eigenvalue, with
+//   ∫₀ᵗ D_free/(1 + (C0/C_half)·e^{−μs}) ds = D_free·[t + ln((1 + q·e^{−μt})/(1 + q))/μ],
+// q = C0/C_half. Strang places the diffusion step after R(dt/2), at the midpoint of C.
+TEST(Driver, DiffusivityFollowsTheDriverInTime) {
+  const int n = 24;
+  const double h = 5, L = n * h, D_free = 40, C0 = 3, c_half = 1, mu = 0.02, T = 60;
+  const double kappa = 4 / (h * h) * std::pow(std::sin(M_PI * h / (2 * L)), 2);
+  const double q = C0 / c_half;
+  const double integral = D_free * (T + std::log((1 + q * std::exp(-mu * T)) / (1 + q)) / mu);
+  const double amplitude = std::exp(-kappa * integral);
+  for (Scheme scheme : {Scheme::Rkl2, Scheme::Lod, Scheme::Explicit}) {
+    auto f = test::box_fields<double>(n, 3, 2, h, 2, D_free, scheme);
+    auto& u = f.species[0];
+    auto& C = f.species[1];
+    u.driver = {1};
+    u.c_half = c_half;
+    C.d_free = 0;
+    std::fill(C.D.begin(), C.D.end(), 0.0);
+    C.decay = mu;
+    test::for_interior(f, [&](int i, int, int, std::size_t c) {
+      u.u[c] = 2 + std::cos(M_PI * (i + 0.5) * h / L);
+      C.u[c] = C0;
+    });
+    CpuBackend<double> b;
+    b.upload(f);
+    test::advance(b, 0, T,
+                  scheme == Scheme::Explicit ? 0.05 : (scheme == Scheme::Rkl2 ? 2.0 : 0.5));
+    b.download(f);
+    const double got = (u.u[f.box.idx(0, 1, 1)] - 2) / std::cos(M_PI * 0.5 * h / L);
+    const double tol = scheme == Scheme::Rkl2 ? 1e-4 : 3e-3;
+    EXPECT_NEAR(got / amplitude, 1.0, tol)
+        << to_string(scheme) << ": amplitude " << got << ", exact " << amplitude;
+  }
+}
+
+// D set from a driver equals the same D set by hand (harmonic faces, halo copies).
+TEST(Driver, MatchesTheSameFieldSetDirectly) {
+  for (Scheme scheme : {Scheme::Rkl2, Scheme::Lod, Scheme::Explicit}) {
+    auto driven = scarred_fields(scheme, 11);
+    auto direct = driven;
+    auto& sp = direct.species[0];
+    sp.driver.clear();
+    test::for_interior(direct, [&](int, int, int, std::size_t c) {
+      sp.D[c] = sp.d_free / (1 + direct.species[1].u[c] / sp.c_half);
+    });
+    const double dt = scheme == Scheme::Explicit ? 0.05 : 5.0;
+    CpuBackend<double> a, b;
+    a.upload(driven);
+    b.upload(direct);
+    test::advance(a, 0, 4 * dt, dt);
+    test::advance(b, 0, 4 * dt, dt);
+    a.download(driven);
+    b.download(direct);
+    test::for_interior(driven, [&](int, int, int, std::size_t c) {
+      ASSERT_NEAR(driven.species[0].u[c], direct.species[0].u[c], 1e-13) << to_string(scheme);
+    });
+  }
+}
+
+}  // namespace
+}  // namespace lobule

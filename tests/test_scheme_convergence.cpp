@@ -1,0 +1,179 @@
+// Orders of convergence in time of the schemes, measured on the semi-discrete problem (the
+// exact solution of the spatial discretization), with spatially varying D:
+//   diffusion alone against an RK4 oracle: rkl2 order 2, lod order ≥ 1;
+//   a manufactured solution with a nonlinear reaction: explicit 1, Strang+rkl2 2, Strang+lod ≥ 1.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "host/sim/backend_cpu.hpp"
+#include "support/scheme_support.hpp"
+
+namespace lobule {
+namespace {
+
+using test::box_fields;
+using test::for_interior;
+
+constexpr int kNx = 12, kNy = 10, kNz = 8;
+constexpr double kH = 5;  // µm
+
+// D(x) = 10·(1 + 0.5·sin(2πx/Lx)·cos(πy/Ly)) µm²/s and φ = cos(πx/Lx)·cos(πy/Ly)·cos(πz/Lz).
+HostFields<double> varying_d_fields(Scheme scheme, std::vector<double>& phi) {
+  auto f = box_fields<double>(kNx, kNy, kNz, kH, 1, 10.0, scheme);
+  const double L[3] = {kNx * kH, kNy * kH, kNz * kH};
+  phi.assign(f.box.padded(), 0.0);
+  for_interior(f, [&](int i, int j, int k, std::size_t c) {
+    const double x = (i + 0.5) * kH, y = (j + 0.5) * kH, z = (k + 0.5) * kH;
+    f.species[0].D[c] = 10 * (1 + 0.5 * std::sin(2 * M_PI * x / L[0]) * std::cos(M_PI * y / L[1]));
+    phi[c] = std::cos(M_PI * x / L[0]) * std::cos(M_PI * y / L[1]) * std::cos(M_PI * z / L[2]);
+  });
+  f.reaction.max_rate_dt = 1e30;  // measure the bare schemes: no reaction sub-steps
+  return f;
+}
+
+// Error at T of a run with step dt against the reference.
+double run_error(HostFields<double> f, double T, double dt, const std::vector<double>& ref,
+                 std::shared_ptr<const CpuReaction<double>> reaction = {}) {
+  CpuBackend<double> b;
+  if (reaction) b.set_reaction(reaction);
+  b.upload(f);
+  test::advance(b, 0, T, dt);
+  b.download(f);
+  return test::rms_difference(f, 0, ref);
+}
+
+std::vector<double> errors_for(Scheme scheme, double T, std::vector<double> steps,
+                               const std::vector<double>& ref, const HostFields<double>& f0,
+                               std::shared_ptr<const CpuReaction<double>> reaction = {}) {
+  auto f = f0;
+  f.scheme = scheme;
+  std::vector<double> e;
+  for (double dt : steps) e.push_back(run_error(f, T, dt, ref, reaction));
+  return e;
+}
+
+std::string describe(const std::vector<double>& e) {
+  std::string s = "errors and local orders:";
+  const auto p = test::observed_orders(e);
+  char buf[64];
+  for (std::size_t k = 0; k < e.size(); ++k) {
+    std::snprintf(buf, sizeof buf, " e=%.3g", e[k]);
+    s += buf;
+    if (k < p.size()) std::snprintf(buf, sizeof buf, " p=%.2f", p[k]), s += buf;
+  }
+  return s;
+}
+
+// Prints the measured errors and orders of a test (a record of what was measured).
+void report(const char* what, const std::vector<double>& dt, const std::vector<double>& e) {
+  std::printf("[ measured ] %s: fitted order %.2f, %s\n", what, test::fitted_order(dt, e),
+              describe(e).c_str());
+}
+
+class DiffusionOnly : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f0 = varying_d_fields(Scheme::Rkl2, phi);
+    for_interior(f0, [&](int, int, int, std::size_t c) { f0.species[0].u[c] = 2 + phi[c]; });
+    ref = test::rk4_reference(f0, 0, f0.species[0].u, 0, kT, 1000);
+  }
+  static constexpr double kT = 20;  // s
+  HostFields<double> f0;
+  std::vector<double> phi, ref;
+};
+
+// RKL2's stage count shrinks with dt (s ∝ √dt) and its error constant grows from about 1/18
+// (many stages) to 1/6 (s = 2), so local orders dip below 2 where s gets small; the
+// least-squares slope over the ladder is the order.
+TEST_F(DiffusionOnly, Rkl2IsSecondOrder) {
+  const std::vector<double> dt = {5, 2.5, 1.25, 0.625};
+  const auto e = errors_for(Scheme::Rkl2, kT, dt, ref, f0);
+  report("diffusion only, rkl2", dt, e);
+  EXPECT_NEAR(test::fitted_order(dt, e), 2.0, 0.2) << describe(e);
+  for (double p : test::observed_orders(e)) EXPECT_GT(p, 1.6) << describe(e);
+  EXPECT_LT(e.back(), 2e-4) << describe(e);
+}
+
+TEST_F(DiffusionOnly, LodIsAtLeastFirstOrder) {
+  const std::vector<double> dt = {4, 2, 1, 0.5};
+  const auto e = errors_for(Scheme::Lod, kT, dt, ref, f0);
+  report("diffusion only, lod", dt, e);
+  EXPECT_GT(test::fitted_order(dt, e), 0.9) << describe(e);
+  for (double p : test::observed_orders(e)) EXPECT_GT(p, 0.9) << describe(e);
+}
+
+// Manufactured solution u*(c, t) = U0 + a(t)·φ_c, a = A·cos(ωt), for
+//   du/dt = A_h u + P(c, t) − k·u·u,   P = a'·φ − a·(A_h φ) + k·u*²  (≥ 0 here),
+// a nonlinear loss L(u) = k·u that the reaction step integrates exponentially.
+struct MmsReaction {
+  static constexpr int kMaxFields = 1;
+  const double* phi;
+  const double* psi;  // A_h φ
+  double U0, A, omega, k;
+
+  void rates(double t, const VoxelRef& v, int, const double* u, double* P, double* L) const {
+    const double a = A * std::cos(omega * t), da = -A * omega * std::sin(omega * t);
+    const double us = U0 + a * phi[v.c];
+    P[0] = da * phi[v.c] - a * psi[v.c] + k * us * us;
+    L[0] = k * u[0];
+  }
+};
+
+class Manufactured : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f0 = varying_d_fields(Scheme::Rkl2, phi);
+    psi = test::reference_operator(f0, 0, phi, {});
+    mms = MmsReaction{phi.data(), psi.data(), 5.0, 1.0, 2 * M_PI / 200, 0.02};
+    double p_min = 1e30;
+    for_interior(f0, [&](int i, int j, int k, std::size_t c) {
+      f0.species[0].u[c] = exact(c, 0);
+      for (double t = 0; t <= kT; t += 1) {
+        double P, L, u = exact(c, t);
+        mms.rates(t, VoxelRef{c, i, j, k, 0}, 1, &u, &P, &L);
+        p_min = std::min(p_min, P);
+      }
+    });
+    ASSERT_GE(p_min, 0) << "the manufactured production must be non-negative";
+    ref.assign(f0.box.padded(), 0.0);
+    for_interior(f0, [&](int, int, int, std::size_t c) { ref[c] = exact(c, kT); });
+    reaction = std::make_shared<CpuReactionOf<double, MmsReaction>>(mms);
+  }
+  double exact(std::size_t c, double t) const {
+    return mms.U0 + mms.A * std::cos(mms.omega * t) * phi[c];
+  }
+  static constexpr double kT = 40;  // s
+  HostFields<double> f0;
+  std::vector<double> phi, psi, ref;
+  MmsReaction mms{};
+  std::shared_ptr<const CpuReaction<double>> reaction;
+};
+
+TEST_F(Manufactured, ExplicitIsFirstOrder) {
+  const std::vector<double> dt = {0.2, 0.1, 0.05, 0.025};
+  const auto e = errors_for(Scheme::Explicit, kT, dt, ref, f0, reaction);
+  report("manufactured, explicit", dt, e);
+  EXPECT_NEAR(test::fitted_order(dt, e), 1.0, 0.1) << describe(e);
+}
+
+TEST_F(Manufactured, StrangWithRkl2IsSecondOrder) {
+  const std::vector<double> dt = {4, 2, 1, 0.5};
+  const auto e = errors_for(Scheme::Rkl2, kT, dt, ref, f0, reaction);
+  report("manufactured, Strang + rkl2", dt, e);
+  EXPECT_NEAR(test::fitted_order(dt, e), 2.0, 0.2) << describe(e);
+  for (double p : test::observed_orders(e)) EXPECT_GT(p, 1.6) << describe(e);
+}
+
+TEST_F(Manufactured, StrangWithLodIsAtLeastFirstOrder) {
+  const std::vector<double> dt = {4, 2, 1, 0.5};
+  const auto e = errors_for(Scheme::Lod, kT, dt, ref, f0, reaction);
+  report("manufactured, Strang + lod", dt, e);
+  EXPECT_GT(test::fitted_order(dt, e), 0.9) << describe(e);
+  for (double p : test::observed_orders(e)) EXPECT_GT(p, 0.9) << describe(e);
+}
+
+}  // namespace
+}  // namespace lobule
