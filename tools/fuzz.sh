@@ -24,7 +24,11 @@ cmake --build "$build" -j2 --target "${targets[@]/#/fuzz_}"
 
 status=0
 for t in "${targets[@]}"; do
-  echo "fuzz.sh: fuzz_$t for ${LOBULE_FUZZ_RUNS:+$LOBULE_FUZZ_RUNS runs (seed 1)}${LOBULE_FUZZ_RUNS:-$seconds s}"
+  if [ -n "${LOBULE_FUZZ_RUNS:-}" ]; then
+    echo "fuzz.sh: fuzz_$t for $LOBULE_FUZZ_RUNS runs (seed 1)"
+  else
+    echo "fuzz.sh: fuzz_$t for $seconds s"
+  fi
   scratch=$(mktemp -d)
   dict=()
   [ -f "$root/fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
