@@ -12,6 +12,15 @@
 
 namespace lobule {
 
+/// When an RKL2 step undershoots (fields sharper than √(D·dt) in 3-D), the step is redone as two
+/// half steps, recursively: a step is accepted when the negative values it would clip sum to at
+/// most max_undershoot × the species' mass at its start, or after max_halvings halvings (then
+/// the rest is clipped and reported).
+struct Rkl2Control {
+  double max_undershoot = 1e-6;
+  int max_halvings = 6;
+};
+
 /// Stages of one step whose stiffest mode has z = dt·λ_max: the least s ≥ 2 with
 /// z ≤ (s² + s − 2)/4 (half of RKL2's stability interval; see host/config/stability.hpp).
 /// 0 when z = 0 (nothing diffuses).
