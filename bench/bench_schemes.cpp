@@ -220,9 +220,13 @@ void BM_TimeToSolution(benchmark::State& state) {
 void args(benchmark::internal::Benchmark* b) {
   for (int gpu : {0, 1})
     for (int n : {64, 128, 256})
-      for (int s : {int(Scheme::Explicit), int(Scheme::Rkl2), int(Scheme::Lod)})
-        b->Args({n, s, gpu});
-  b->ArgNames({"n", "scheme", "gpu"})->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+      for (int p : {int(kModes), int(kPulses)})
+        for (int s : {int(Scheme::Explicit), int(Scheme::Rkl2), int(Scheme::Lod)})
+          b->Args({n, p, s, gpu});
+  b->ArgNames({"n", "problem", "scheme", "gpu"})
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kSecond);
 }
 
 BENCHMARK(BM_TimeToSolution)->Apply(args);

@@ -32,6 +32,13 @@ inline int rkl2_stage_count(double z) {
   return s;
 }
 
+/// Stages of one step of length dt [s] for diffusivity D [µm²/s] (the largest it can take) on a
+/// grid of inverse squared spacings ih2 [1/µm²]: λ_max = 4·D·Σ 1/h².
+template <class T>
+inline int rkl2_stage_count(double dt, double D, const InvH2<T>& ih2) {
+  return rkl2_stage_count(dt * 4 * D * (double(ih2.x) + double(ih2.y) + double(ih2.z)));
+}
+
 /// Coefficients of one stage in the form used by the kernels (dt folded in):
 ///   Y_j = μ·Y_{j−1} + ν·Y_{j−2} + (1 − μ − ν)·Y_0 + μ̃·dt·M(Y_{j−1}) + γ̃·dt·M(Y_0).
 template <class T>

@@ -136,8 +136,7 @@ template <class T>
 double CpuBackend<T>::rkl2_attempt(std::size_t s, double t, double dt, std::vector<T>*& result) {
   auto& sp = f_.species[s];
   const Box& bx = f_.box;
-  const double lambda = 4.0 * double(d_max_[s]) * double(f_.ih2.x + f_.ih2.y + f_.ih2.z);
-  const int stages = rkl2_stage_count(dt * lambda);
+  const int stages = rkl2_stage_count(dt, double(d_max_[s]), f_.ih2);
   const VesselTable<T> mid = vessel_table(f_, s, t + 0.5 * dt);
   const VesselTable<T> end = vessel_table(f_, s, t + dt);
   const std::uint8_t* label = f_.label.data();

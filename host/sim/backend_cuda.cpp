@@ -157,8 +157,7 @@ cuda::DeviceArray<T>* CudaBackend<T>::rkl2_attempt(std::size_t s, double t, doub
   const SpeciesField<T>& m = meta_.species[s];
   const Box& bx = meta_.box;
   const auto& ih2 = meta_.ih2;
-  const double lambda = 4.0 * double(d.d_max) * double(ih2.x + ih2.y + ih2.z);
-  const int stages = rkl2_stage_count(dt * lambda);
+  const int stages = rkl2_stage_count(dt, double(d.d_max), ih2);
   const VesselTable<T> mid = vessel_table(meta_, s, t + 0.5 * dt);
   const VesselTable<T> end = vessel_table(meta_, s, t + dt);
   cuda::fill_halo(bx, m.bc, HaloOf::Concentration, d.u.data());
