@@ -12,6 +12,15 @@
 
 namespace lobule {
 
+/// When an RKL2 step undershoots (fields sharper than √(D·dt) in 3-D), the step is redone as two
+/// half steps, recursively: a step is accepted when the negative values it would clip sum to at
+/// most max_undershoot × the species' mass at its start, or after max_halvings halvings (then
+/// the rest is clipped and reported).
+struct Rkl2Control {
+  double max_undershoot = 1e-6;
+  int max_halvings = 6;
+};
+
 /// Stages of one step whose stiffest mode has z = dt·λ_max: the least s ≥ 2 with
 /// z ≤ (s² + s − 2)/4 (half of RKL2's stability interval; see host/config/stability.hpp).
 /// 0 when z = 0 (nothing diffuses).
@@ -21,6 +30,13 @@ inline int rkl2_stage_count(double z) {
   if (s < 2) s = 2;
   while (double(s) * s + s - 2 < 4 * z) ++s;
   return s;
+}
+
+/// Stages of one step of length dt [s] for diffusivity D [µm²/s] (the largest it can take) on a
+/// grid of inverse squared spacings ih2 [1/µm²]: λ_max = 4·D·Σ 1/h².
+template <class T>
+inline int rkl2_stage_count(double dt, double D, const InvH2<T>& ih2) {
+  return rkl2_stage_count(dt * 4 * D * (double(ih2.x) + double(ih2.y) + double(ih2.z)));
 }
 
 /// Coefficients of one stage in the form used by the kernels (dt folded in):

@@ -124,19 +124,19 @@ void CpuBackend<T>::diffuse(double t, double dt) {
     if (f_.scheme == Scheme::Lod)
       lod(s, t, dt);
     else
-      rkl2(s, t, dt);
+      rkl2(s, t, dt, 0);
   }
 }
 
-// RKL2 with s stages on the shared scratch: a = M(Y0); b, c alternate as Y_{j−1}, Y_{j−2}
-// (Y_j overwrites Y_{j−2} in place from stage 3 on). Held voxels take their values at
-// t + dt/2 in the stages and at t + dt in the last.
+// One RKL2 step of species s with s stages on the shared scratch, leaving u untouched: a = M(Y0);
+// b, c alternate as Y_{j−1}, Y_{j−2} (Y_j overwrites Y_{j−2} in place from stage 3 on). Held
+// voxels take their values at t + dt/2 in the stages and at t + dt in the last. Returns the
+// amount the last stage clipped; `result` points at the scratch vector holding Y_s.
 template <class T>
-void CpuBackend<T>::rkl2(std::size_t s, double t, double dt) {
+double CpuBackend<T>::rkl2_attempt(std::size_t s, double t, double dt, std::vector<T>*& result) {
   auto& sp = f_.species[s];
   const Box& bx = f_.box;
-  const double lambda = 4.0 * double(d_max_[s]) * double(f_.ih2.x + f_.ih2.y + f_.ih2.z);
-  const int stages = rkl2_stage_count(dt * lambda);
+  const int stages = rkl2_stage_count(dt, double(d_max_[s]), f_.ih2);
   const VesselTable<T> mid = vessel_table(f_, s, t + 0.5 * dt);
   const VesselTable<T> end = vessel_table(f_, s, t + dt);
   const std::uint8_t* label = f_.label.data();
@@ -145,16 +145,34 @@ void CpuBackend<T>::rkl2(std::size_t s, double t, double dt) {
                   T(rkl2_first_factor(stages, dt)));
   std::vector<T>* prev = &b_;
   std::vector<T>* prev2 = &sp.u;
+  double clipped = 0;
   for (int j = 2; j <= stages; ++j) {
     std::vector<T>* out = j == 2 ? &c_ : prev2;
     cpu::fill_halo(bx, sp.bc, HaloOf::Concentration, prev->data());
-    clipped_[s] += cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
-                                   sp.D.data(), label, j == stages ? end : mid, out->data(),
-                                   rkl2_stage<T>(j, stages, dt), j == stages);
+    clipped = cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
+                              sp.D.data(), label, j == stages ? end : mid, out->data(),
+                              rkl2_stage<T>(j, stages, dt), j == stages);
     prev2 = prev;
     prev = out;
   }
-  sp.u.swap(*prev);
+  result = prev;
+  return clipped;
+}
+
+// Accepts the attempt unless it clips more than max_undershoot of the species' mass; then two
+// half steps (see Rkl2Control).
+template <class T>
+void CpuBackend<T>::rkl2(std::size_t s, double t, double dt, int halvings) {
+  std::vector<T>* result = nullptr;
+  const double clipped = rkl2_attempt(s, t, dt, result);
+  const double mass = cpu::interior_sum(f_.box, f_.species[s].u.data());
+  if (clipped > f_.rkl2.max_undershoot * std::abs(mass) && halvings < f_.rkl2.max_halvings) {
+    rkl2(s, t, 0.5 * dt, halvings + 1);
+    rkl2(s, t + 0.5 * dt, 0.5 * dt, halvings + 1);
+    return;
+  }
+  f_.species[s].u.swap(*result);
+  clipped_[s] += clipped;
 }
 
 template <class T>

@@ -28,7 +28,8 @@ class CpuBackend final : public Backend<T> {
  private:
   void update_diffusivities();
   void ensure_scratch(int n);  // sizes the first n of a_, b_, c_
-  void rkl2(std::size_t s, double t, double dt);
+  void rkl2(std::size_t s, double t, double dt, int halvings);
+  double rkl2_attempt(std::size_t s, double t, double dt, std::vector<T>*& result);
   void lod(std::size_t s, double t, double dt);
   std::vector<T*> field_pointers();
 

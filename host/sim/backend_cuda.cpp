@@ -3,6 +3,7 @@
 #include "backend_cuda.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "kernels/cuda/diffusion_cuda.hpp"
 #include "kernels/cuda/lod_cuda.hpp"
@@ -29,6 +30,7 @@ void CudaBackend<T>::upload(const HostFields<T>& f) {
   meta_.ih2 = f.ih2;
   meta_.scheme = f.scheme;
   meta_.reaction = f.reaction;
+  meta_.rkl2 = f.rkl2;
   meta_.vessel_value = f.vessel_value;
   meta_.species.clear();
   species_.clear();
@@ -53,17 +55,15 @@ void CudaBackend<T>::upload(const HostFields<T>& f) {
   for (auto& a : scratch_) a = cuda::DeviceArray<T>();
   // explicit needs one scratch array, rkl2 three, lod four (cp, zp, u_t, D_t).
   ensure_scratch(f.scheme == Scheme::Explicit ? 1 : (f.scheme == Scheme::Lod ? 4 : 3));
-  clipped_ = cuda::DeviceArray<double>(f.species.size());
-  const std::vector<double> zeros(f.species.size(), 0.0);
-  clipped_.upload(zeros.data());
+  clipped_.assign(f.species.size(), 0.0);
+  probe_ = cuda::DeviceArray<double>(2);
   update_diffusivities();
   cuda::synchronize();
 }
 
 template <class T>
 std::vector<double> CudaBackend<T>::clipped_mass() {
-  std::vector<double> m(species_.size(), 0.0);
-  clipped_.download(m.data());
+  std::vector<double> m = clipped_;
   for (double& x : m) x *= voxel_volume(meta_);
   return m;
 }
@@ -144,19 +144,20 @@ void CudaBackend<T>::diffuse(double t, double dt) {
     if (meta_.scheme == Scheme::Lod)
       lod(s, t, dt);
     else
-      rkl2(s, t, dt);
+      rkl2(s, t, dt, 0);
   }
 }
 
-// Same stage sequence and buffer rotation as CpuBackend::rkl2.
+// Same stage sequence and buffer rotation as CpuBackend::rkl2_attempt; u stays untouched and
+// the returned scratch array holds Y_s.
 template <class T>
-void CudaBackend<T>::rkl2(std::size_t s, double t, double dt) {
+cuda::DeviceArray<T>* CudaBackend<T>::rkl2_attempt(std::size_t s, double t, double dt,
+                                                   double* clipped) {
   auto& d = species_[s];
   const SpeciesField<T>& m = meta_.species[s];
   const Box& bx = meta_.box;
   const auto& ih2 = meta_.ih2;
-  const double lambda = 4.0 * double(d.d_max) * double(ih2.x + ih2.y + ih2.z);
-  const int stages = rkl2_stage_count(dt * lambda);
+  const int stages = rkl2_stage_count(dt, double(d.d_max), ih2);
   const VesselTable<T> mid = vessel_table(meta_, s, t + 0.5 * dt);
   const VesselTable<T> end = vessel_table(meta_, s, t + dt);
   cuda::fill_halo(bx, m.bc, HaloOf::Concentration, d.u.data());
@@ -169,11 +170,30 @@ void CudaBackend<T>::rkl2(std::size_t s, double t, double dt) {
     cuda::fill_halo(bx, m.bc, HaloOf::Concentration, prev->data());
     cuda::rkl2_stage(bx, ih2, prev->data(), prev2->data(), d.u.data(), scratch_[0].data(),
                      d.D.data(), label_.data(), j == stages ? end : mid, out->data(),
-                     rkl2_stage<T>(j, stages, dt), j == stages, clipped_.data() + s);
+                     rkl2_stage<T>(j, stages, dt), j == stages, clipped);
     prev2 = prev;
     prev = out;
   }
-  std::swap(d.u, *prev);
+  return prev;
+}
+
+// Accepts the attempt unless it clips more than max_undershoot of the species' mass; then two
+// half steps (see Rkl2Control). One read-back of two doubles per attempt.
+template <class T>
+void CudaBackend<T>::rkl2(std::size_t s, double t, double dt, int halvings) {
+  double probe[2] = {0.0, 0.0};  // clipped amount, mass at the start [conc·voxel]
+  probe_.upload(probe);
+  cuda::interior_sum(meta_.box, species_[s].u.data(), probe_.data() + 1);
+  cuda::DeviceArray<T>* result = rkl2_attempt(s, t, dt, probe_.data());
+  probe_.download(probe);
+  if (probe[0] > meta_.rkl2.max_undershoot * std::abs(probe[1]) &&
+      halvings < meta_.rkl2.max_halvings) {
+    rkl2(s, t, 0.5 * dt, halvings + 1);
+    rkl2(s, t + 0.5 * dt, 0.5 * dt, halvings + 1);
+    return;
+  }
+  std::swap(species_[s].u, *result);
+  clipped_[s] += probe[0];
 }
 
 template <class T>

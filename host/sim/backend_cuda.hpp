@@ -30,7 +30,8 @@ class CudaBackend final : public Backend<T> {
   void update_diffusivities();
   /// Allocates the first n scratch arrays (and the transposed labels for LOD) when missing.
   void ensure_scratch(int n);
-  void rkl2(std::size_t s, double t, double dt);
+  void rkl2(std::size_t s, double t, double dt, int halvings);
+  cuda::DeviceArray<T>* rkl2_attempt(std::size_t s, double t, double dt, double* clipped);
   void lod(std::size_t s, double t, double dt);
 
   HostFields<T> meta_;  // coefficients, settings and vessel values; no field arrays
@@ -38,7 +39,8 @@ class CudaBackend final : public Backend<T> {
   std::vector<DeviceSpecies> species_;
   cuda::DeviceArray<std::uint8_t> label_, label_t_;  // labels, and x↔y transposed for LOD
   cuda::DeviceArray<T> scratch_[4];                  // next level, RKL2 stages, LOD work
-  cuda::DeviceArray<double> clipped_;                // per species [conc·voxel]
+  cuda::DeviceArray<double> probe_;                  // an attempt's clipped amount and mass
+  std::vector<double> clipped_;                      // per species [conc·voxel]
 };
 
 }  // namespace lobule

@@ -11,6 +11,7 @@
 #include "kernels/boundary.hpp"
 #include "kernels/grid.hpp"
 #include "kernels/reaction.hpp"
+#include "kernels/rkl2.hpp"
 #include "kernels/vessels.hpp"
 
 namespace lobule {
@@ -47,6 +48,7 @@ struct HostFields {
   std::vector<std::uint8_t> label;  ///< Label per voxel, padded layout, halo kOutside
   Scheme scheme = Scheme::Explicit;
   ReactionControl<T> reaction;  ///< sub-stepping of the reaction step
+  Rkl2Control rkl2;             ///< step halving of rkl2 where it undershoots
   VesselValueFn vessel_value;   ///< optional time dependence of the vessel values
 };
 

@@ -100,6 +100,19 @@ double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2,
 }
 
 template <class T>
+double interior_sum(const Box& b, const T* u) {
+  double sum = 0;
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum) \
+    if (b.interior() >= kParallelMinWork)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) {
+      const std::size_t row = b.idx(0, j, k);
+      for (int i = 0; i < b.nx; ++i) sum += double(u[row + std::size_t(i)]);
+    }
+  return sum;
+}
+
+template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
 #pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
@@ -122,6 +135,7 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   template double rkl2_stage<T>(const Box&, InvH2<T>, const T*, const T*, const T*, const T*,   \
                                 const T*, const std::uint8_t*, const VesselTable<T>&, T*,       \
                                 const Rkl2Stage<T>&, bool);                                     \
+  template double interior_sum<T>(const Box&, const T*);                                        \
   template void update_diffusivity<T>(const Box&, const std::uint8_t*,                          \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)

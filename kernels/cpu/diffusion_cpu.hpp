@@ -42,6 +42,10 @@ double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2,
                   const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
                   T* out, const Rkl2Stage<T>& k, bool clip);
 
+/// Σ u over the interior voxels [conc·voxel], summed in double.
+template <class T>
+double interior_sum(const Box& b, const T* u);
+
 /// D = D_free/(1 + C/C_half) from the driver fields in every interior voxel (0 outside).
 template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,

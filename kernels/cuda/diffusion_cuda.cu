@@ -39,6 +39,27 @@ __device__ RD_FORCEINLINE void for_my_voxels(const Box& b, F&& f) {
   for (int k = k0; k < k1; ++k) f(b.idx(i, j, k));
 }
 
+// Adds v of every thread of a kBlockX × kBlockY block to *out with one atomic per block (each
+// row of the block is one warp). Every thread of the block must call it.
+__device__ void block_add(double v, double* out) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+  __shared__ double warp_sum[kBlockY];
+  if (threadIdx.x == 0) warp_sum[threadIdx.y] = v;
+  __syncthreads();
+  if (threadIdx.y == 0) {
+    v = threadIdx.x < kBlockY ? warp_sum[threadIdx.x] : 0.0;
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    if (threadIdx.x == 0 && v != 0.0) atomicAdd(out, v);
+  }
+}
+
+template <class T>
+__global__ void sum_kernel(Box b, const T* __restrict__ u, double* out) {
+  double v = 0;
+  for_my_voxels(b, [&](std::size_t c) { v += double(u[c]); });
+  block_add(v, out);
+}
+
 template <class T>
 __global__ void explicit_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
                                 const T* __restrict__ D, const std::uint8_t* __restrict__ label,
@@ -75,15 +96,17 @@ __global__ void rkl2_stage_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y_p
                                   const std::uint8_t* __restrict__ label, VesselTable<T> held,
                                   T* out, Rkl2Stage<T> k, bool clip, double* clipped) {
   const std::size_t sy = b.sy(), sz = b.sz();
+  double cut = 0;
   for_my_voxels(b, [&](std::size_t c) {
     const std::uint8_t l = label[c];
     const bool h = held.holds(l);
     const T m = rkl2_operator(y_prev, D, h, c, sy, sz, ih2);
     const T v = rkl2_stage_value(k, y_prev[c], y_prev2[c], y0[c], m, m0[c]);
     const bool neg = clip && !h && v < T(0);
-    if (neg) atomicAdd(clipped, -double(v));  // rare: only undershooting voxels
+    cut += neg ? -double(v) : 0.0;
     out[c] = h ? held.value[l] : (neg ? T(0) : v);
   });
+  if (clip) block_add(cut, clipped);  // uniform over the grid
 }
 
 template <class T>
@@ -130,6 +153,14 @@ void rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, c
 }
 
 template <class T>
+void interior_sum(const Box& b, const T* u, double* out) {
+  if (b.interior() == 0) return;
+  const Launch l = voxel_launch(b);
+  sum_kernel<<<l.grid, l.block>>>(b, u, out);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
   const Launch l = voxel_launch(b);
@@ -146,6 +177,7 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   template void rkl2_stage<T>(const Box&, InvH2<T>, const T*, const T*, const T*, const T*,     \
                               const T*, const std::uint8_t*, const VesselTable<T>&, T*,         \
                               const Rkl2Stage<T>&, bool, double*);                              \
+  template void interior_sum<T>(const Box&, const T*, double*);                                 \
   template void update_diffusivity<T>(const Box&, const std::uint8_t*,                          \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)

@@ -26,11 +26,15 @@ void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::
                 const VesselTable<T>& held, T* m0, T* y1, T f1);
 
 /// RKL2 stage j ≥ 2 (see cpu::rkl2_stage); out may alias y_prev2. With clip, the clipped
-/// amount is added to the device double *clipped.
+/// amount is added to the device double *clipped (one atomic per block).
 template <class T>
 void rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
                 const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
                 T* out, const Rkl2Stage<T>& k, bool clip, double* clipped);
+
+/// Adds Σ u over the interior voxels to the device double *out.
+template <class T>
+void interior_sum(const Box& b, const T* u, double* out);
 
 /// D = D_free/(1 + C/C_half) in every interior voxel (see cpu::update_diffusivity).
 template <class T>
