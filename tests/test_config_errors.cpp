@@ -34,6 +34,9 @@ struct BadCase {
   int line;              // the line it must name (0: not checked)
 };
 
+// Names a case by its label in test output (instead of a byte dump).
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.label; }
+
 std::string replaced(const BadCase& c) {
   std::string s = kGood;
   const auto p = s.find(c.from);
