@@ -35,7 +35,9 @@ struct BadCase {
 };
 
 // Names a case by its label in test output (instead of a byte dump).
-void PrintTo(const BadCase& c, std::ostream* os) { *os << c.label; }
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.label;
+}
 
 std::string replaced(const BadCase& c) {
   std::string s = kGood;
