@@ -20,6 +20,14 @@ struct BoundarySet {
   T value[kFaces] = {};  ///< Dirichlet value held at the face [conc]
 };
 
+/// The same faces with every Dirichlet value zero: the boundary conditions of an increment
+/// (a difference of two fields that both satisfy bc).
+template <class T>
+RD_HOST_DEVICE inline BoundarySet<T> homogeneous(BoundarySet<T> bc) {
+  for (int f = 0; f < kFaces; ++f) bc.value[f] = T(0);
+  return bc;
+}
+
 /// Which array a halo fill is for: concentrations take the boundary value, diffusivities
 /// are copied so that the face diffusivity equals the interior voxel's own.
 enum class HaloOf : int { Concentration = 0, Diffusivity = 1 };

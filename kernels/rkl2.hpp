@@ -39,11 +39,15 @@ inline int rkl2_stage_count(double dt, double D, const InvH2<T>& ih2) {
   return rkl2_stage_count(dt * 4 * D * (double(ih2.x) + double(ih2.y) + double(ih2.z)));
 }
 
-/// Coefficients of one stage in the form used by the kernels (dt folded in):
-///   Y_j = μ·Y_{j−1} + ν·Y_{j−2} + (1 − μ − ν)·Y_0 + μ̃·dt·M(Y_{j−1}) + γ̃·dt·M(Y_0).
+/// Coefficients of one stage in the form the kernels use. The stages carry increments
+/// Z_j = Y_j − Y_0 rather than values: with M affine, M(Y_0 + Z) = M(Y_0) + M_h(Z) (M_h with
+/// homogeneous boundary values), and since μ + ν + (1 − μ − ν) = 1 the Y_0 terms cancel:
+///   Z_j = μ·Z_{j−1} + ν·Z_{j−2} + (μ̃ + γ̃)·dt·M(Y_0) + μ̃·dt·M_h(Z_{j−1}).
+/// Rounding then scales with the change, not with u: a uniform field stays exactly uniform,
+/// where the value form drifts by 10⁻⁶ per step in float.
 template <class T>
 struct Rkl2Stage {
-  T mu, nu, y0, mu_dt, gamma_dt;  ///< μ, ν, 1 − μ − ν, μ̃·dt [s], γ̃·dt [s]
+  T mu, nu, mu_dt, m0_dt;  ///< μ, ν, μ̃·dt [s], (μ̃ + γ̃)·dt [s]
 };
 
 /// Stage j = 2..s of an s-stage RKL2 step of length dt [s]:
@@ -58,16 +62,16 @@ inline Rkl2Stage<T> rkl2_stage(int j, int s, double dt) {
   const double nu = -(j - 1.0) / j * b(j) / b(j - 2);
   const double mu_t = mu * w1;
   const double gamma_t = -(1 - b(j - 1)) * mu_t;
-  return {T(mu), T(nu), T(1 - mu - nu), T(mu_t * dt), T(gamma_t * dt)};
+  return {T(mu), T(nu), T(mu_t * dt), T((mu_t + gamma_t) * dt)};
 }
 
-/// μ̃_1·dt = b_1·w_1·dt [s], the factor of the first stage Y_1 = Y_0 + μ̃_1·dt·M(Y_0).
+/// μ̃_1·dt = b_1·w_1·dt [s], the factor of the first stage Z_1 = μ̃_1·dt·M(Y_0).
 inline double rkl2_first_factor(int s, double dt) {
   return dt * (4.0 / (double(s) * s + s - 2)) / 3.0;
 }
 
-/// M(y) at voxel c: the flux-form divergence, zero in voxels held by the vessel table
-/// (their value is boundary data, not an unknown).
+/// M at voxel c: the flux-form divergence, zero in voxels held by the vessel table (their value
+/// is boundary data, not an unknown).
 template <class T>
 RD_HOST_DEVICE RD_FORCEINLINE T rkl2_operator(const T* __restrict__ y, const T* __restrict__ D,
                                               bool held, std::size_t c, std::size_t sy,
@@ -75,11 +79,11 @@ RD_HOST_DEVICE RD_FORCEINLINE T rkl2_operator(const T* __restrict__ y, const T* 
   return held ? T(0) : diffusion_divergence(y, D, c, sy, sz, ih2);
 }
 
-/// Stage j ≥ 2 at voxel c (held voxels are set by the caller).
+/// Increment of stage j ≥ 2 at voxel c (held voxels are set by the caller); m_z = M_h(Z_{j−1}).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T rkl2_stage_value(const Rkl2Stage<T>& k, T y_prev, T y_prev2, T y0,
-                                                 T m_prev, T m0) {
-  return k.mu * y_prev + k.nu * y_prev2 + k.y0 * y0 + k.mu_dt * m_prev + k.gamma_dt * m0;
+RD_HOST_DEVICE RD_FORCEINLINE T rkl2_stage_value(const Rkl2Stage<T>& k, T z_prev, T z_prev2, T m0,
+                                                 T m_z) {
+  return k.mu * z_prev + k.nu * z_prev2 + k.m0_dt * m0 + k.mu_dt * m_z;
 }
 
 }  // namespace lobule

@@ -153,7 +153,8 @@ TEST(LodTransposeRoute, MatchesTheXSweep) {
           for (int i = 0; i < from.nx; ++i)
             out[cuda::transposed_xy(from).idx(j, i, k)] = in[from.idx(i, j, k)];
     };
-    std::vector<double> u = sp.u, ut(u.size()), Dt(u.size()), cp(u.size()), zp(u.size());
+    std::vector<double> u = sp.u, ut(u.size()), Dt(u.size()), cp(u.size()), dp(u.size()),
+                        zp(u.size());
     std::vector<std::uint8_t> lt(f.label.size(), kOutside);
     tr(b, sp.u, ut);
     tr(b, sp.D, Dt);
@@ -162,9 +163,9 @@ TEST(LodTransposeRoute, MatchesTheXSweep) {
     held.value[kPortalVein] = 1.25;
     const double r = 60.0 * f.ih2.x;
     cpu::lod_sweep(b, 0, r, line_ends(sp.bc, 0), held, u.data(), sp.D.data(), f.label.data(),
-                   cp.data(), zp.data());
+                   cp.data(), dp.data(), zp.data());
     cpu::lod_sweep(bt, 1, r, line_ends(sp.bc, 0), held, ut.data(), Dt.data(), lt.data(), cp.data(),
-                   zp.data());
+                   dp.data(), zp.data());
     std::vector<double> back(u.size(), 0.0);
     tr(bt, ut, back);
     for (int k = 0; k < b.nz; ++k)

@@ -13,7 +13,7 @@ template <class T>
 void CpuBackend<T>::upload(const HostFields<T>& f) {
   f_ = f;
   for (auto* v : {&a_, &b_, &c_}) v->clear();
-  ensure_scratch(f_.scheme == Scheme::Explicit ? 1 : (f_.scheme == Scheme::Lod ? 2 : 3));
+  ensure_scratch(f_.scheme == Scheme::Explicit ? 1 : 3);
   d_max_.clear();
   clipped_.assign(f_.species.size(), 0.0);
   for (auto& sp : f_.species) {
@@ -117,7 +117,7 @@ void CpuBackend<T>::react(double t, double dt) {
 
 template <class T>
 void CpuBackend<T>::diffuse(double t, double dt) {
-  ensure_scratch(f_.scheme == Scheme::Lod ? 2 : 3);
+  ensure_scratch(3);
   update_diffusivities();
   for (std::size_t s = 0; s < f_.species.size(); ++s) {
     if (!(d_max_[s] > T(0))) continue;
@@ -129,9 +129,10 @@ void CpuBackend<T>::diffuse(double t, double dt) {
 }
 
 // One RKL2 step of species s with s stages on the shared scratch, leaving u untouched: a = M(Y0);
-// b, c alternate as Y_{j−1}, Y_{j−2} (Y_j overwrites Y_{j−2} in place from stage 3 on). Held
+// b, c alternate as the increments Z_{j−1}, Z_{j−2} (Z_j overwrites Z_{j−2} in place from stage
+// 3 on; their halos take homogeneous boundary values); the last stage writes Y0 + Z_s. Held
 // voxels take their values at t + dt/2 in the stages and at t + dt in the last. Returns the
-// amount the last stage clipped; `result` points at the scratch vector holding Y_s.
+// amount the last stage clipped; `result` points at the scratch vector holding the new u.
 template <class T>
 double CpuBackend<T>::rkl2_attempt(std::size_t s, double t, double dt, std::vector<T>*& result) {
   auto& sp = f_.species[s];
@@ -144,14 +145,16 @@ double CpuBackend<T>::rkl2_attempt(std::size_t s, double t, double dt, std::vect
   cpu::rkl2_first(bx, f_.ih2, sp.u.data(), sp.D.data(), label, mid, a_.data(), b_.data(),
                   T(rkl2_first_factor(stages, dt)));
   std::vector<T>* prev = &b_;
-  std::vector<T>* prev2 = &sp.u;
+  std::vector<T>* prev2 = prev;  // Z_0 = 0: stage 2 takes ν = 0 and never reads it
   double clipped = 0;
   for (int j = 2; j <= stages; ++j) {
     std::vector<T>* out = j == 2 ? &c_ : prev2;
-    cpu::fill_halo(bx, sp.bc, HaloOf::Concentration, prev->data());
-    clipped = cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
-                              sp.D.data(), label, j == stages ? end : mid, out->data(),
-                              rkl2_stage<T>(j, stages, dt), j == stages);
+    cpu::fill_halo(bx, homogeneous(sp.bc), HaloOf::Concentration, prev->data());
+    Rkl2Stage<T> k = rkl2_stage<T>(j, stages, dt);
+    if (j == 2) k.nu = T(0);
+    clipped =
+        cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
+                        sp.D.data(), label, j == stages ? end : mid, out->data(), k, j == stages);
     prev2 = prev;
     prev = out;
   }
@@ -182,7 +185,7 @@ void CpuBackend<T>::lod(std::size_t s, double t, double dt) {
   const T ih2[3] = {f_.ih2.x, f_.ih2.y, f_.ih2.z};
   for (int axis = 0; axis < 3; ++axis)
     cpu::lod_sweep(f_.box, axis, T(dt) * ih2[axis], line_ends(sp.bc, axis), end, sp.u.data(),
-                   sp.D.data(), f_.label.data(), a_.data(), b_.data());
+                   sp.D.data(), f_.label.data(), a_.data(), b_.data(), c_.data());
 }
 
 template class CpuBackend<float>;

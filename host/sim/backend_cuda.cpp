@@ -53,8 +53,8 @@ void CudaBackend<T>::upload(const HostFields<T>& f) {
   host_label_ = f.label;
   label_t_ = cuda::DeviceArray<std::uint8_t>();
   for (auto& a : scratch_) a = cuda::DeviceArray<T>();
-  // explicit needs one scratch array, rkl2 three, lod four (cp, zp, u_t, D_t).
-  ensure_scratch(f.scheme == Scheme::Explicit ? 1 : (f.scheme == Scheme::Lod ? 4 : 3));
+  // explicit needs one scratch array, rkl2 three, lod five (cp, dp, zp, u_t, D_t).
+  ensure_scratch(f.scheme == Scheme::Explicit ? 1 : (f.scheme == Scheme::Lod ? 5 : 3));
   clipped_.assign(f.species.size(), 0.0);
   probe_ = cuda::DeviceArray<double>(2);
   update_diffusivities();
@@ -77,7 +77,7 @@ void CudaBackend<T>::ensure_scratch(int n) {
     // Defined halos for the buffers that get swapped into a species.
     cuda::copy_on_device(scratch_[q].data(), species_[0].u.data(), size * sizeof(T));
   }
-  if (n == 4 && label_t_.size() != size) {
+  if (n == 5 && label_t_.size() != size) {
     const auto lt = transposed_labels(meta_.box, host_label_);
     label_t_ = cuda::DeviceArray<std::uint8_t>(size);
     label_t_.upload(lt.data());
@@ -137,7 +137,7 @@ void CudaBackend<T>::react(double t, double dt) {
 
 template <class T>
 void CudaBackend<T>::diffuse(double t, double dt) {
-  ensure_scratch(meta_.scheme == Scheme::Lod ? 4 : 3);
+  ensure_scratch(meta_.scheme == Scheme::Lod ? 5 : 3);
   update_diffusivities();
   for (std::size_t s = 0; s < species_.size(); ++s) {
     if (!(species_[s].d_max > T(0))) continue;
@@ -149,7 +149,7 @@ void CudaBackend<T>::diffuse(double t, double dt) {
 }
 
 // Same stage sequence and buffer rotation as CpuBackend::rkl2_attempt; u stays untouched and
-// the returned scratch array holds Y_s.
+// the returned scratch array holds the new u.
 template <class T>
 cuda::DeviceArray<T>* CudaBackend<T>::rkl2_attempt(std::size_t s, double t, double dt,
                                                    double* clipped) {
@@ -164,13 +164,15 @@ cuda::DeviceArray<T>* CudaBackend<T>::rkl2_attempt(std::size_t s, double t, doub
   cuda::rkl2_first(bx, ih2, d.u.data(), d.D.data(), label_.data(), mid, scratch_[0].data(),
                    scratch_[1].data(), T(rkl2_first_factor(stages, dt)));
   cuda::DeviceArray<T>* prev = &scratch_[1];
-  cuda::DeviceArray<T>* prev2 = &d.u;
+  cuda::DeviceArray<T>* prev2 = prev;  // Z_0 = 0: stage 2 takes ν = 0 and never reads it
   for (int j = 2; j <= stages; ++j) {
     cuda::DeviceArray<T>* out = j == 2 ? &scratch_[2] : prev2;
-    cuda::fill_halo(bx, m.bc, HaloOf::Concentration, prev->data());
+    cuda::fill_halo(bx, homogeneous(m.bc), HaloOf::Concentration, prev->data());
+    Rkl2Stage<T> k = rkl2_stage<T>(j, stages, dt);
+    if (j == 2) k.nu = T(0);
     cuda::rkl2_stage(bx, ih2, prev->data(), prev2->data(), d.u.data(), scratch_[0].data(),
-                     d.D.data(), label_.data(), j == stages ? end : mid, out->data(),
-                     rkl2_stage<T>(j, stages, dt), j == stages, clipped);
+                     d.D.data(), label_.data(), j == stages ? end : mid, out->data(), k,
+                     j == stages, clipped);
     prev2 = prev;
     prev = out;
   }
@@ -203,13 +205,14 @@ void CudaBackend<T>::lod(std::size_t s, double t, double dt) {
   const VesselTable<T> end = vessel_table(meta_, s, t + dt);
   const Box& bx = meta_.box;
   T* cp = scratch_[0].data();
-  T* zp = scratch_[1].data();
+  T* dp = scratch_[1].data();
+  T* zp = scratch_[4].data();
   cuda::lod_sweep_x(bx, T(dt) * meta_.ih2.x, line_ends(m.bc, 0), end, d.u.data(), d.D.data(),
-                    label_t_.data(), scratch_[2].data(), scratch_[3].data(), cp, zp);
+                    label_t_.data(), scratch_[2].data(), scratch_[3].data(), cp, dp, zp);
   cuda::lod_sweep_yz(bx, 1, T(dt) * meta_.ih2.y, line_ends(m.bc, 1), end, d.u.data(), d.D.data(),
-                     label_.data(), cp, zp);
+                     label_.data(), cp, dp, zp);
   cuda::lod_sweep_yz(bx, 2, T(dt) * meta_.ih2.z, line_ends(m.bc, 2), end, d.u.data(), d.D.data(),
-                     label_.data(), cp, zp);
+                     label_.data(), cp, dp, zp);
 }
 
 template class CudaBackend<float>;

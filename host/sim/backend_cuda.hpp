@@ -38,7 +38,7 @@ class CudaBackend final : public Backend<T> {
   std::vector<std::uint8_t> host_label_;
   std::vector<DeviceSpecies> species_;
   cuda::DeviceArray<std::uint8_t> label_, label_t_;  // labels, and x↔y transposed for LOD
-  cuda::DeviceArray<T> scratch_[4];                  // next level, RKL2 stages, LOD work
+  cuda::DeviceArray<T> scratch_[5];                  // next level, RKL2 stages, LOD work
   cuda::DeviceArray<double> probe_;                  // an attempt's clipped amount and mass
   std::vector<double> clipped_;                      // per species [conc·voxel]
 };

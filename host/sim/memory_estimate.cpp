@@ -31,11 +31,11 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   double host = ns * 2 * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
   // Backend: u and D per species, labels, and scratch arrays shared by all species: the next
-  // level (explicit), three RKL2 stages, or the LOD line work (two on the CPU; four and
-  // transposed labels on the GPU, which sweeps x lines as y lines of the transposed box).
+  // level (explicit), three RKL2 stages, or the LOD line work (three; five and transposed
+  // labels on the GPU, which sweeps x lines as y lines of the transposed box).
   const Scheme s = c.time.scheme;
   const bool gpu = backend == BackendChoice::Cuda;
-  const double scratch = s == Scheme::Explicit ? 1 : (s == Scheme::Rkl2 ? 3 : (gpu ? 4 : 2));
+  const double scratch = s == Scheme::Explicit ? 1 : (s == Scheme::Rkl2 ? 3 : (gpu ? 5 : 3));
   const double state = ns * 2 * padded * word + scratch * padded * word + padded +
                        (gpu && s == Scheme::Lod ? padded : 0);
   double device = 0;

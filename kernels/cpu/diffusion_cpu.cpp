@@ -57,7 +57,7 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
 
 template <class T>
 void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* y1, T f1) {
+                const VesselTable<T>& held, T* m0, T* z1, T f1) {
   const std::size_t sy = b.sy(), sz = b.sz();
 #pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
@@ -69,15 +69,15 @@ void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::
         const bool h = held.holds(label[c]);
         const T m = rkl2_operator(y0, D, h, c, sy, sz, ih2);
         m0[c] = m;
-        y1[c] = h ? held.value[label[c]] : y0[c] + f1 * m;
+        z1[c] = h ? held.value[label[c]] - y0[c] : f1 * m;
       }
     }
 }
 
 template <class T>
-double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+double rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
                   const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                  T* out, const Rkl2Stage<T>& k_, bool clip) {
+                  T* out, const Rkl2Stage<T>& k_, bool last) {
   const std::size_t sy = b.sy(), sz = b.sz();
   double clipped = 0;
 #pragma omp parallel for collapse(2) schedule(static) reduction(+ : clipped) \
@@ -88,12 +88,15 @@ double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2,
 #pragma omp simd reduction(+ : clipped)
       for (int i = 0; i < b.nx; ++i) {
         const std::size_t c = row + std::size_t(i);
-        const bool h = held.holds(label[c]);
-        const T m = rkl2_operator(y_prev, D, h, c, sy, sz, ih2);
-        const T v = rkl2_stage_value(k_, y_prev[c], y_prev2[c], y0[c], m, m0[c]);
-        const bool neg = clip && !h && v < T(0);
+        const std::uint8_t l = label[c];
+        const bool h = held.holds(l);
+        const T mz = rkl2_operator(z_prev, D, h, c, sy, sz, ih2);
+        const T z =
+            h ? held.value[l] - y0[c] : rkl2_stage_value(k_, z_prev[c], z_prev2[c], m0[c], mz);
+        const T v = h ? held.value[l] : y0[c] + z;
+        const bool neg = last && !h && v < T(0);
         clipped += neg ? -double(v) : 0.0;
-        out[c] = h ? held.value[label[c]] : (neg ? T(0) : v);
+        out[c] = !last ? z : (neg ? T(0) : v);
       }
     }
   return clipped;

@@ -28,19 +28,21 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
                         T* out, T dt);
 
-/// RKL2 stage 1: m0 = M(y0), y1 = y0 + f1·m0 with f1 = μ̃₁·dt; held voxels take `held`.
+/// RKL2 stage 1 in increments: m0 = M(y0), z1 = f1·m0 with f1 = μ̃₁·dt; held voxels take
+/// z1 = value − y0.
 template <class T>
 void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* y1, T f1);
+                const VesselTable<T>& held, T* m0, T* z1, T f1);
 
-/// RKL2 stage j ≥ 2 (see rkl2_stage): out may alias y_prev2 (each voxel reads its own value
-/// first), never y_prev, whose halo must be filled. With clip (the last stage), values below
-/// zero are set to zero and their sum Σ|v| [conc·voxel] is returned: super time stepping is not
-/// positivity-preserving, and fronts steeper than √(D·dt) leave undershoots.
+/// RKL2 stage j ≥ 2 in increments (see rkl2_stage): z_prev needs its halo filled with
+/// homogeneous boundary values; out may alias z_prev2 (each voxel reads its own value first),
+/// never z_prev. The last stage writes the result u = y0 + Z_s instead of Z_s, sets values below
+/// zero to zero and returns their sum Σ|v| [conc·voxel] (super time stepping is not
+/// positivity-preserving: fronts steeper than √(D·dt) leave undershoots); other stages return 0.
 template <class T>
-double rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+double rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
                   const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                  T* out, const Rkl2Stage<T>& k, bool clip);
+                  T* out, const Rkl2Stage<T>& k, bool last);
 
 /// Σ u over the interior voxels [conc·voxel], summed in double.
 template <class T>

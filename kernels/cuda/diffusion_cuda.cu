@@ -76,7 +76,7 @@ __global__ void explicit_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
 template <class T>
 __global__ void rkl2_first_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y0,
                                   const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                                  VesselTable<T> held, T* __restrict__ m0, T* __restrict__ y1,
+                                  VesselTable<T> held, T* __restrict__ m0, T* __restrict__ z1,
                                   T f1) {
   const std::size_t sy = b.sy(), sz = b.sz();
   for_my_voxels(b, [&](std::size_t c) {
@@ -84,29 +84,30 @@ __global__ void rkl2_first_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y0,
     const bool h = held.holds(l);
     const T m = rkl2_operator(y0, D, h, c, sy, sz, ih2);
     m0[c] = m;
-    y1[c] = h ? held.value[l] : y0[c] + f1 * m;
+    z1[c] = h ? held.value[l] - y0[c] : f1 * m;
   });
 }
 
-// out may alias y_prev2: no __restrict__ on either.
+// out may alias z_prev2: no __restrict__ on either.
 template <class T>
-__global__ void rkl2_stage_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y_prev,
-                                  const T* y_prev2, const T* __restrict__ y0,
+__global__ void rkl2_stage_kernel(Box b, InvH2<T> ih2, const T* __restrict__ z_prev,
+                                  const T* z_prev2, const T* __restrict__ y0,
                                   const T* __restrict__ m0, const T* __restrict__ D,
                                   const std::uint8_t* __restrict__ label, VesselTable<T> held,
-                                  T* out, Rkl2Stage<T> k, bool clip, double* clipped) {
+                                  T* out, Rkl2Stage<T> k, bool last, double* clipped) {
   const std::size_t sy = b.sy(), sz = b.sz();
   double cut = 0;
   for_my_voxels(b, [&](std::size_t c) {
     const std::uint8_t l = label[c];
     const bool h = held.holds(l);
-    const T m = rkl2_operator(y_prev, D, h, c, sy, sz, ih2);
-    const T v = rkl2_stage_value(k, y_prev[c], y_prev2[c], y0[c], m, m0[c]);
-    const bool neg = clip && !h && v < T(0);
+    const T mz = rkl2_operator(z_prev, D, h, c, sy, sz, ih2);
+    const T z = h ? held.value[l] - y0[c] : rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
+    const T v = h ? held.value[l] : y0[c] + z;
+    const bool neg = last && !h && v < T(0);
     cut += neg ? -double(v) : 0.0;
-    out[c] = h ? held.value[l] : (neg ? T(0) : v);
+    out[c] = !last ? z : (neg ? T(0) : v);
   });
-  if (clip) block_add(cut, clipped);  // uniform over the grid
+  if (last) block_add(cut, clipped);  // uniform over the grid
 }
 
 template <class T>
@@ -136,19 +137,19 @@ void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std
 
 template <class T>
 void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* y1, T f1) {
+                const VesselTable<T>& held, T* m0, T* z1, T f1) {
   const Launch l = voxel_launch(b);
-  rkl2_first_kernel<<<l.grid, l.block>>>(b, ih2, y0, D, label, held, m0, y1, f1);
+  rkl2_first_kernel<<<l.grid, l.block>>>(b, ih2, y0, D, label, held, m0, z1, f1);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
 template <class T>
-void rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+void rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
                 const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                T* out, const Rkl2Stage<T>& k, bool clip, double* clipped) {
+                T* out, const Rkl2Stage<T>& k, bool last, double* clipped) {
   const Launch l = voxel_launch(b);
-  rkl2_stage_kernel<<<l.grid, l.block>>>(b, ih2, y_prev, y_prev2, y0, m0, D, label, held, out, k,
-                                         clip, clipped);
+  rkl2_stage_kernel<<<l.grid, l.block>>>(b, ih2, z_prev, z_prev2, y0, m0, D, label, held, out, k,
+                                         last, clipped);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 

@@ -20,17 +20,17 @@ template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source);
 
-/// RKL2 stage 1 (see cpu::rkl2_first).
+/// RKL2 stage 1 in increments (see cpu::rkl2_first).
 template <class T>
 void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* y1, T f1);
+                const VesselTable<T>& held, T* m0, T* z1, T f1);
 
-/// RKL2 stage j ≥ 2 (see cpu::rkl2_stage); out may alias y_prev2. With clip, the clipped
-/// amount is added to the device double *clipped (one atomic per block).
+/// RKL2 stage j ≥ 2 in increments (see cpu::rkl2_stage); out may alias z_prev2. The last stage
+/// writes u and adds the clipped amount to the device double *clipped (one atomic per block).
 template <class T>
-void rkl2_stage(const Box& b, InvH2<T> ih2, const T* y_prev, const T* y_prev2, const T* y0,
+void rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
                 const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                T* out, const Rkl2Stage<T>& k, bool clip, double* clipped);
+                T* out, const Rkl2Stage<T>& k, bool last, double* clipped);
 
 /// Adds Σ u over the interior voxels to the device double *out.
 template <class T>

@@ -32,13 +32,13 @@ template <class T>
 __global__ void lod_lines_kernel(Box b, int axis, T r, LineEnds<T> ends, VesselTable<T> held,
                                  T* __restrict__ u, const T* __restrict__ D,
                                  const std::uint8_t* __restrict__ label, T* __restrict__ cp,
-                                 T* __restrict__ zp) {
+                                 T* __restrict__ dp, T* __restrict__ zp) {
   const long long t = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   const int others = axis == 1 ? b.nz : b.ny;
   if (t >= (long long)b.nx * others) return;
   const int i = int(t % b.nx), o = int(t / b.nx);
   const std::size_t c0 = axis == 1 ? b.idx(i, 0, o) : b.idx(i, o, 0);
-  lod_solve_line(u, D, label, c0, b.stride(axis), b.extent(axis), r, ends, held, cp, zp);
+  lod_solve_line(u, D, label, c0, b.stride(axis), b.extent(axis), r, ends, held, cp, dp, zp);
 }
 
 }  // namespace
@@ -54,30 +54,30 @@ void transpose_xy(const Box& b, const T* in, T* out) {
 
 template <class T>
 void lod_sweep_yz(const Box& b, int axis, T r, const LineEnds<T>& ends, const VesselTable<T>& held,
-                  T* u, const T* D, const std::uint8_t* label, T* cp, T* zp) {
+                  T* u, const T* D, const std::uint8_t* label, T* cp, T* dp, T* zp) {
   const long long lines = (long long)b.nx * (axis == 1 ? b.nz : b.ny);
   if (lines == 0) return;
   const unsigned blocks = unsigned((lines + kLineBlock - 1) / kLineBlock);
-  lod_lines_kernel<<<blocks, kLineBlock>>>(b, axis, r, ends, held, u, D, label, cp, zp);
+  lod_lines_kernel<<<blocks, kLineBlock>>>(b, axis, r, ends, held, u, D, label, cp, dp, zp);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
 template <class T>
 void lod_sweep_x(const Box& b, T r, const LineEnds<T>& ends, const VesselTable<T>& held, T* u,
-                 const T* D, const std::uint8_t* label_t, T* u_t, T* D_t, T* cp, T* zp) {
+                 const T* D, const std::uint8_t* label_t, T* u_t, T* D_t, T* cp, T* dp, T* zp) {
   const Box bt = transposed_xy(b);
   transpose_xy(b, u, u_t);
   transpose_xy(b, D, D_t);
-  lod_sweep_yz(bt, 1, r, ends, held, u_t, D_t, label_t, cp, zp);
+  lod_sweep_yz(bt, 1, r, ends, held, u_t, D_t, label_t, cp, dp, zp);
   transpose_xy(bt, u_t, u);
 }
 
 #define LOBULE_INSTANTIATE(T)                                                                      \
   template void transpose_xy<T>(const Box&, const T*, T*);                                         \
   template void lod_sweep_yz<T>(const Box&, int, T, const LineEnds<T>&, const VesselTable<T>&, T*, \
-                                const T*, const std::uint8_t*, T*, T*);                            \
+                                const T*, const std::uint8_t*, T*, T*, T*);                        \
   template void lod_sweep_x<T>(const Box&, T, const LineEnds<T>&, const VesselTable<T>&, T*,       \
-                               const T*, const std::uint8_t*, T*, T*, T*, T*);
+                               const T*, const std::uint8_t*, T*, T*, T*, T*, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)
 #undef LOBULE_INSTANTIATE
