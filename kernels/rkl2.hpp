@@ -54,12 +54,14 @@ struct Rkl2Stage {
 ///   b_j = (j² + j − 2)/(2j(j + 1)) (b_0 = b_1 = b_2 = 1/3), a_j = 1 − b_j, w_1 = 4/(s² + s − 2),
 ///   μ_j = (2j − 1)/j·b_j/b_{j−1},  ν_j = −(j − 1)/j·b_j/b_{j−2},  μ̃_j = μ_j·w_1,
 ///   γ̃_j = −a_{j−1}·μ̃_j.
+/// In increments Z_0 = 0, so stage 2's ν term vanishes: ν_2 is returned as 0, and callers may
+/// pass any finite array (Z_1) in place of Z_0.
 template <class T>
 inline Rkl2Stage<T> rkl2_stage(int j, int s, double dt) {
   auto b = [](int q) { return q < 2 ? 1.0 / 3.0 : (double(q) * q + q - 2) / (2.0 * q * (q + 1)); };
   const double w1 = 4.0 / (double(s) * s + s - 2);
   const double mu = (2.0 * j - 1) / j * b(j) / b(j - 1);
-  const double nu = -(j - 1.0) / j * b(j) / b(j - 2);
+  const double nu = j == 2 ? 0.0 : -(j - 1.0) / j * b(j) / b(j - 2);
   const double mu_t = mu * w1;
   const double gamma_t = -(1 - b(j - 1)) * mu_t;
   return {T(mu), T(nu), T(mu_t * dt), T((mu_t + gamma_t) * dt)};

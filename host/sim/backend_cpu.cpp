@@ -145,16 +145,14 @@ double CpuBackend<T>::rkl2_attempt(std::size_t s, double t, double dt, std::vect
   cpu::rkl2_first(bx, f_.ih2, sp.u.data(), sp.D.data(), label, mid, a_.data(), b_.data(),
                   T(rkl2_first_factor(stages, dt)));
   std::vector<T>* prev = &b_;
-  std::vector<T>* prev2 = prev;  // Z_0 = 0: stage 2 takes ν = 0 and never reads it
+  std::vector<T>* prev2 = prev;  // Z_0 = 0: stage 2 has ν = 0 (rkl2_stage) and ignores it
   double clipped = 0;
   for (int j = 2; j <= stages; ++j) {
     std::vector<T>* out = j == 2 ? &c_ : prev2;
     cpu::fill_halo(bx, homogeneous(sp.bc), HaloOf::Concentration, prev->data());
-    Rkl2Stage<T> k = rkl2_stage<T>(j, stages, dt);
-    if (j == 2) k.nu = T(0);
-    clipped =
-        cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
-                        sp.D.data(), label, j == stages ? end : mid, out->data(), k, j == stages);
+    clipped = cpu::rkl2_stage(bx, f_.ih2, prev->data(), prev2->data(), sp.u.data(), a_.data(),
+                              sp.D.data(), label, j == stages ? end : mid, out->data(),
+                              rkl2_stage<T>(j, stages, dt), j == stages);
     prev2 = prev;
     prev = out;
   }

@@ -164,15 +164,13 @@ cuda::DeviceArray<T>* CudaBackend<T>::rkl2_attempt(std::size_t s, double t, doub
   cuda::rkl2_first(bx, ih2, d.u.data(), d.D.data(), label_.data(), mid, scratch_[0].data(),
                    scratch_[1].data(), T(rkl2_first_factor(stages, dt)));
   cuda::DeviceArray<T>* prev = &scratch_[1];
-  cuda::DeviceArray<T>* prev2 = prev;  // Z_0 = 0: stage 2 takes ν = 0 and never reads it
+  cuda::DeviceArray<T>* prev2 = prev;  // Z_0 = 0: stage 2 has ν = 0 (rkl2_stage) and ignores it
   for (int j = 2; j <= stages; ++j) {
     cuda::DeviceArray<T>* out = j == 2 ? &scratch_[2] : prev2;
     cuda::fill_halo(bx, homogeneous(m.bc), HaloOf::Concentration, prev->data());
-    Rkl2Stage<T> k = rkl2_stage<T>(j, stages, dt);
-    if (j == 2) k.nu = T(0);
     cuda::rkl2_stage(bx, ih2, prev->data(), prev2->data(), d.u.data(), scratch_[0].data(),
-                     d.D.data(), label_.data(), j == stages ? end : mid, out->data(), k,
-                     j == stages, clipped);
+                     d.D.data(), label_.data(), j == stages ? end : mid, out->data(),
+                     rkl2_stage<T>(j, stages, dt), j == stages, clipped);
     prev2 = prev;
     prev = out;
   }
