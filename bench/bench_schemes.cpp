@@ -154,7 +154,18 @@ double sweeps_per_step(Scheme scheme, double dt) {
   return total;
 }
 
-Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n) {
+// The largest ladder step to try [s]: LOBULE_BENCH_LADDER_FROM, or every step when it is unset;
+// NaN when it is set but not a positive number.
+double ladder_from() {
+  const char* from = std::getenv("LOBULE_BENCH_LADDER_FROM");
+  if (!from) return INFINITY;
+  char* end = nullptr;
+  const double v = std::strtod(from, &end);
+  return end != from && *end == '\0' && v > 0 ? v : NAN;
+}
+
+// Returns a result with steps = 0 when no step of the ladder is ≤ `largest`.
+Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n, double largest) {
   const HostFields<float> f = initial(p, n, scheme);
   if (scheme == Scheme::Explicit) {
     double limit = INFINITY;
@@ -173,8 +184,6 @@ Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n) {
       scheme == Scheme::Rkl2
           ? std::vector<double>{1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15}
           : std::vector<double>{300, 180, 120, 90, 60, 40, 30, 20, 15, 10, 5, 2, 1};
-  const char* from = std::getenv("LOBULE_BENCH_LADDER_FROM");
-  const double largest = from ? std::atof(from) : INFINITY;
   Result r;
   for (double dt : ladder) {
     if (dt > largest) continue;
@@ -205,10 +214,19 @@ void BM_TimeToSolution(benchmark::State& state) {
     state.SkipWithError("no CUDA GPU visible");
     return;
   }
+  const double largest = ladder_from();
+  if (std::isnan(largest)) {
+    state.SkipWithError("LOBULE_BENCH_LADDER_FROM must be a positive number of seconds");
+    return;
+  }
   Result r;
   for (auto _ : state) {
-    r = time_to_solution(problem, which, scheme, n);
+    r = time_to_solution(problem, which, scheme, n, largest);
     state.SetIterationTime(r.wall);
+  }
+  if (r.steps == 0) {
+    state.SkipWithError("no step of the dt ladder is <= LOBULE_BENCH_LADDER_FROM");
+    return;
   }
   const double sweeps = sweeps_per_step(scheme, r.dt) * double(r.steps);
   state.counters["time_to_solution_s"] = r.wall;
