@@ -5,6 +5,7 @@
 # runs side by side never race for a display number (xvfb-run -a does), and does not reset
 # when a client disconnects (-noreset): without it, a connection made while the server resets
 # after an earlier client left fails ("bad X server connection"; seen with renders side by side).
+# Exit status: pvbatch's; 1 when Xvfb is missing or does not start (its log goes to stderr).
 set -euo pipefail
 pvpy=/opt/lobule/paraview-python/usr/lib/python3/dist-packages
 export PYTHONPATH="$pvpy${PYTHONPATH:+:$PYTHONPATH}"
