@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdint>
 
+#include "kernels/voxel_class.hpp"
+
 namespace lobule {
 
 /// Tissue class of a voxel (table in docs/geometry.md). Values are part of the output
@@ -15,7 +17,7 @@ enum Label : std::uint8_t {
   kCentralVein = 5,
   kPortalTract = 6,
   kSeptum = 7,
-  kOutside = 255,  ///< not tissue: masked, no flux
+  kOutside = kOutsideVoxel,  ///< not tissue: masked, no flux
 };
 
 }  // namespace lobule

@@ -2,8 +2,12 @@
 #pragma once
 #include <cstddef>
 
+#include <cstdint>
+
 #include "grid.hpp"
 #include "rd_macros.hpp"
+#include "vessels.hpp"
+#include "voxel_class.hpp"
 
 namespace lobule {
 
@@ -51,6 +55,20 @@ RD_HOST_DEVICE RD_FORCEINLINE T explicit_update(const T* __restrict__ u, const T
                                                 InvH2<T> ih2, T dt, T decay, T source) {
   return u[c] +
          dt * (diffusion_divergence(u, D, c, sy, sz, ih2) + linear_reaction(u[c], decay, source));
+}
+
+/// One forward Euler step at voxel c, the whole voxel update of the explicit scheme:
+///   u⁺ = u + dt·(∇·(D∇u) + rate)   in tissue, rate [conc/s] the net reaction rate there;
+///   u⁺ = value                       where the vessel table holds the voxel;
+///   u⁺ = u                           outside the tissue.
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T explicit_voxel(const T* __restrict__ u, const T* __restrict__ D,
+                                               std::uint8_t label, const VesselTable<T>& held,
+                                               std::size_t c, std::size_t sy, std::size_t sz,
+                                               InvH2<T> ih2, T dt, T rate) {
+  if (!is_tissue(label)) return u[c];
+  if (held.holds(label)) return held.value[label];
+  return u[c] + dt * (diffusion_divergence(u, D, c, sy, sz, ih2) + rate);
 }
 
 }  // namespace lobule

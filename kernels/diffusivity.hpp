@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "geometry/labels.hpp"
 #include "rd_macros.hpp"
+#include "voxel_class.hpp"
 
 namespace lobule {
 
@@ -29,7 +29,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T hindered_diffusivity(T d_free, T C, T inv_c_half
 template <class T>
 RD_HOST_DEVICE RD_FORCEINLINE T driven_diffusivity(const DiffusivityDriverView<T>& d,
                                                    const std::uint8_t* label, std::size_t c) {
-  if (label[c] == kOutside) return T(0);
+  if (!is_tissue(label[c])) return T(0);
   T C = T(0);
   for (int f = 0; f < d.n; ++f) C += d.field[f][c];
   return hindered_diffusivity(d.d_free, C, d.inv_c_half);

@@ -1,4 +1,7 @@
-/// Runge–Kutta–Legendre second-order super time stepping (RKL2) of ∂u/∂t = M(u) = ∇·(D∇u):
+/// Runge–Kutta–Legendre second-order super time stepping (RKL2) of
+///   ∂u/∂t = M(u) = ∇·(D∇u) + p − ℓ·u,
+/// diffusion with the reaction rates p [conc/s] and ℓ [1/s] frozen for the step (balanced
+/// splitting: the fixed point of the step is the steady state of the full equation):
 /// Meyer, Balsara & Aslam, J. Comput. Phys. 257:594 (2014). Per-voxel stage formulas shared by
 /// both backends; each stage needs only the 7-point neighbours of the previous stage.
 #pragma once
@@ -7,8 +10,10 @@
 #include <cstdint>
 
 #include "diffusion_stencil.hpp"
+#include "frozen_rates.hpp"
 #include "rd_macros.hpp"
 #include "vessels.hpp"
+#include "voxel_class.hpp"
 
 namespace lobule {
 
@@ -32,11 +37,14 @@ inline int rkl2_stage_count(double z) {
   return s;
 }
 
-/// Stages of one step of length dt [s] for diffusivity D [µm²/s] (the largest it can take) on a
-/// grid of inverse squared spacings ih2 [1/µm²]: λ_max = 4·D·Σ 1/h².
+/// Stages of one step of length dt [s] for diffusivity D [µm²/s] (the largest it can take) and
+/// frozen loss rate ℓ_max [1/s] (the largest over the voxels) on a grid of inverse squared
+/// spacings ih2 [1/µm²]: λ_max = 4·D·Σ 1/h² + ℓ_max. 0 when D = 0 (the species does not diffuse).
 template <class T>
-inline int rkl2_stage_count(double dt, double D, const InvH2<T>& ih2) {
-  return rkl2_stage_count(dt * 4 * D * (double(ih2.x) + double(ih2.y) + double(ih2.z)));
+inline int rkl2_stage_count(double dt, double D, const InvH2<T>& ih2, double loss_max = 0) {
+  if (!(D > 0)) return 0;
+  return rkl2_stage_count(dt * (4 * D * (double(ih2.x) + double(ih2.y) + double(ih2.z)) +
+                                (loss_max > 0 ? loss_max : 0)));
 }
 
 /// Coefficients of one stage in the form the kernels use. The stages carry increments
@@ -72,13 +80,17 @@ inline double rkl2_first_factor(int s, double dt) {
   return dt * (4.0 / (double(s) * s + s - 2)) / 3.0;
 }
 
-/// M at voxel c: the flux-form divergence, zero in voxels held by the vessel table (their value
-/// is boundary data, not an unknown).
+/// M at voxel c [conc/s]: ∇·(D∇y) + p − ℓ·y in the flux form, or its homogeneous part
+/// M_h(y) = ∇·(D∇y) − ℓ·y on increments (with_production false); zero in voxels held by the
+/// vessel table (their value is boundary data, not an unknown).
 template <class T>
 RD_HOST_DEVICE RD_FORCEINLINE T rkl2_operator(const T* __restrict__ y, const T* __restrict__ D,
                                               bool held, std::size_t c, std::size_t sy,
-                                              std::size_t sz, InvH2<T> ih2) {
-  return held ? T(0) : diffusion_divergence(y, D, c, sy, sz, ih2);
+                                              std::size_t sz, InvH2<T> ih2,
+                                              const FrozenRates<T>& fr, bool with_production) {
+  if (held) return T(0);
+  const T m = diffusion_divergence(y, D, c, sy, sz, ih2) - fr.loss(c) * y[c];
+  return with_production ? m + fr.production(c) : m;
 }
 
 /// Increment of stage j ≥ 2 at voxel c (held voxels are set by the caller); m_z = M_h(Z_{j−1}).
@@ -86,6 +98,51 @@ template <class T>
 RD_HOST_DEVICE RD_FORCEINLINE T rkl2_stage_value(const Rkl2Stage<T>& k, T z_prev, T z_prev2, T m0,
                                                  T m_z) {
   return k.mu * z_prev + k.nu * z_prev2 + k.m0_dt * m0 + k.mu_dt * m_z;
+}
+
+/// What every RKL2 voxel update reads besides its own arrays: padded strides, 1/h², the
+/// labels, the held vessel values and the frozen rates.
+template <class T>
+struct Rkl2Context {
+  std::size_t sy, sz;
+  InvH2<T> ih2;
+  const std::uint8_t* label;
+  VesselTable<T> held;
+  FrozenRates<T> rates;
+};
+
+/// Stage 1 at voxel c, in increments: m0 = M(y0), z1 = f1·m0 with f1 = μ̃₁·dt [s]; held voxels
+/// take z1 = value − y0; voxels outside the tissue (kOutsideVoxel) neither diffuse nor react.
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE void rkl2_first_voxel(const Rkl2Context<T>& x, std::size_t c,
+                                                    const T* __restrict__ y0,
+                                                    const T* __restrict__ D, T* __restrict__ m0,
+                                                    T* __restrict__ z1, T f1) {
+  const std::uint8_t l = x.label[c];
+  const bool h = x.held.holds(l);
+  const T m = rkl2_operator(y0, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, x.rates, true);
+  m0[c] = m;
+  z1[c] = h ? x.held.value[l] - y0[c] : f1 * m;
+}
+
+/// Stage j ≥ 2 at voxel c, in increments (see Rkl2Stage). Writes Z_j, or on the last stage the
+/// new value y0 + Z_s with values below zero set to zero; returns what that clipping added
+/// [conc] (0 on other stages). out may alias z_prev2 (the voxel reads its own value first).
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE double rkl2_stage_voxel(const Rkl2Context<T>& x, std::size_t c,
+                                                      const T* __restrict__ z_prev,
+                                                      const T* z_prev2, const T* __restrict__ y0,
+                                                      const T* __restrict__ m0,
+                                                      const T* __restrict__ D, T* out,
+                                                      const Rkl2Stage<T>& k, bool last) {
+  const std::uint8_t l = x.label[c];
+  const bool h = x.held.holds(l);
+  const T mz = rkl2_operator(z_prev, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, x.rates, false);
+  const T z = h ? x.held.value[l] - y0[c] : rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
+  const T v = h ? x.held.value[l] : y0[c] + z;
+  const bool neg = last && !h && v < T(0);
+  out[c] = !last ? z : (neg ? T(0) : v);
+  return neg ? -double(v) : 0.0;
 }
 
 }  // namespace lobule

@@ -1,5 +1,5 @@
 // Long runs of the time schemes (label `long`): the one-hour, four-species run on a 128³ box
-// with dt = 60 s (inputs/hour_128.yaml) with rkl2 and with lod.
+// with dt = 60 s (inputs/hour_128.yaml) with rkl2.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -35,9 +35,6 @@ void run_hour(const char* scheme) {
 
 TEST(HourOn128, Rkl2) {
   run_hour("rkl2");
-}
-TEST(HourOn128, Lod) {
-  run_hour("lod");
 }
 
 }  // namespace

@@ -46,10 +46,15 @@ std::string error_of(const std::string& yaml) {
 
 TEST(SchemeConfig, SchemesAreAccepted) {
   EXPECT_EQ(parse_config(scenario(), "s.yaml").time.scheme, Scheme::Rkl2);
+  // lod was replaced by rkl2: the old name still runs, with a warning that names the new one.
   const auto lod =
       parse_config(scenario("", "{ end: \"1 h\", dt: \"5 min\", scheme: lod }"), "s.yaml");
-  EXPECT_EQ(lod.time.scheme, Scheme::Lod);
+  EXPECT_EQ(lod.time.scheme, Scheme::Rkl2);
   EXPECT_DOUBLE_EQ(lod.time.dt, 300);
+  ASSERT_EQ(lod.warnings.size(), 1u);
+  EXPECT_NE(lod.warnings[0].find("time.scheme lod was replaced by rkl2"), std::string::npos)
+      << lod.warnings[0];
+  EXPECT_NE(lod.warnings[0].find("s.yaml"), std::string::npos) << lod.warnings[0];
   EXPECT_EQ(parse_config(scenario("", "{ end: \"1 s\", dt: auto }"), "s.yaml").time.scheme,
             Scheme::Explicit);
 }
@@ -64,7 +69,7 @@ TEST(SchemeConfig, ErrorsNameTheKeyAndSayWhatToDo) {
   const std::string limit =
       error_of(scenario("", "{ end: \"1 h\", dt: \"1 min\", scheme: explicit }"));
   EXPECT_NE(limit.find("exceeds the explicit stability limit"), std::string::npos) << limit;
-  EXPECT_NE(limit.find("rkl2 or lod"), std::string::npos) << limit;
+  EXPECT_NE(limit.find("scheme rkl2"), std::string::npos) << limit;
 }
 
 TEST(SchemeConfig, DiffusivityDriverIsResolved) {
@@ -110,12 +115,12 @@ TEST(SchemeConfig, ResolvedConfigRoundTrips) {
   const Config c =
       parse_config(scenario("    diffusivity_driver: { field: collagen, c_half: 2.0 }\n"
                             "    vessels: { central_vein: 0.25 }",
-                            "{ end: \"1 h\", dt: \"2 min\", scheme: lod }"),
+                            "{ end: \"1 h\", dt: \"2 min\", scheme: rkl2 }"),
                    "s.yaml");
   YAML::Emitter out;
   out << resolved_yaml(c);
   const Config again = parse_config(out.c_str(), "resolved.yaml");
-  EXPECT_EQ(again.time.scheme, Scheme::Lod);
+  EXPECT_EQ(again.time.scheme, Scheme::Rkl2);
   EXPECT_DOUBLE_EQ(again.time.dt, 120);
   EXPECT_EQ(again.species[0].driver.field_index, c.species[0].driver.field_index);
   EXPECT_DOUBLE_EQ(again.species[0].driver.c_half, 2.0);
@@ -125,16 +130,17 @@ TEST(SchemeConfig, ResolvedConfigRoundTrips) {
 
 TEST(SchemeConfig, Rkl2StagesFollowTheHalfInterval) {
   const std::array<double, 3> h = {5, 5, 5};
+  const double decay = 0.01;  // 1/s: the step carries the loss, so it counts towards λ_max
   for (double dt : {0.01, 1.0, 60.0, 3600.0}) {
-    const double z = dt * diffusion_spectral_radius(60, h);
-    const int s = rkl2_stages(dt, 60, h);
+    const double z = dt * (diffusion_spectral_radius(60, h) + decay);
+    const int s = rkl2_stages(dt, 60, decay, h);
     EXPECT_GE(s, 2);
     EXPECT_GE(double(s) * s + s - 2, 4 * z);  // stable with margin
     if (s > 2) {
       EXPECT_LT(double(s - 1) * (s - 1) + (s - 1) - 2, 4 * z);  // and the least such s
     }
   }
-  EXPECT_EQ(rkl2_stages(60, 0, h), 0);
+  EXPECT_EQ(rkl2_stages(60, 0, decay, h), 0);  // a species that does not diffuse
 }
 
 // Vessel voxels start at their values: a box whose parenchyma is held stays at the value.
@@ -167,7 +173,7 @@ TEST(SchemeCli, ShortRunsWithEachSplitScheme) {
     std::ifstream cfg(dir.path() + "/out/config.yaml");
     std::stringstream ss;
     ss << cfg.rdbuf();
-    EXPECT_NE(ss.str().find(std::string("scheme: ") + scheme), std::string::npos) << ss.str();
+    EXPECT_NE(ss.str().find("scheme: rkl2"), std::string::npos) << ss.str();  // lod → rkl2
     EXPECT_NE(r.output.find("60 steps"), std::string::npos) << r.output;
   }
 }

@@ -1,14 +1,14 @@
 // Orders of convergence in time of the schemes, measured on the semi-discrete problem (the
 // exact solution of the spatial discretization), with spatially varying D:
-//   diffusion alone against an RK4 oracle: rkl2 order 2, lod order ≥ 1;
-//   a manufactured solution with a nonlinear reaction: explicit 1, Strang+rkl2 2, Strang+lod ≥ 1.
+//   diffusion alone against an RK4 oracle: rkl2 order 2;
+//   a manufactured solution with a nonlinear reaction: explicit 1, balanced Strang + rkl2 2.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <memory>
 
-#include "host/sim/backend_cpu.hpp"
+#include "host/sim/engine.hpp"
 #include "support/scheme_support.hpp"
 
 namespace lobule {
@@ -97,14 +97,6 @@ TEST_F(DiffusionOnly, Rkl2IsSecondOrder) {
   EXPECT_LT(e.back(), 2e-4) << describe(e);
 }
 
-TEST_F(DiffusionOnly, LodIsAtLeastFirstOrder) {
-  const std::vector<double> dt = {4, 2, 1, 0.5};
-  const auto e = errors_for(Scheme::Lod, kT, dt, ref, f0);
-  report("diffusion only, lod", dt, e);
-  EXPECT_GT(test::fitted_order(dt, e), 0.9) << describe(e);
-  for (double p : test::observed_orders(e)) EXPECT_GT(p, 0.9) << describe(e);
-}
-
 // Manufactured solution u*(c, t) = U0 + a(t)·φ_c, a = A·cos(ωt), for
 //   du/dt = A_h u + P(c, t) − k·u·u,   P = a'·φ − a·(A_h φ) + k·u*²  (≥ 0 here),
 // a nonlinear loss L(u) = k·u that the reaction step integrates exponentially.
@@ -159,20 +151,17 @@ TEST_F(Manufactured, ExplicitIsFirstOrder) {
   EXPECT_NEAR(test::fitted_order(dt, e), 1.0, 0.1) << describe(e);
 }
 
-TEST_F(Manufactured, StrangWithRkl2IsSecondOrder) {
-  const std::vector<double> dt = {4, 2, 1, 0.5};
+TEST_F(Manufactured, BalancedStrangWithRkl2IsSecondOrder) {
+  // The balanced splitting leaves almost no splitting error here (3 to 40 times less than plain
+  // Strang, measured: 7.4e-3 … 2.4e-6 over the same ladder); what is left is RKL2's own, whose
+  // constant changes with the stage count (s = 2 at the smallest steps), so local orders wander
+  // (measured: 3.7, 4.4, −0.2, 1.0, 0.8, 2.0) and the least-squares slope is the figure.
+  const std::vector<double> dt = {4, 2, 1, 0.5, 0.25, 0.125, 0.0625};
   const auto e = errors_for(Scheme::Rkl2, kT, dt, ref, f0, reaction);
-  report("manufactured, Strang + rkl2", dt, e);
-  EXPECT_NEAR(test::fitted_order(dt, e), 2.0, 0.2) << describe(e);
-  for (double p : test::observed_orders(e)) EXPECT_GT(p, 1.6) << describe(e);
-}
-
-TEST_F(Manufactured, StrangWithLodIsAtLeastFirstOrder) {
-  const std::vector<double> dt = {4, 2, 1, 0.5};
-  const auto e = errors_for(Scheme::Lod, kT, dt, ref, f0, reaction);
-  report("manufactured, Strang + lod", dt, e);
-  EXPECT_GT(test::fitted_order(dt, e), 0.9) << describe(e);
-  for (double p : test::observed_orders(e)) EXPECT_GT(p, 0.9) << describe(e);
+  report("manufactured, balanced Strang + rkl2", dt, e);
+  EXPECT_GT(test::fitted_order(dt, e), 1.6) << describe(e);
+  EXPECT_LT(e.front(), 4e-3) << describe(e);
+  EXPECT_LT(e.back(), 1.5e-6) << describe(e);  // second order from 4 s: 4e-3·(1/64)² = 1e-6
 }
 
 }  // namespace

@@ -1,15 +1,12 @@
 // The CUDA backend against the CPU backend (the oracle) for every scheme, with everything the
 // kernels handle: a scar-driven D, vessels with time-dependent values, masked voxels, Dirichlet
-// and periodic faces, sizes that fill no tile or block evenly. Skipped without a GPU. Also, on
-// the CPU, the route the GPU takes for x lines in LOD (sweep y lines of the transposed box).
+// and periodic faces, sizes that fill no tile or block evenly. Skipped without a GPU.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
 #include "host/sim/backend.hpp"
-#include "kernels/cpu/lod_cpu.hpp"
-#include "kernels/cuda/lod_cuda.hpp"
 #include "support/scheme_support.hpp"
 #include "support/test_support.hpp"
 
@@ -100,15 +97,6 @@ TEST(CudaMatchesCpu, Rkl2Float) {
 TEST(CudaMatchesCpu, Rkl2Double) {
   expect_same_on_cpu_and_cuda<double>(Scheme::Rkl2, 37, 29, 11, 60.0, 4, 1e-11);
 }
-TEST(CudaMatchesCpu, LodFloat) {
-  expect_same_on_cpu_and_cuda<float>(Scheme::Lod, 37, 29, 11, 60.0, 4, 1e-5);
-}
-TEST(CudaMatchesCpu, LodDouble) {
-  expect_same_on_cpu_and_cuda<double>(Scheme::Lod, 37, 29, 11, 60.0, 4, 1e-12);
-}
-TEST(CudaMatchesCpu, LodLargerThanOneTile) {
-  expect_same_on_cpu_and_cuda<double>(Scheme::Lod, 70, 45, 9, 60.0, 2, 1e-12);
-}
 TEST(CudaMatchesCpu, Rkl2ThinBox) {
   expect_same_on_cpu_and_cuda<double>(Scheme::Rkl2, 5, 67, 3, 30.0, 3, 1e-11);
 }
@@ -116,7 +104,7 @@ TEST(CudaMatchesCpu, Rkl2ThinBox) {
 // The fixture above on the CPU alone (so that it is exercised where no GPU is): every scheme
 // keeps every field finite and non-negative and the vessels at their values.
 TEST(CudaFixture, RunsOnTheCpu) {
-  for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2, Scheme::Lod}) {
+  for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2}) {
     auto f = rich_fields<float>(scheme, 37, 29, 11);
     auto cpu = make_backend<float>(BackendChoice::Cpu);
     cpu->upload(f);
@@ -134,44 +122,6 @@ TEST(CudaFixture, RunsOnTheCpu) {
         ASSERT_EQ(f.species[1].u[c], 0.0f);
       }
     });
-  }
-}
-
-// The GPU solves x lines as y lines of the x↔y transposed box (coalesced); on the CPU that route
-// must give the x sweep exactly, for every kind of line end.
-TEST(LodTransposeRoute, MatchesTheXSweep) {
-  for (BoundaryKind end : {BoundaryKind::NoFlux, BoundaryKind::Dirichlet, BoundaryKind::Periodic}) {
-    auto f = rich_fields<double>(Scheme::Lod, 13, 7, 4);
-    const Box b = f.box, bt = cuda::transposed_xy(b);
-    auto& sp = f.species[0];
-    sp.bc.kind[0] = sp.bc.kind[1] = end;
-    sp.bc.value[0] = 0.7;
-    sp.bc.value[1] = 0.2;
-    auto tr = [&](const Box& from, const auto& in, auto& out) {
-      for (int k = 0; k < from.nz; ++k)
-        for (int j = 0; j < from.ny; ++j)
-          for (int i = 0; i < from.nx; ++i)
-            out[cuda::transposed_xy(from).idx(j, i, k)] = in[from.idx(i, j, k)];
-    };
-    std::vector<double> u = sp.u, ut(u.size()), Dt(u.size()), cp(u.size()), dp(u.size()),
-                        zp(u.size());
-    std::vector<std::uint8_t> lt(f.label.size(), kOutside);
-    tr(b, sp.u, ut);
-    tr(b, sp.D, Dt);
-    tr(b, f.label, lt);
-    VesselTable<double> held = sp.vessels;
-    held.value[kPortalVein] = 1.25;
-    const double r = 60.0 * f.ih2.x;
-    cpu::lod_sweep(b, 0, r, line_ends(sp.bc, 0), held, u.data(), sp.D.data(), f.label.data(),
-                   cp.data(), dp.data(), zp.data());
-    cpu::lod_sweep(bt, 1, r, line_ends(sp.bc, 0), held, ut.data(), Dt.data(), lt.data(), cp.data(),
-                   dp.data(), zp.data());
-    std::vector<double> back(u.size(), 0.0);
-    tr(bt, ut, back);
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j)
-        for (int i = 0; i < b.nx; ++i)
-          ASSERT_DOUBLE_EQ(back[b.idx(i, j, k)], u[b.idx(i, j, k)]) << int(end);
   }
 }
 

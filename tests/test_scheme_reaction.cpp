@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "host/sim/backend_cpu.hpp"
+#include "host/sim/engine.hpp"
 #include "kernels/linear_decay.hpp"
 #include "support/scheme_support.hpp"
 
@@ -124,31 +124,34 @@ TEST(ReactionStep, SubstepsFollowTheStiffestLoss) {
   EXPECT_EQ(reaction_substeps(std::nan(""), c), 1);
 }
 
-// Whole Strang steps on a grid with rate·dt = 100 and rough data stay non-negative and
-// settle at the equilibrium s/λ, for both split schemes and float precision.
+// Whole balanced Strang steps on a grid with rate·dt = 100 and rough data stay non-negative after
+// every step and settle at the equilibrium s/λ, in float. The step carries the loss inside RKL2,
+// whose stability polynomial damps a stiff mode by 0.3–0.6 per step (not e^{−100}): the
+// equilibrium is exact, and it is reached in tens of steps rather than one.
 TEST(StiffReaction, StrangStepsStayNonNegative) {
-  for (Scheme scheme : {Scheme::Rkl2, Scheme::Lod}) {
-    auto f = test::box_fields<float>(16, 12, 10, 5.0, 1, 60.0, scheme);
-    f.species[0].decay = 100.0f;  // 1/s, dt = 1 s
-    f.species[0].source = 20.0f;  // u* = 0.2
-    std::mt19937 rng(7);
-    std::uniform_real_distribution<float> U(0, 1);
-    test::for_interior(f, [&](int, int, int, std::size_t c) {
-      f.species[0].u[c] = U(rng) < 0.1f ? 50 * U(rng) : 0.0f;
-    });
-    CpuBackend<float> b;
-    b.upload(f);
-    test::advance(b, 0, 5, 1.0);
+  auto f = test::box_fields<float>(16, 12, 10, 5.0, 1, 60.0, Scheme::Rkl2);
+  f.species[0].decay = 100.0f;  // 1/s, dt = 1 s
+  f.species[0].source = 20.0f;  // u* = 0.2
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> U(0, 1);
+  test::for_interior(f, [&](int, int, int, std::size_t c) {
+    f.species[0].u[c] = U(rng) < 0.1f ? 50 * U(rng) : 0.0f;
+  });
+  CpuBackend<float> b;
+  b.upload(f);
+  double lo = 1e30, hi = -1e30;
+  for (int q = 0; q < 40; ++q) {
+    b.step(q, 1.0);
     b.download(f);
-    double lo = 1e30, hi = -1e30;
+    lo = 1e30, hi = -1e30;
     test::for_interior(f, [&](int, int, int, std::size_t c) {
       lo = std::min(lo, double(f.species[0].u[c]));
       hi = std::max(hi, double(f.species[0].u[c]));
     });
-    EXPECT_GE(lo, 0) << to_string(scheme);
-    EXPECT_NEAR(lo, 0.2, 1e-3) << to_string(scheme);
-    EXPECT_NEAR(hi, 0.2, 1e-3) << to_string(scheme);
+    ASSERT_GE(lo, 0) << "step " << q;
   }
+  EXPECT_NEAR(lo, 0.2, 1e-3);
+  EXPECT_NEAR(hi, 0.2, 1e-3);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "host/sim/backend_cpu.hpp"
+#include "host/sim/engine.hpp"
 #include "support/scheme_support.hpp"
 
 namespace lobule {
@@ -85,10 +85,6 @@ TEST(VesselCylinder, Rkl2MatchesK0AsVoxelsShrink) {
   expect_converges(Scheme::Rkl2, {5, 2.5, 1.25}, {0.1, 0.1, 0.1}, 0.02);
 }
 
-TEST(VesselCylinder, LodMatchesK0AsVoxelsShrink) {
-  expect_converges(Scheme::Lod, {5, 2.5, 1.25}, {0.02, 0.02, 0.02}, 0.015);
-}
-
 // A slab of portal-vein voxels at x < 10 µm holds g(t) = 1 + 0.5·sin(ωt); the rest diffuses
 // from it. Against an RK4 oracle with g at its stage times: held voxels equal g(t) exactly at
 // every step, and Strang+rkl2 keeps second order with the moving boundary data.
@@ -113,7 +109,7 @@ class MovingVessel : public ::testing::Test {
 };
 
 TEST_F(MovingVessel, HeldVoxelsFollowTheirValuesInEveryScheme) {
-  for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2, Scheme::Lod}) {
+  for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2}) {
     auto f = fields(scheme);
     CpuBackend<double> b;
     b.upload(f);

@@ -52,7 +52,7 @@ int cmd_check(const CommonArgs& a) {
   for (const auto& s : c.species)
     limit = std::min(limit, explicit_dt_limit(s.diffusivity, s.decay, c.spacing));
   const double steps = std::ceil(c.time.end / c.time.dt);
-  // The explicit limit binds only the explicit scheme; rkl2 and lod are stable for any dt.
+  // The explicit limit binds only the explicit scheme; rkl2 is stable for any dt.
   fmt::print("time step: dt = {:.6g} s{} ({} {:.4g} s), {} steps to {:g} s, scheme {}\n", c.time.dt,
              c.time.dt_auto ? " (auto)" : "",
              c.time.scheme == Scheme::Explicit ? "limit" : "explicit limit would be", limit, steps,

@@ -12,9 +12,9 @@ namespace lobule {
 
 enum class Precision { Float, Double };
 enum class BackendChoice { Auto, Cpu, Cuda };
-/// Time integration of diffusion: forward Euler (reference), Runge–Kutta–Legendre super
-/// time stepping, or locally one-dimensional implicit sweeps (the last two Strang-split).
-enum class Scheme { Explicit, Rkl2, Lod };
+/// Time integration: forward Euler (reference), or balanced Strang splitting with
+/// Runge–Kutta–Legendre super time stepping of diffusion (`lod` in a file selects rkl2).
+enum class Scheme { Explicit, Rkl2 };
 enum class InitialKind { Uniform, Gaussian, Cosine, File };
 
 /// Most species one scenario may hold (the per-voxel reaction keeps them all in registers).

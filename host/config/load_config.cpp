@@ -57,7 +57,7 @@ const char* to_string(BackendChoice b) {
   return b == BackendChoice::Cpu ? "cpu" : (b == BackendChoice::Cuda ? "cuda" : "auto");
 }
 const char* to_string(Scheme s) {
-  return s == Scheme::Rkl2 ? "rkl2" : (s == Scheme::Lod ? "lod" : "explicit");
+  return s == Scheme::Rkl2 ? "rkl2" : "explicit";
 }
 const char* face_name(int f) {
   static const char* names[] = {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"};

@@ -17,16 +17,16 @@ double explicit_dt_limit(double D, double decay, const std::array<double, 3>& h)
   return rate > 0 ? 2 / rate : std::numeric_limits<double>::infinity();
 }
 
-int rkl2_stages(double dt, double D, const std::array<double, 3>& h) {
-  return rkl2_stage_count(dt * diffusion_spectral_radius(D, h));
+int rkl2_stages(double dt, double D, double decay, const std::array<double, 3>& h) {
+  if (!(D > 0)) return 0;
+  return rkl2_stage_count(dt * (diffusion_spectral_radius(D, h) + decay));
 }
 
 SchemeCost scheme_cost(double dt, double D, double decay, const std::array<double, 3>& h) {
   SchemeCost c;
   const double limit = explicit_dt_limit(D, decay, h);
   c.explicit_sweeps = std::isfinite(limit) ? std::ceil(dt / limit - 1e-12) : 1;
-  c.rkl2_sweeps = rkl2_stages(dt, D, h);
-  c.lod_sweeps = D > 0 ? 6 : 0;
+  c.rkl2_sweeps = rkl2_stages(dt, D, decay, h);
   return c;
 }
 

@@ -12,20 +12,20 @@ double explicit_dt_limit(double D, double decay, const std::array<double, 3>& h)
 /// Largest eigenvalue magnitude of the 7-point diffusion operator, λ_max = 4·D·Σ 1/h_i² [1/s].
 double diffusion_spectral_radius(double D, const std::array<double, 3>& h);
 
-/// Stages of one RKL2 step of length dt for diffusivity D (at most D_free where D varies):
-/// the least s ≥ 2 with dt·λ_max ≤ (s² + s − 2)/4 (Meyer, Balsara & Aslam 2014). This is half
+/// Stages of one RKL2 step of length dt for diffusivity D (at most D_free where D varies) and
+/// loss rate λ [1/s], which the step carries (balanced splitting): the least s ≥ 2 with
+/// dt·(λ_max + λ) ≤ (s² + s − 2)/4 (Meyer, Balsara & Aslam 2014). This is half
 /// the stability interval: it keeps the Legendre argument 1 + w1·z in [0, 1] for every mode
 /// z = −dt·λ, where the amplification R(z) stays within [0.3, 1] (no mode changes sign, the
 /// stiffest are damped to about 1/2) instead of |R| = 1 at the interval's edge. 0 when D = 0.
-int rkl2_stages(double dt, double D, const std::array<double, 3>& h);
+int rkl2_stages(double dt, double D, double decay, const std::array<double, 3>& h);
 
 /// Grid sweeps of one step of length dt for one species, a comparable measure of cost:
 /// explicit: ceil(dt/limit) stencil sweeps (the steps it would need to cover dt);
-/// rkl2: s stencil sweeps; lod: 3 tridiagonal line sweeps of two passes each (6).
+/// rkl2: s stencil sweeps.
 struct SchemeCost {
   double explicit_sweeps = 0;
   int rkl2_sweeps = 0;
-  int lod_sweeps = 0;
 };
 SchemeCost scheme_cost(double dt, double D, double decay, const std::array<double, 3>& h);
 

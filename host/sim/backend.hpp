@@ -9,7 +9,8 @@
 
 namespace lobule {
 
-/// Owns the solver state on its device and advances it.
+/// Owns the solver state on its device and advances it (host/sim/engine.hpp: one engine,
+/// instantiated per execution space).
 template <class T>
 class Backend {
  public:
@@ -22,24 +23,15 @@ class Backend {
 
   /// Advances every species from tissue time t [s] by dt [s] with the uploaded scheme:
   ///   explicit: one unsplit forward Euler step, u += dt·(∇·(D∇u) + P(u) − L(u)·u);
-  ///   rkl2, lod: Strang splitting R(dt/2)·D(dt)·R(dt/2) (reaction per voxel by an exponential
-  ///   midpoint step,
-  ///              diffusion by RKL2 super time stepping or LOD implicit sweeps).
+  ///   rkl2: balanced Strang splitting R̃(dt/2)·D̃(dt)·R̃(dt/2), D̃ = RKL2 super time stepping of
+  ///         diffusion with the reaction rates frozen at (t, u) (docs/time-integration.md).
   /// Vessel voxels hold their values at the end of each part.
-  void step(double t, double dt);
-
-  /// The reaction step R(dt) from t alone (every voxel, all species).
-  virtual void react(double t, double dt) = 0;
-  /// The diffusion step D(dt) from t alone with the rkl2 or lod scheme.
+  virtual void step(double t, double dt) = 0;
+  /// The diffusion sub-step D̃(dt) from t alone, with the rates frozen at (t, u).
   virtual void diffuse(double t, double dt) = 0;
   /// Per species, the amount [conc·µm³] that rkl2 added since the upload by setting negative
-  /// undershoots to zero (0 for the other schemes, which never undershoot).
+  /// undershoots to zero (0 for the explicit scheme, which never undershoots while stable).
   virtual std::vector<double> clipped_mass() = 0;
-
- protected:
-  virtual Scheme scheme() const = 0;
-  /// One unsplit forward Euler step of diffusion and reaction.
-  virtual void explicit_step(double t, double dt) = 0;
 };
 
 /// True when this build has the CUDA backend compiled in.
@@ -51,7 +43,9 @@ bool cuda_available();
 /// on a build or machine without it.
 BackendChoice resolve_backend(BackendChoice want);
 
+/// The engine for `which` (resolved first: auto picks cuda where a GPU is usable). Throws
+/// InputError for cuda on a build or machine without it, never falls back to the CPU.
 template <class T>
-std::unique_ptr<Backend<T>> make_backend(BackendChoice resolved);
+std::unique_ptr<Backend<T>> make_backend(BackendChoice which);
 
 }  // namespace lobule

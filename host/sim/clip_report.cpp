@@ -23,7 +23,7 @@ std::vector<std::string> clip_warnings(const HostFields<T>& f, const std::vector
     lines.push_back(fmt::format(
         "warning: rkl2 set negative undershoots of '{}' to zero, adding {:.3g} conc*um^3 ({:.2g}% "
         "of its total) since the last report; features steeper than sqrt(D*dt) need a smaller "
-        "dt, or use scheme lod (positivity-preserving)",
+        "dt while they last",
         f.species[s].name, added, total > 0 ? 100 * added / total : 0.0));
   }
   return lines;

@@ -2,10 +2,9 @@
 #include <fmt/format.h>
 
 #include "backend.hpp"
-#include "backend_cpu.hpp"
+#include "engine.hpp"
 #include "host/errors.hpp"
 #ifdef LOBULE_HAVE_CUDA
-#include "backend_cuda.hpp"
 #include "kernels/cuda/device.hpp"
 #endif
 
@@ -42,9 +41,10 @@ BackendChoice resolve_backend(BackendChoice want) {
 }
 
 template <class T>
-std::unique_ptr<Backend<T>> make_backend(BackendChoice resolved) {
+std::unique_ptr<Backend<T>> make_backend(BackendChoice which) {
+  const BackendChoice resolved = resolve_backend(which);
 #ifdef LOBULE_HAVE_CUDA
-  if (resolved == BackendChoice::Cuda) return std::make_unique<CudaBackend<T>>();
+  if (resolved == BackendChoice::Cuda) return make_cuda_engine<T>();
 #endif
   (void)resolved;
   return std::make_unique<CpuBackend<T>>();

@@ -30,14 +30,10 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   // Host: u and D per species, padded and interior labels, one output staging array.
   double host = ns * 2 * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
-  // Backend: u and D per species, labels, and scratch arrays shared by all species: the next
-  // level (explicit), three RKL2 stages, or the LOD line work (three; five and transposed
-  // labels on the GPU, which sweeps x lines as y lines of the transposed box).
-  const Scheme s = c.time.scheme;
+  // Engine: u and D per species, labels, and three scratch arrays shared by all species (the
+  // next level of the explicit scheme uses one; RKL2 holds M(Y0) and two increments).
   const bool gpu = backend == BackendChoice::Cuda;
-  const double scratch = s == Scheme::Explicit ? 1 : (s == Scheme::Rkl2 ? 3 : (gpu ? 5 : 3));
-  const double state = ns * 2 * padded * word + scratch * padded * word + padded +
-                       (gpu && s == Scheme::Lod ? padded : 0);
+  const double state = ns * 2 * padded * word + 3 * padded * word + padded;
   double device = 0;
   (gpu ? device : host) += state;
   return {saturate(host), saturate(device)};

@@ -1,12 +1,44 @@
 #include "diffusion_cpu.hpp"
 
+#include <algorithm>
+
 #include "../diffusion_stencil.hpp"
-#include "geometry/labels.hpp"
 #include "omp_grain.hpp"
 
 namespace lobule::cpu {
+namespace {
 
-// Every launcher below visits the interior voxels (k, j) in parallel rows, x innermost.
+// Calls f(c) for every interior voxel, rows (k, j) in parallel, x innermost.
+template <class F>
+void for_interior(const Box& b, F&& f) {
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) {
+      const std::size_t row = b.idx(0, j, k);
+#pragma omp simd
+      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i));
+    }
+}
+
+// Σ f(c) over the interior voxels, in double.
+template <class F>
+double sum_interior(const Box& b, F&& f) {
+  double sum = 0;
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum) \
+    if (b.interior() >= kParallelMinWork)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) {
+      const std::size_t row = b.idx(0, j, k);
+      double row_sum = 0;
+#pragma omp simd reduction(+ : row_sum)
+      for (int i = 0; i < b.nx; ++i) row_sum += f(row + std::size_t(i));
+      sum += row_sum;
+    }
+  return sum;
+}
+
+}  // namespace
+
 template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
   for (int f = 0; f < kFaces; ++f) {
@@ -20,19 +52,10 @@ template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source) {
   const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-#pragma omp simd
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = row + std::size_t(i);
-        const std::uint8_t l = label[c];
-        out[c] = l == kOutside   ? u[c]
-                 : held.holds(l) ? held.value[l]
-                                 : explicit_update(u, D, c, sy, sz, ih2, dt, decay, source);
-      }
-    }
+  for_interior(b, [&](std::size_t c) {
+    out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt,
+                            linear_reaction(u[c], decay, source));
+  });
 }
 
 template <class T>
@@ -40,106 +63,63 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
                         T* out, T dt) {
   const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = row + std::size_t(i);
-        const std::uint8_t l = label[c];
-        out[c] = l == kOutside ? u[c]
-                 : held.holds(l)
-                     ? held.value[l]
-                     : u[c] + dt * (diffusion_divergence(u, D, c, sy, sz, ih2) + rate[c]);
-      }
-    }
+  for_interior(b, [&](std::size_t c) {
+    out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate[c]);
+  });
 }
 
 template <class T>
-void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* z1, T f1) {
-  const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-#pragma omp simd
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = row + std::size_t(i);
-        const bool h = held.holds(label[c]);
-        const T m = rkl2_operator(y0, D, h, c, sy, sz, ih2);
-        m0[c] = m;
-        z1[c] = h ? held.value[label[c]] - y0[c] : f1 * m;
-      }
-    }
+void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
+                T f1) {
+  for_interior(b, [&](std::size_t c) { rkl2_first_voxel(x, c, y0, D, m0, z1, f1); });
 }
 
 template <class T>
-double rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
-                  const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                  T* out, const Rkl2Stage<T>& k_, bool last) {
-  const std::size_t sy = b.sy(), sz = b.sz();
-  double clipped = 0;
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : clipped) \
-    if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-#pragma omp simd reduction(+ : clipped)
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = row + std::size_t(i);
-        const std::uint8_t l = label[c];
-        const bool h = held.holds(l);
-        const T mz = rkl2_operator(z_prev, D, h, c, sy, sz, ih2);
-        const T z =
-            h ? held.value[l] - y0[c] : rkl2_stage_value(k_, z_prev[c], z_prev2[c], m0[c], mz);
-        const T v = h ? held.value[l] : y0[c] + z;
-        const bool neg = last && !h && v < T(0);
-        clipped += neg ? -double(v) : 0.0;
-        out[c] = !last ? z : (neg ? T(0) : v);
-      }
-    }
-  return clipped;
+double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+                  const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
+  return sum_interior(b, [&](std::size_t c) {
+    return rkl2_stage_voxel(x, c, z_prev, z_prev2, y0, m0, D, out, k, last);
+  });
 }
 
 template <class T>
 double interior_sum(const Box& b, const T* u) {
-  double sum = 0;
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum) \
-    if (b.interior() >= kParallelMinWork)
+  return sum_interior(b, [&](std::size_t c) { return double(u[c]); });
+}
+
+template <class T>
+double interior_max(const Box& b, const T* u) {
+  double m = 0;
+#pragma omp parallel for collapse(2) schedule(static) \
+    reduction(max                                     \
+              : m) if (b.interior() >= kParallelMinWork)
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);
-      for (int i = 0; i < b.nx; ++i) sum += double(u[row + std::size_t(i)]);
+      for (int i = 0; i < b.nx; ++i) m = std::max(m, double(u[row + std::size_t(i)]));
     }
-  return sum;
+  return m;
 }
 
 template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-      for (int i = 0; i < b.nx; ++i) D[row + i] = driven_diffusivity(d, label, row + i);
-    }
+  for_interior(b, [&](std::size_t c) { D[c] = driven_diffusivity(d, label, c); });
 }
 
-#define LOBULE_INSTANTIATE(T)                                                                   \
-  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                    \
-  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*, \
-                                 const VesselTable<T>&, T*, T, T, T);                           \
-  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                 \
-                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*, \
-                                      T);                                                       \
-  template void rkl2_first<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
-                              const VesselTable<T>&, T*, T*, T);                                \
-  template double rkl2_stage<T>(const Box&, InvH2<T>, const T*, const T*, const T*, const T*,   \
-                                const T*, const std::uint8_t*, const VesselTable<T>&, T*,       \
-                                const Rkl2Stage<T>&, bool);                                     \
-  template double interior_sum<T>(const Box&, const T*);                                        \
-  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                          \
+#define LOBULE_INSTANTIATE(T)                                                                    \
+  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                     \
+  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,  \
+                                 const VesselTable<T>&, T*, T, T, T);                            \
+  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                  \
+                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*,  \
+                                      T);                                                        \
+  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T); \
+  template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*, \
+                                const T*, const T*, T*, const Rkl2Stage<T>&, bool);              \
+  template double interior_sum<T>(const Box&, const T*);                                         \
+  template double interior_max<T>(const Box&, const T*);                                         \
+  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                           \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)

@@ -1,5 +1,6 @@
 /// OpenMP launchers of the diffusion formulas (the CPU backend and test oracle). Arrays use the
-/// padded layout of the box; `label` is the padded label array (halo voxels kOutside).
+/// padded layout of the box; `label` is the padded label array (halo voxels kOutsideVoxel).
+/// Each launcher is one loop (for_interior) around a whole-voxel function of the shared headers.
 #pragma once
 #include <cstdint>
 
@@ -16,8 +17,7 @@ template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 
 /// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels: reads u and D
-/// (halos filled), writes out (≠ u). Voxels held by `held` take its values (at the step's
-/// end); voxels outside the tissue keep theirs.
+/// (halos filled), writes out (≠ u). See explicit_voxel.
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source);
@@ -28,25 +28,25 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
                         T* out, T dt);
 
-/// RKL2 stage 1 in increments: m0 = M(y0), z1 = f1·m0 with f1 = μ̃₁·dt; held voxels take
-/// z1 = value − y0.
+/// RKL2 stage 1 in increments at every interior voxel (see rkl2_first_voxel).
 template <class T>
-void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* z1, T f1);
+void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1, T f1);
 
-/// RKL2 stage j ≥ 2 in increments (see rkl2_stage): z_prev needs its halo filled with
-/// homogeneous boundary values; out may alias z_prev2 (each voxel reads its own value first),
-/// never z_prev. The last stage writes the result u = y0 + Z_s instead of Z_s, sets values below
-/// zero to zero and returns their sum Σ|v| [conc·voxel] (super time stepping is not
-/// positivity-preserving: fronts steeper than √(D·dt) leave undershoots); other stages return 0.
+/// RKL2 stage j ≥ 2 in increments at every interior voxel (see rkl2_stage_voxel): z_prev needs
+/// its halo filled with homogeneous boundary values; out may alias z_prev2, never z_prev. Returns
+/// the sum of what the last stage clipped [conc·voxel] (super time stepping is not
+/// positivity-preserving: fronts steeper than √(D·dt) leave undershoots); 0 on other stages.
 template <class T>
-double rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
-                  const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                  T* out, const Rkl2Stage<T>& k, bool last);
+double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+                  const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last);
 
 /// Σ u over the interior voxels [conc·voxel], summed in double.
 template <class T>
 double interior_sum(const Box& b, const T* u);
+
+/// max u over the interior voxels (0 for an empty box).
+template <class T>
+double interior_max(const Box& b, const T* u);
 
 /// D = D_free/(1 + C/C_half) from the driver fields in every interior voxel (0 outside).
 template <class T>

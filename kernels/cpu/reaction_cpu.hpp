@@ -5,7 +5,7 @@
 
 #include "../grid.hpp"
 #include "../reaction.hpp"
-#include "geometry/labels.hpp"
+#include "../voxel_class.hpp"
 #include "omp_grain.hpp"
 
 namespace lobule::cpu {
@@ -22,7 +22,7 @@ void react(const Box& b, const std::uint8_t* label, const ReactionFields<T, R::k
       for (int i = 0; i < b.nx; ++i) {
         const std::size_t c = b.idx(i, j, k);
         const std::uint8_t l = label[c];
-        if (l == kOutside) continue;
+        if (!is_tissue(l)) continue;
         T u[N] = {};
         for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
         const std::uint32_t held = f.held(l);
@@ -44,12 +44,36 @@ void reaction_rates(const Box& b, const std::uint8_t* label,
         const std::uint8_t l = label[c];
         T u[N] = {}, q_rate[N] = {};
         for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
-        if (l == kOutside) {
+        if (!is_tissue(l)) {
           for (int q = 0; q < f.n; ++q) rate[q][c] = T(0);
           continue;
         }
         net_rates(r, VoxelRef{c, i, j, k, l}, f.n, f.held(l), t, u, q_rate);
         for (int q = 0; q < f.n; ++q) rate[q][c] = q_rate[q];
+      }
+}
+
+/// p[q] = P_q and l[q] = L_q at every tissue voxel, for the fields whose p[q] is non-null
+/// (0 where held or outside): the rates a balanced step freezes.
+template <class T, class R>
+void production_and_loss(const Box& b, const std::uint8_t* label,
+                         const ReactionFields<T, R::kMaxFields>& f, const R& r, T t, T* const* p,
+                         T* const* l) {
+  constexpr int N = R::kMaxFields;
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j)
+      for (int i = 0; i < b.nx; ++i) {
+        const std::size_t c = b.idx(i, j, k);
+        const std::uint8_t lab = label[c];
+        T u[N] = {}, P[N] = {}, L[N] = {};
+        if (is_tissue(lab)) {
+          for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
+          r.rates(t, VoxelRef{c, i, j, k, lab}, f.n, u, P, L);
+          release_held(f.held(lab), f.n, P, L);
+        }
+        for (int q = 0; q < f.n; ++q)
+          if (p[q] != nullptr) p[q][c] = P[q], l[q][c] = L[q];
       }
 }
 

@@ -1,7 +1,7 @@
 #include "../diffusion_stencil.hpp"
+#include "../voxel_class.hpp"
 #include "cuda_check.cuh"
 #include "diffusion_cuda.hpp"
-#include "geometry/labels.hpp"
 
 namespace lobule::cuda {
 namespace {
@@ -66,48 +66,38 @@ __global__ void explicit_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
                                 VesselTable<T> held, T* __restrict__ out, T dt, T decay, T source) {
   const std::size_t sy = b.sy(), sz = b.sz();
   for_my_voxels(b, [&](std::size_t c) {
-    const std::uint8_t l = label[c];
-    out[c] = l == kOutside   ? u[c]
-             : held.holds(l) ? held.value[l]
-                             : explicit_update(u, D, c, sy, sz, ih2, dt, decay, source);
+    out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt,
+                            linear_reaction(u[c], decay, source));
   });
 }
 
 template <class T>
-__global__ void rkl2_first_kernel(Box b, InvH2<T> ih2, const T* __restrict__ y0,
-                                  const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                                  VesselTable<T> held, T* __restrict__ m0, T* __restrict__ z1,
+__global__ void rkl2_first_kernel(Box b, Rkl2Context<T> x, const T* __restrict__ y0,
+                                  const T* __restrict__ D, T* __restrict__ m0, T* __restrict__ z1,
                                   T f1) {
-  const std::size_t sy = b.sy(), sz = b.sz();
-  for_my_voxels(b, [&](std::size_t c) {
-    const std::uint8_t l = label[c];
-    const bool h = held.holds(l);
-    const T m = rkl2_operator(y0, D, h, c, sy, sz, ih2);
-    m0[c] = m;
-    z1[c] = h ? held.value[l] - y0[c] : f1 * m;
-  });
+  for_my_voxels(b, [&](std::size_t c) { rkl2_first_voxel(x, c, y0, D, m0, z1, f1); });
 }
 
 // out may alias z_prev2: no __restrict__ on either.
 template <class T>
-__global__ void rkl2_stage_kernel(Box b, InvH2<T> ih2, const T* __restrict__ z_prev,
+__global__ void rkl2_stage_kernel(Box b, Rkl2Context<T> x, const T* __restrict__ z_prev,
                                   const T* z_prev2, const T* __restrict__ y0,
-                                  const T* __restrict__ m0, const T* __restrict__ D,
-                                  const std::uint8_t* __restrict__ label, VesselTable<T> held,
-                                  T* out, Rkl2Stage<T> k, bool last, double* clipped) {
-  const std::size_t sy = b.sy(), sz = b.sz();
+                                  const T* __restrict__ m0, const T* __restrict__ D, T* out,
+                                  Rkl2Stage<T> k, bool last, double* clipped) {
   double cut = 0;
   for_my_voxels(b, [&](std::size_t c) {
-    const std::uint8_t l = label[c];
-    const bool h = held.holds(l);
-    const T mz = rkl2_operator(z_prev, D, h, c, sy, sz, ih2);
-    const T z = h ? held.value[l] - y0[c] : rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
-    const T v = h ? held.value[l] : y0[c] + z;
-    const bool neg = last && !h && v < T(0);
-    cut += neg ? -double(v) : 0.0;
-    out[c] = !last ? z : (neg ? T(0) : v);
+    cut += rkl2_stage_voxel(x, c, z_prev, z_prev2, y0, m0, D, out, k, last);
   });
   if (last) block_add(cut, clipped);  // uniform over the grid
+}
+
+// Non-negative doubles order like their bit patterns as unsigned integers.
+template <class T>
+__global__ void max_kernel(Box b, const T* __restrict__ u, double* out) {
+  double m = 0;
+  for_my_voxels(b, [&](std::size_t c) { m = fmax(m, double(u[c])); });
+  atomicMax(reinterpret_cast<unsigned long long*>(out),
+            static_cast<unsigned long long>(__double_as_longlong(m)));
 }
 
 template <class T>
@@ -136,20 +126,27 @@ void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std
 }
 
 template <class T>
-void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* z1, T f1) {
+void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
+                T f1) {
   const Launch l = voxel_launch(b);
-  rkl2_first_kernel<<<l.grid, l.block>>>(b, ih2, y0, D, label, held, m0, z1, f1);
+  rkl2_first_kernel<<<l.grid, l.block>>>(b, x, y0, D, m0, z1, f1);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
 template <class T>
-void rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
-                const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                T* out, const Rkl2Stage<T>& k, bool last, double* clipped) {
+void rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+                const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last,
+                double* clipped) {
   const Launch l = voxel_launch(b);
-  rkl2_stage_kernel<<<l.grid, l.block>>>(b, ih2, z_prev, z_prev2, y0, m0, D, label, held, out, k,
-                                         last, clipped);
+  rkl2_stage_kernel<<<l.grid, l.block>>>(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, clipped);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
+void interior_max(const Box& b, const T* u, double* out) {
+  if (b.interior() == 0) return;
+  const Launch l = voxel_launch(b);
+  max_kernel<<<l.grid, l.block>>>(b, u, out);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
@@ -169,17 +166,16 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
-#define LOBULE_INSTANTIATE(T)                                                                   \
-  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                    \
-  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*, \
-                                 const VesselTable<T>&, T*, T, T, T);                           \
-  template void rkl2_first<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
-                              const VesselTable<T>&, T*, T*, T);                                \
-  template void rkl2_stage<T>(const Box&, InvH2<T>, const T*, const T*, const T*, const T*,     \
-                              const T*, const std::uint8_t*, const VesselTable<T>&, T*,         \
-                              const Rkl2Stage<T>&, bool, double*);                              \
-  template void interior_sum<T>(const Box&, const T*, double*);                                 \
-  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                          \
+#define LOBULE_INSTANTIATE(T)                                                                    \
+  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                     \
+  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,  \
+                                 const VesselTable<T>&, T*, T, T, T);                            \
+  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T); \
+  template void rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
+                              const T*, const T*, T*, const Rkl2Stage<T>&, bool, double*);       \
+  template void interior_sum<T>(const Box&, const T*, double*);                                  \
+  template void interior_max<T>(const Box&, const T*, double*);                                  \
+  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                           \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)

@@ -20,21 +20,25 @@ template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source);
 
-/// RKL2 stage 1 in increments (see cpu::rkl2_first).
+/// RKL2 stage 1 in increments (see rkl2_first_voxel).
 template <class T>
-void rkl2_first(const Box& b, InvH2<T> ih2, const T* y0, const T* D, const std::uint8_t* label,
-                const VesselTable<T>& held, T* m0, T* z1, T f1);
+void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1, T f1);
 
-/// RKL2 stage j ≥ 2 in increments (see cpu::rkl2_stage); out may alias z_prev2. The last stage
+/// RKL2 stage j ≥ 2 in increments (see rkl2_stage_voxel); out may alias z_prev2. The last stage
 /// writes u and adds the clipped amount to the device double *clipped (one atomic per block).
 template <class T>
-void rkl2_stage(const Box& b, InvH2<T> ih2, const T* z_prev, const T* z_prev2, const T* y0,
-                const T* m0, const T* D, const std::uint8_t* label, const VesselTable<T>& held,
-                T* out, const Rkl2Stage<T>& k, bool last, double* clipped);
+void rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+                const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last,
+                double* clipped);
 
 /// Adds Σ u over the interior voxels to the device double *out.
 template <class T>
 void interior_sum(const Box& b, const T* u, double* out);
+
+/// Raises the device double *out to max u over the interior voxels (u ≥ 0 assumed: the
+/// maximum is taken on the bit patterns of non-negative doubles).
+template <class T>
+void interior_max(const Box& b, const T* u, double* out);
 
 /// D = D_free/(1 + C/C_half) in every interior voxel (see cpu::update_diffusivity).
 template <class T>

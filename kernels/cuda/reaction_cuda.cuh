@@ -3,8 +3,8 @@
 #pragma once
 #include "../grid.hpp"
 #include "../reaction.hpp"
+#include "../voxel_class.hpp"
 #include "cuda_check.cuh"
-#include "geometry/labels.hpp"
 
 namespace lobule::cuda {
 
@@ -23,7 +23,7 @@ __global__ void react_kernel(Box b, const std::uint8_t* __restrict__ label,
   if (i >= b.nx || j >= b.ny) return;
   const std::size_t c = b.idx(i, j, k);
   const std::uint8_t l = label[c];
-  if (l == kOutside) return;
+  if (!is_tissue(l)) return;
   T u[N] = {};
 #pragma unroll
   for (int q = 0; q < N; ++q)

@@ -1,0 +1,70 @@
+/// The time-step orchestrator: one engine, written once over the primitives of an execution
+/// space (CpuExec: OpenMP; CudaExec: CUDA), which own memory and launches and nothing else.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "backend.hpp"
+#include "cpu_reaction.hpp"
+#include "exec_cpu.hpp"
+#include "kernels/frozen_rates.hpp"
+
+namespace lobule {
+
+/// The solver state of one run on the device of Exec, and its time step.
+template <class T, class Exec>
+class Engine final : public Backend<T> {
+ public:
+  const char* name() const override { return Exec::kName; }
+  void upload(const HostFields<T>& f) override;
+  void download(HostFields<T>& f) override;
+  void step(double t, double dt) override;
+  void diffuse(double t, double dt) override;
+  std::vector<double> clipped_mass() override;
+
+  /// Replaces the diffusion–decay reaction (P = s, L = λ per species) by a coupled model.
+  /// Host memory only (CpuExec); throws std::logic_error on another execution space.
+  void set_reaction(std::shared_ptr<const CpuReaction<T>> r);
+
+ private:
+  using Array = typename Exec::template Array<T>;
+  struct Species {
+    Array u, D;
+    Array p, l;        // rates frozen for the step (coupled models, diffusing species only)
+    T d_max = 0;       // the largest D the species can take [µm²/s]; 0: it does not diffuse
+    double l_max = 0;  // the largest frozen loss rate this step [1/s]
+  };
+
+  void explicit_step(double t, double dt);
+  void freeze_rates(double t);
+  void react_remainder(double t, double dt);
+  void diffuse_frozen(double t, double dt);
+  void update_diffusivities();
+  void rkl2(std::size_t s, double t, double dt, int halvings);
+  double rkl2_attempt(std::size_t s, double t, double dt, Array*& result);
+  FrozenRates<T> frozen(std::size_t s) const;
+  std::vector<T*> field_pointers();
+  std::vector<VesselTable<T>> vessel_tables(double t) const;
+  bool coupled() const { return reaction_ != nullptr; }
+
+  HostFields<T> meta_;  // settings, coefficients, labels and vessel values; no field arrays
+  std::vector<Species> species_;
+  typename Exec::template Array<std::uint8_t> label_;
+  Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments
+  std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species
+  std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]
+  std::shared_ptr<const CpuReaction<T>> reaction_;
+};
+
+/// The CPU engine, the reference every other execution space is tested against.
+template <class T>
+using CpuBackend = Engine<T, CpuExec>;
+
+#ifdef LOBULE_HAVE_CUDA
+/// A CUDA engine (host/sim/engine_cuda.cpp).
+template <class T>
+std::unique_ptr<Backend<T>> make_cuda_engine();
+#endif
+
+}  // namespace lobule

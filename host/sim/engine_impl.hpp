@@ -1,0 +1,276 @@
+// The engine's definitions, included once per execution space (engine_cpu.cpp,
+// engine_cuda.cpp). Everything here is written once: the backends differ only in Exec.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "engine.hpp"
+
+namespace lobule {
+
+template <class T, class Exec>
+void Engine<T, Exec>::upload(const HostFields<T>& f) {
+  meta_ = f;
+  species_.clear();
+  const std::size_t n = f.box.padded();
+  for (std::size_t s = 0; s < f.species.size(); ++s) {
+    const SpeciesField<T>& sp = f.species[s];
+    Species d;
+    d.u = Array(n);
+    d.D = Array(n);
+    d.u.upload(sp.u.data());
+    d.D.upload(sp.D.data());
+    const T d_field = sp.D.empty() ? T(0) : *std::max_element(sp.D.begin(), sp.D.end());
+    d.d_max = sp.driver.empty() ? d_field : sp.d_free;
+    Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
+    species_.push_back(std::move(d));
+    meta_.species[s].u.clear();
+    meta_.species[s].D.clear();
+  }
+  label_ = typename Exec::template Array<std::uint8_t>(n);
+  label_.upload(f.label.data());
+  for (auto& a : scratch_) {
+    a = Array(n);
+    // Defined halos for the buffers that get swapped into a species.
+    if (!species_.empty()) Exec::copy(a.data(), species_[0].u.data(), n);
+  }
+  rate_.clear();
+  clipped_.assign(f.species.size(), 0.0);
+  update_diffusivities();
+  Exec::synchronize();
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::download(HostFields<T>& f) {
+  Exec::synchronize();
+  for (std::size_t s = 0; s < species_.size(); ++s) species_[s].u.download(f.species[s].u.data());
+}
+
+template <class T, class Exec>
+std::vector<double> Engine<T, Exec>::clipped_mass() {
+  std::vector<double> m = clipped_;
+  for (double& x : m) x *= voxel_volume(meta_);
+  return m;
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::set_reaction(std::shared_ptr<const CpuReaction<T>> r) {
+  if (!Exec::kHostMemory)
+    throw std::logic_error("coupled reaction models run on the CPU engine only");
+  reaction_ = std::move(r);
+}
+
+template <class T, class Exec>
+std::vector<T*> Engine<T, Exec>::field_pointers() {
+  std::vector<T*> u;
+  for (auto& sp : species_) u.push_back(sp.u.data());
+  return u;
+}
+
+template <class T, class Exec>
+std::vector<VesselTable<T>> Engine<T, Exec>::vessel_tables(double t) const {
+  std::vector<VesselTable<T>> held;
+  for (std::size_t s = 0; s < species_.size(); ++s) held.push_back(vessel_table(meta_, s, t));
+  return held;
+}
+
+// D = D_free/(1 + C/C_half) for species with a driver, then the D halo.
+template <class T, class Exec>
+void Engine<T, Exec>::update_diffusivities() {
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    const SpeciesField<T>& m = meta_.species[s];
+    if (m.driver.empty()) continue;
+    DiffusivityDriverView<T> d;
+    d.n = int(std::min<std::size_t>(m.driver.size(), 4));
+    for (int q = 0; q < d.n; ++q) d.field[q] = species_[std::size_t(m.driver[q])].u.data();
+    d.d_free = m.d_free;
+    d.inv_c_half = T(1) / m.c_half;
+    Exec::update_diffusivity(meta_.box, label_.data(), d, species_[s].D.data());
+    Exec::fill_halo(meta_.box, m.bc, HaloOf::Diffusivity, species_[s].D.data());
+  }
+}
+
+// u⁺ = u + dt·(∇·(D∇u) + P(u) − L(u)·u) for every species, all rates from the old state.
+template <class T, class Exec>
+void Engine<T, Exec>::explicit_step(double t, double dt) {
+  update_diffusivities();
+  const std::size_t ns = species_.size();
+  const auto held = vessel_tables(t + dt);
+  if constexpr (Exec::kHostMemory) {
+    if (coupled()) {
+      rate_.resize(ns);
+      std::vector<T*> rate;
+      for (auto& r : rate_) {
+        if (r.size() != meta_.box.padded()) r = Array(meta_.box.padded());
+        rate.push_back(r.data());
+      }
+      reaction_->rates(meta_.box, label_.data(), field_pointers(), held, T(t), rate);
+    }
+  }
+  for (std::size_t s = 0; s < ns; ++s) {
+    auto& sp = species_[s];
+    const SpeciesField<T>& m = meta_.species[s];
+    Exec::fill_halo(meta_.box, m.bc, HaloOf::Concentration, sp.u.data());
+    if constexpr (Exec::kHostMemory) {
+      if (coupled()) {
+        cpu::explicit_step_rate(meta_.box, meta_.ih2, sp.u.data(), sp.D.data(), label_.data(),
+                                held[s], rate_[s].data(), scratch_[0].data(), T(dt));
+        std::swap(sp.u, scratch_[0]);
+        continue;
+      }
+    }
+    Exec::explicit_step(meta_.box, meta_.ih2, sp.u.data(), sp.D.data(), label_.data(), held[s],
+                        scratch_[0].data(), T(dt), m.decay, m.source);
+    std::swap(sp.u, scratch_[0]);
+  }
+}
+
+// Balanced Strang splitting (docs/time-integration.md): with p = P(u_n), ℓ = L(u_n) frozen,
+//   F(u) = [∇·(D∇u) + p − ℓ·u] + [P(u) − p − (L(u) − ℓ)·u] = D̃(u) + R̃(u),
+// stepped as R̃(dt/2)·D̃(dt)·R̃(dt/2). A steady state F(u*) = 0 of the full equation makes both
+// parts vanish at u*, so it is a fixed point of the step for any dt.
+template <class T, class Exec>
+void Engine<T, Exec>::step(double t, double dt) {
+  if (meta_.scheme == Scheme::Explicit) {
+    explicit_step(t, dt);
+    return;
+  }
+  freeze_rates(t);
+  react_remainder(t, 0.5 * dt);
+  diffuse_frozen(t, dt);
+  react_remainder(t + 0.5 * dt, 0.5 * dt);
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::diffuse(double t, double dt) {
+  freeze_rates(t);
+  diffuse_frozen(t, dt);
+}
+
+// p and ℓ of every diffusing species at (t, u): constants for the diffusion–decay model, arrays
+// from the coupled model's rates otherwise; and the largest ℓ, for the RKL2 stage count.
+template <class T, class Exec>
+void Engine<T, Exec>::freeze_rates(double t) {
+  for (std::size_t s = 0; s < species_.size(); ++s)
+    species_[s].l_max = coupled() ? 0.0 : double(meta_.species[s].decay);
+  if constexpr (Exec::kHostMemory) {
+    if (!coupled()) return;
+    const std::size_t n = meta_.box.padded();
+    std::vector<T*> p(species_.size(), nullptr), l(species_.size(), nullptr);
+    for (std::size_t s = 0; s < species_.size(); ++s) {
+      auto& sp = species_[s];
+      if (!(sp.d_max > T(0))) continue;
+      if (sp.p.size() != n) sp.p = Array(n), sp.l = Array(n);
+      p[s] = sp.p.data();
+      l[s] = sp.l.data();
+    }
+    reaction_->freeze(meta_.box, label_.data(), field_pointers(), vessel_tables(t), T(t), p, l);
+    for (std::size_t s = 0; s < species_.size(); ++s)
+      if (l[s] != nullptr) species_[s].l_max = Exec::interior_max(meta_.box, l[s]);
+  }
+}
+
+template <class T, class Exec>
+FrozenRates<T> Engine<T, Exec>::frozen(std::size_t s) const {
+  FrozenRates<T> fr;
+  if (coupled()) {
+    fr.p = species_[s].p.data();
+    fr.l = species_[s].l.data();
+  } else {
+    fr.p0 = meta_.species[s].source;
+    fr.l0 = meta_.species[s].decay;
+  }
+  return fr;
+}
+
+// R̃(dt) from t: the coupled model less the frozen rates of its diffusing species; for the
+// diffusion–decay model nothing is left of a diffusing species (its rates are constant), and a
+// species that does not diffuse reacts here whole.
+template <class T, class Exec>
+void Engine<T, Exec>::react_remainder(double t, double dt) {
+  const auto held = vessel_tables(t + dt);
+  if constexpr (Exec::kHostMemory) {
+    if (coupled()) {
+      std::vector<FrozenRates<T>> fr(species_.size());
+      for (std::size_t s = 0; s < species_.size(); ++s)
+        if (species_[s].d_max > T(0)) fr[s] = frozen(s);
+      reaction_->step(meta_.box, label_.data(), field_pointers(), held, T(t), T(dt), meta_.reaction,
+                      fr);
+      return;
+    }
+  }
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    const SpeciesField<T>& m = meta_.species[s];
+    const bool diffuses = species_[s].d_max > T(0);
+    // A diffusing species has no remainder, but its vessels move to their values at t + dt, so
+    // that the diffusion sub-step starts from the held values of the middle of the step.
+    const LinearDecay<T> rest = diffuses ? LinearDecay<T>{} : LinearDecay<T>{m.decay, m.source};
+    if (rest.decay == T(0) && rest.source == T(0) && !held[s].any()) continue;
+    ReactionFields<T, 1> one;
+    one.u[0] = species_[s].u.data();
+    one.vessel[0] = held[s];
+    one.n = 1;
+    Exec::react_linear(meta_.box, label_.data(), one, rest, T(t), T(dt), meta_.reaction);
+  }
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::diffuse_frozen(double t, double dt) {
+  update_diffusivities();
+  for (std::size_t s = 0; s < species_.size(); ++s)
+    if (species_[s].d_max > T(0)) rkl2(s, t, dt, 0);
+}
+
+// One RKL2 step of species s, leaving u untouched: scratch 0 = M(Y0); scratch 1 and 2 alternate
+// as the increments Z_{j−1}, Z_{j−2} (Z_j overwrites Z_{j−2} in place from stage 3 on; their
+// halos take homogeneous boundary values); the last stage writes Y0 + Z_s. Held voxels take
+// their values at t + dt/2 in the stages and at t + dt in the last. Returns the amount the last
+// stage clipped [conc·voxel]; `result` points at the scratch array holding the new u.
+template <class T, class Exec>
+double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*& result) {
+  auto& sp = species_[s];
+  const SpeciesField<T>& m = meta_.species[s];
+  const Box& bx = meta_.box;
+  const int stages = rkl2_stage_count(dt, double(sp.d_max), meta_.ih2, sp.l_max);
+  Rkl2Context<T> mid{
+      bx.sy(), bx.sz(), meta_.ih2, label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
+  Rkl2Context<T> end = mid;
+  end.held = vessel_table(meta_, s, t + dt);
+  Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());
+  Exec::rkl2_first(bx, mid, sp.u.data(), sp.D.data(), scratch_[0].data(), scratch_[1].data(),
+                   T(rkl2_first_factor(stages, dt)));
+  Array* prev = &scratch_[1];
+  Array* prev2 = prev;  // Z_0 = 0: stage 2 has ν = 0 (rkl2_stage) and ignores it
+  double clipped = 0;
+  for (int j = 2; j <= stages; ++j) {
+    Array* out = j == 2 ? &scratch_[2] : prev2;
+    Exec::fill_halo(bx, homogeneous(m.bc), HaloOf::Concentration, prev->data());
+    clipped = Exec::rkl2_stage(bx, j == stages ? end : mid, prev->data(), prev2->data(),
+                               sp.u.data(), scratch_[0].data(), sp.D.data(), out->data(),
+                               rkl2_stage<T>(j, stages, dt), j == stages);
+    prev2 = prev;
+    prev = out;
+  }
+  result = prev;
+  return clipped;
+}
+
+// Accepts the attempt unless it clips more than max_undershoot of the species' mass; then two
+// half steps (see Rkl2Control), with the same frozen rates. The decision comes from reductions
+// over the whole domain, so that ranks of a decomposed run would agree.
+template <class T, class Exec>
+void Engine<T, Exec>::rkl2(std::size_t s, double t, double dt, int halvings) {
+  const double mass = Exec::interior_sum(meta_.box, species_[s].u.data());
+  Array* result = nullptr;
+  const double clipped = rkl2_attempt(s, t, dt, result);
+  if (clipped > meta_.rkl2.max_undershoot * std::abs(mass) && halvings < meta_.rkl2.max_halvings) {
+    rkl2(s, t, 0.5 * dt, halvings + 1);
+    rkl2(s, t + 0.5 * dt, 0.5 * dt, halvings + 1);
+    return;
+  }
+  std::swap(species_[s].u, *result);
+  clipped_[s] += clipped;
+}
+
+}  // namespace lobule

@@ -1,0 +1,82 @@
+/// The CPU execution space of the engine: host arrays and the OpenMP launchers of kernels/cpu.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "kernels/cpu/diffusion_cpu.hpp"
+#include "kernels/cpu/reaction_cpu.hpp"
+#include "kernels/linear_decay.hpp"
+
+namespace lobule {
+
+/// Memory and launches on the host (OpenMP). Every function is a one-line forward.
+struct CpuExec {
+  static constexpr const char* kName = "cpu";
+  static constexpr bool kHostMemory = true;
+
+  /// n zero-initialized elements in host memory, with the interface of cuda::DeviceArray.
+  template <class U>
+  class Array {
+   public:
+    Array() = default;
+    explicit Array(std::size_t n) : v_(n, U(0)) {}
+    U* data() { return v_.data(); }
+    const U* data() const { return v_.data(); }
+    std::size_t size() const { return v_.size(); }
+    void upload(const U* host) { std::memcpy(v_.data(), host, v_.size() * sizeof(U)); }
+    void download(U* host) const { std::memcpy(host, v_.data(), v_.size() * sizeof(U)); }
+
+   private:
+    std::vector<U> v_;
+  };
+
+  template <class T>
+  static void copy(T* dst, const T* src, std::size_t n) {
+    std::memcpy(dst, src, n * sizeof(T));
+  }
+  static void synchronize() {}
+
+  template <class T>
+  static void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
+    cpu::fill_halo(b, bc, what, u);
+  }
+  template <class T>
+  static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+                            const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
+                            T decay, T source) {
+    cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source);
+  }
+  template <class T>
+  static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,
+                         T* z1, T f1) {
+    cpu::rkl2_first(b, x, y0, D, m0, z1, f1);
+  }
+  template <class T>
+  static double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+                           const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k,
+                           bool last) {
+    return cpu::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last);
+  }
+  template <class T>
+  static double interior_sum(const Box& b, const T* u) {
+    return cpu::interior_sum(b, u);
+  }
+  template <class T>
+  static double interior_max(const Box& b, const T* u) {
+    return cpu::interior_max(b, u);
+  }
+  template <class T>
+  static void update_diffusivity(const Box& b, const std::uint8_t* label,
+                                 const DiffusivityDriverView<T>& d, T* D) {
+    cpu::update_diffusivity(b, label, d, D);
+  }
+  template <class T>
+  static void react_linear(const Box& b, const std::uint8_t* label, const ReactionFields<T, 1>& f,
+                           const LinearDecay<T>& r, T t, T dt, const ReactionControl<T>& ctl) {
+    cpu::react(b, label, f, r, t, dt, ctl);
+  }
+};
+
+}  // namespace lobule

@@ -1,0 +1,79 @@
+/// The CUDA execution space of the engine: device arrays and the launchers of kernels/cuda
+/// (compiled only when nvcc is found; plain C++, the kernels live in the .cu files).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/cuda/device.hpp"
+#include "kernels/cuda/diffusion_cuda.hpp"
+#include "kernels/cuda/reaction_cuda.hpp"
+
+namespace lobule {
+
+/// Memory and launches on the GPU. Reductions come back as one double each (a small
+/// device-to-host copy, which also waits for the queued kernels).
+struct CudaExec {
+  static constexpr const char* kName = "cuda";
+  static constexpr bool kHostMemory = false;
+
+  template <class U>
+  using Array = cuda::DeviceArray<U>;
+
+  template <class T>
+  static void copy(T* dst, const T* src, std::size_t n) {
+    cuda::copy_on_device(dst, src, n * sizeof(T));
+  }
+  static void synchronize() { cuda::synchronize(); }
+
+  template <class T>
+  static void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
+    cuda::fill_halo(b, bc, what, u);
+  }
+  template <class T>
+  static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+                            const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
+                            T decay, T source) {
+    cuda::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source);
+  }
+  template <class T>
+  static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,
+                         T* z1, T f1) {
+    cuda::rkl2_first(b, x, y0, D, m0, z1, f1);
+  }
+  template <class T>
+  static double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+                           const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k,
+                           bool last) {
+    double* acc = last ? reduction_slot() : nullptr;
+    cuda::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, acc);
+    return last ? read_slot() : 0.0;
+  }
+  template <class T>
+  static double interior_sum(const Box& b, const T* u) {
+    cuda::interior_sum(b, u, reduction_slot());
+    return read_slot();
+  }
+  template <class T>
+  static double interior_max(const Box& b, const T* u) {
+    cuda::interior_max(b, u, reduction_slot());
+    return read_slot();
+  }
+  template <class T>
+  static void update_diffusivity(const Box& b, const std::uint8_t* label,
+                                 const DiffusivityDriverView<T>& d, T* D) {
+    cuda::update_diffusivity(b, label, d, D);
+  }
+  template <class T>
+  static void react_linear(const Box& b, const std::uint8_t* label, const ReactionFields<T, 1>& f,
+                           const LinearDecay<T>& r, T t, T dt, const ReactionControl<T>& ctl) {
+    cuda::react_linear_decay(b, label, f, r, t, dt, ctl);
+  }
+
+ private:
+  /// A device double set to 0, for one reduction at a time.
+  static double* reduction_slot();
+  /// Its value, after the queued kernels finish.
+  static double read_slot();
+};
+
+}  // namespace lobule

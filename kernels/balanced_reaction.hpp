@@ -1,0 +1,42 @@
+/// The reaction part of a balanced Strang step (docs/time-integration.md): what is left of a
+/// model's rates once the rates frozen at the start of the step have gone into the diffusion
+/// sub-step. Shared by both backends.
+#pragma once
+#include <cstddef>
+
+#include "frozen_rates.hpp"
+#include "reaction.hpp"
+
+namespace lobule {
+
+/// Net remainder rate of one field, ΔP − ΔL·u with ΔP = P(u) − p and ΔL = L(u) − ℓ, written in
+/// the production–loss form the reaction step needs (P', L' ≥ 0, so u stays ≥ 0):
+///   P' = max(ΔP, 0) + max(−ΔL, 0)·u,   L' = max(ΔL, 0) + max(−ΔP, 0)/u   (Patankar weight)
+/// P' − L'·u equals ΔP − ΔL·u for u > 0; at u = 0 a production deficit removes nothing. At the
+/// frozen state itself P' = L' = 0: the remainder leaves a steady state unchanged.
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE void remainder_rates(T P, T L, T p, T l, T u, T& P_out, T& L_out) {
+  const T dP = P - p, dL = L - l;
+  P_out = (dP > T(0) ? dP : T(0)) + (dL < T(0) ? -dL * u : T(0));
+  L_out = (dL > T(0) ? dL : T(0)) + (dP < T(0) && u > T(0) ? -dP / u : T(0));
+}
+
+/// A reaction model R with the frozen rates of its diffusing fields taken out: a model in the
+/// sense of kernels/reaction.hpp. Fields whose FrozenRates carry no arrays (local fields) keep
+/// their whole rates.
+template <class T, class R>
+struct RemainderOf {
+  static constexpr int kMaxFields = R::kMaxFields;
+  R model;
+  FrozenRates<T> frozen[kMaxFields] = {};
+
+  RD_HOST_DEVICE void rates(T t, const VoxelRef& v, int n, const T* u, T* P, T* L) const {
+    model.rates(t, v, n, u, P, L);
+    for (int i = 0; i < n; ++i)
+      if (frozen[i].p != nullptr)
+        remainder_rates(P[i], L[i], frozen[i].production(v.c), frozen[i].loss(v.c), u[i], P[i],
+                        L[i]);
+  }
+};
+
+}  // namespace lobule

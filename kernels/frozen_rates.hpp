@@ -1,0 +1,25 @@
+/// Reaction rates frozen for one step and carried inside the diffusion sub-step (balanced
+/// splitting, see docs/time-integration.md): production p [conc/s] and loss rate ℓ [1/s] per
+/// voxel, either as arrays (a coupled model, rates taken at the start of the step) or as
+/// constants (the diffusion–decay model: p = s, ℓ = λ).
+#pragma once
+#include <cstddef>
+
+#include "rd_macros.hpp"
+
+namespace lobule {
+
+/// p and ℓ of one species: an array on the device that runs the kernel, or a constant where the
+/// pointer is null. Passed to kernels by value.
+template <class T>
+struct FrozenRates {
+  const T* p = nullptr;  ///< production per voxel [conc/s], padded layout; null: p0
+  const T* l = nullptr;  ///< loss rate per voxel [1/s], padded layout; null: l0
+  T p0 = 0;              ///< constant production [conc/s]
+  T l0 = 0;              ///< constant loss rate [1/s]
+
+  RD_HOST_DEVICE RD_FORCEINLINE T production(std::size_t c) const { return p ? p[c] : p0; }
+  RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t c) const { return l ? l[c] : l0; }
+};
+
+}  // namespace lobule
