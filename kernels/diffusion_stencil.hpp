@@ -61,6 +61,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T explicit_update(const T* __restrict__ u, const T
 ///   u⁺ = u + dt·(∇·(D∇u) + rate)   in tissue, rate [conc/s] the net reaction rate there;
 ///   u⁺ = value                       where the vessel table holds the voxel;
 ///   u⁺ = u                           outside the tissue.
+/// D = nullptr marks a local field (no diffusion term).
 template <class T>
 RD_HOST_DEVICE RD_FORCEINLINE T explicit_voxel(const T* __restrict__ u, const T* __restrict__ D,
                                                std::uint8_t label, const VesselTable<T>& held,
@@ -68,7 +69,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T explicit_voxel(const T* __restrict__ u, const T*
                                                InvH2<T> ih2, T dt, T rate) {
   if (!is_tissue(label)) return u[c];
   if (held.holds(label)) return held.value[label];
-  return u[c] + dt * (diffusion_divergence(u, D, c, sy, sz, ih2) + rate);
+  return u[c] + dt * ((D ? diffusion_divergence(u, D, c, sy, sz, ih2) : T(0)) + rate);
 }
 
 }  // namespace lobule

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "host/sim/engine.hpp"
+#include "kernels/cpu/model_kernels_cpu.hpp"
 #include "support/scheme_support.hpp"
 
 namespace lobule {
@@ -36,9 +37,9 @@ HostFields<double> varying_d_fields(Scheme scheme, std::vector<double>& phi) {
 
 // Error at T of a run with step dt against the reference.
 double run_error(HostFields<double> f, double T, double dt, const std::vector<double>& ref,
-                 std::shared_ptr<const CpuReaction<double>> reaction = {}) {
+                 std::shared_ptr<const ModelKernels<double>> reaction = {}) {
   CpuBackend<double> b;
-  if (reaction) b.set_reaction(reaction);
+  if (reaction) b.set_model(reaction);
   b.upload(f);
   test::advance(b, 0, T, dt);
   b.download(f);
@@ -47,7 +48,7 @@ double run_error(HostFields<double> f, double T, double dt, const std::vector<do
 
 std::vector<double> errors_for(Scheme scheme, double T, std::vector<double> steps,
                                const std::vector<double>& ref, const HostFields<double>& f0,
-                               std::shared_ptr<const CpuReaction<double>> reaction = {}) {
+                               std::shared_ptr<const ModelKernels<double>> reaction = {}) {
   auto f = f0;
   f.scheme = scheme;
   std::vector<double> e;
@@ -132,7 +133,7 @@ class Manufactured : public ::testing::Test {
     ASSERT_GE(p_min, 0) << "the manufactured production must be non-negative";
     ref.assign(f0.box.padded(), 0.0);
     for_interior(f0, [&](int, int, int, std::size_t c) { ref[c] = exact(c, kT); });
-    reaction = std::make_shared<CpuReactionOf<double, MmsReaction>>(mms);
+    reaction = std::make_shared<CpuModelKernels<double, MmsReaction>>(mms);
   }
   double exact(std::size_t c, double t) const {
     return mms.U0 + mms.A * std::cos(mms.omega * t) * phi[c];
@@ -141,7 +142,7 @@ class Manufactured : public ::testing::Test {
   HostFields<double> f0;
   std::vector<double> phi, psi, ref;
   MmsReaction mms{};
-  std::shared_ptr<const CpuReaction<double>> reaction;
+  std::shared_ptr<const ModelKernels<double>> reaction;
 };
 
 TEST_F(Manufactured, ExplicitIsFirstOrder) {

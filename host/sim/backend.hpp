@@ -6,6 +6,7 @@
 
 #include "fields.hpp"
 #include "host/config/config.hpp"
+#include "kernels/model_kernels.hpp"
 
 namespace lobule {
 
@@ -29,6 +30,10 @@ class Backend {
   virtual void step(double t, double dt) = 0;
   /// The diffusion sub-step D̃(dt) from t alone, with the rates frozen at (t, u).
   virtual void diffuse(double t, double dt) = 0;
+  /// Replaces the diffusion–decay reaction (P = s, L = λ per species) by a coupled model whose
+  /// fields are the species in order; its kernels must run where this engine's memory is
+  /// (std::invalid_argument otherwise). Before upload or after it.
+  virtual void set_model(std::shared_ptr<const ModelKernels<T>> kernels) = 0;
   /// Per species, the amount [conc·µm³] that rkl2 added since the upload by setting negative
   /// undershoots to zero (0 for the explicit scheme, which never undershoots while stable).
   virtual std::vector<double> clipped_mass() = 0;

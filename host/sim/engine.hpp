@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "backend.hpp"
-#include "cpu_reaction.hpp"
 #include "exec_cpu.hpp"
 #include "kernels/frozen_rates.hpp"
 
@@ -23,16 +22,14 @@ class Engine final : public Backend<T> {
   void diffuse(double t, double dt) override;
   std::vector<double> clipped_mass() override;
 
-  /// Replaces the diffusion–decay reaction (P = s, L = λ per species) by a coupled model.
-  /// Host memory only (CpuExec); throws std::logic_error on another execution space.
-  void set_reaction(std::shared_ptr<const CpuReaction<T>> r);
+  void set_model(std::shared_ptr<const ModelKernels<T>> kernels) override;
 
  private:
   using Array = typename Exec::template Array<T>;
   struct Species {
-    Array u, D;
+    Array u, D;        // D only for a diffusing species: a local field has no D, no halo
     Array p, l;        // rates frozen for the step (coupled models, diffusing species only)
-    T d_max = 0;       // the largest D the species can take [µm²/s]; 0: it does not diffuse
+    T d_max = 0;       // the largest D the species can take [µm²/s]; 0: a local field
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
   };
 
@@ -46,7 +43,8 @@ class Engine final : public Backend<T> {
   FrozenRates<T> frozen(std::size_t s) const;
   std::vector<T*> field_pointers();
   std::vector<VesselTable<T>> vessel_tables(double t) const;
-  bool coupled() const { return reaction_ != nullptr; }
+  bool coupled() const { return model_ != nullptr; }
+  bool diffuses(std::size_t s) const { return species_[s].d_max > T(0); }
 
   HostFields<T> meta_;  // settings, coefficients, labels and vessel values; no field arrays
   std::vector<Species> species_;
@@ -54,7 +52,7 @@ class Engine final : public Backend<T> {
   Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments
   std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species
   std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]
-  std::shared_ptr<const CpuReaction<T>> reaction_;
+  std::shared_ptr<const ModelKernels<T>> model_;
 };
 
 /// The CPU engine, the reference every other execution space is tested against.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "engine.hpp"
 
@@ -18,12 +19,14 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
     const SpeciesField<T>& sp = f.species[s];
     Species d;
     d.u = Array(n);
-    d.D = Array(n);
     d.u.upload(sp.u.data());
-    d.D.upload(sp.D.data());
     const T d_field = sp.D.empty() ? T(0) : *std::max_element(sp.D.begin(), sp.D.end());
     d.d_max = sp.driver.empty() ? d_field : sp.d_free;
-    Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
+    if (d.d_max > T(0)) {
+      d.D = Array(n);
+      if (sp.D.size() == n) d.D.upload(sp.D.data());
+      Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
+    }
     species_.push_back(std::move(d));
     meta_.species[s].u.clear();
     meta_.species[s].D.clear();
@@ -55,10 +58,12 @@ std::vector<double> Engine<T, Exec>::clipped_mass() {
 }
 
 template <class T, class Exec>
-void Engine<T, Exec>::set_reaction(std::shared_ptr<const CpuReaction<T>> r) {
-  if (!Exec::kHostMemory)
-    throw std::logic_error("coupled reaction models run on the CPU engine only");
-  reaction_ = std::move(r);
+void Engine<T, Exec>::set_model(std::shared_ptr<const ModelKernels<T>> kernels) {
+  if (kernels && kernels->host_memory() != Exec::kHostMemory)
+    throw std::invalid_argument(std::string("model kernels for the other execution space given to "
+                                            "the ") +
+                                Exec::kName + " engine");
+  model_ = std::move(kernels);
 }
 
 template <class T, class Exec>
@@ -97,31 +102,27 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
   update_diffusivities();
   const std::size_t ns = species_.size();
   const auto held = vessel_tables(t + dt);
-  if constexpr (Exec::kHostMemory) {
-    if (coupled()) {
-      rate_.resize(ns);
-      std::vector<T*> rate;
-      for (auto& r : rate_) {
-        if (r.size() != meta_.box.padded()) r = Array(meta_.box.padded());
-        rate.push_back(r.data());
-      }
-      reaction_->rates(meta_.box, label_.data(), field_pointers(), held, T(t), rate);
+  if (coupled()) {
+    rate_.resize(ns);
+    std::vector<T*> rate;
+    for (auto& r : rate_) {
+      if (r.size() != meta_.box.padded()) r = Array(meta_.box.padded());
+      rate.push_back(r.data());
     }
+    model_->rates(meta_.box, label_.data(), field_pointers(), held, T(t), rate);
   }
   for (std::size_t s = 0; s < ns; ++s) {
     auto& sp = species_[s];
     const SpeciesField<T>& m = meta_.species[s];
-    Exec::fill_halo(meta_.box, m.bc, HaloOf::Concentration, sp.u.data());
-    if constexpr (Exec::kHostMemory) {
-      if (coupled()) {
-        cpu::explicit_step_rate(meta_.box, meta_.ih2, sp.u.data(), sp.D.data(), label_.data(),
-                                held[s], rate_[s].data(), scratch_[0].data(), T(dt));
-        std::swap(sp.u, scratch_[0]);
-        continue;
-      }
-    }
-    Exec::explicit_step(meta_.box, meta_.ih2, sp.u.data(), sp.D.data(), label_.data(), held[s],
-                        scratch_[0].data(), T(dt), m.decay, m.source);
+    // A local field has no D (nullptr: no diffusion term) and needs no halo.
+    if (diffuses(s)) Exec::fill_halo(meta_.box, m.bc, HaloOf::Concentration, sp.u.data());
+    const T* D = diffuses(s) ? sp.D.data() : nullptr;
+    if (coupled())
+      Exec::explicit_step_rate(meta_.box, meta_.ih2, sp.u.data(), D, label_.data(), held[s],
+                               rate_[s].data(), scratch_[0].data(), T(dt));
+    else
+      Exec::explicit_step(meta_.box, meta_.ih2, sp.u.data(), D, label_.data(), held[s],
+                          scratch_[0].data(), T(dt), m.decay, m.source);
     std::swap(sp.u, scratch_[0]);
   }
 }
@@ -154,21 +155,19 @@ template <class T, class Exec>
 void Engine<T, Exec>::freeze_rates(double t) {
   for (std::size_t s = 0; s < species_.size(); ++s)
     species_[s].l_max = coupled() ? 0.0 : double(meta_.species[s].decay);
-  if constexpr (Exec::kHostMemory) {
-    if (!coupled()) return;
-    const std::size_t n = meta_.box.padded();
-    std::vector<T*> p(species_.size(), nullptr), l(species_.size(), nullptr);
-    for (std::size_t s = 0; s < species_.size(); ++s) {
-      auto& sp = species_[s];
-      if (!(sp.d_max > T(0))) continue;
-      if (sp.p.size() != n) sp.p = Array(n), sp.l = Array(n);
-      p[s] = sp.p.data();
-      l[s] = sp.l.data();
-    }
-    reaction_->freeze(meta_.box, label_.data(), field_pointers(), vessel_tables(t), T(t), p, l);
-    for (std::size_t s = 0; s < species_.size(); ++s)
-      if (l[s] != nullptr) species_[s].l_max = Exec::interior_max(meta_.box, l[s]);
+  if (!coupled()) return;
+  const std::size_t n = meta_.box.padded();
+  std::vector<T*> p(species_.size(), nullptr), l(species_.size(), nullptr);
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    auto& sp = species_[s];
+    if (!diffuses(s)) continue;
+    if (sp.p.size() != n) sp.p = Array(n), sp.l = Array(n);
+    p[s] = sp.p.data();
+    l[s] = sp.l.data();
   }
+  model_->freeze(meta_.box, label_.data(), field_pointers(), vessel_tables(t), T(t), p, l);
+  for (std::size_t s = 0; s < species_.size(); ++s)
+    if (l[s] != nullptr) species_[s].l_max = Exec::interior_max(meta_.box, l[s]);
 }
 
 template <class T, class Exec>
@@ -190,22 +189,19 @@ FrozenRates<T> Engine<T, Exec>::frozen(std::size_t s) const {
 template <class T, class Exec>
 void Engine<T, Exec>::react_remainder(double t, double dt) {
   const auto held = vessel_tables(t + dt);
-  if constexpr (Exec::kHostMemory) {
-    if (coupled()) {
-      std::vector<FrozenRates<T>> fr(species_.size());
-      for (std::size_t s = 0; s < species_.size(); ++s)
-        if (species_[s].d_max > T(0)) fr[s] = frozen(s);
-      reaction_->step(meta_.box, label_.data(), field_pointers(), held, T(t), T(dt), meta_.reaction,
-                      fr);
-      return;
-    }
+  if (coupled()) {
+    std::vector<FrozenRates<T>> fr(species_.size());
+    for (std::size_t s = 0; s < species_.size(); ++s)
+      if (diffuses(s)) fr[s] = frozen(s);
+    model_->react(meta_.box, label_.data(), field_pointers(), held, T(t), T(dt), meta_.reaction,
+                  fr);
+    return;
   }
   for (std::size_t s = 0; s < species_.size(); ++s) {
     const SpeciesField<T>& m = meta_.species[s];
-    const bool diffuses = species_[s].d_max > T(0);
     // A diffusing species has no remainder, but its vessels move to their values at t + dt, so
     // that the diffusion sub-step starts from the held values of the middle of the step.
-    const LinearDecay<T> rest = diffuses ? LinearDecay<T>{} : LinearDecay<T>{m.decay, m.source};
+    const LinearDecay<T> rest = diffuses(s) ? LinearDecay<T>{} : LinearDecay<T>{m.decay, m.source};
     if (rest.decay == T(0) && rest.source == T(0) && !held[s].any()) continue;
     ReactionFields<T, 1> one;
     one.u[0] = species_[s].u.data();
@@ -219,7 +215,7 @@ template <class T, class Exec>
 void Engine<T, Exec>::diffuse_frozen(double t, double dt) {
   update_diffusivities();
   for (std::size_t s = 0; s < species_.size(); ++s)
-    if (species_[s].d_max > T(0)) rkl2(s, t, dt, 0);
+    if (diffuses(s)) rkl2(s, t, dt, 0);
 }
 
 // One RKL2 step of species s, leaving u untouched: scratch 0 = M(Y0); scratch 1 and 2 alternate

@@ -49,6 +49,12 @@ struct CpuExec {
     cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source);
   }
   template <class T>
+  static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+                                 const std::uint8_t* label, const VesselTable<T>& held,
+                                 const T* rate, T* out, T dt) {
+    cpu::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt);
+  }
+  template <class T>
   static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,
                          T* z1, T f1) {
     cpu::rkl2_first(b, x, y0, D, m0, z1, f1);

@@ -72,6 +72,17 @@ __global__ void explicit_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
 }
 
 template <class T>
+__global__ void explicit_rate_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
+                                     const T* __restrict__ D,
+                                     const std::uint8_t* __restrict__ label, VesselTable<T> held,
+                                     const T* __restrict__ rate, T* __restrict__ out, T dt) {
+  const std::size_t sy = b.sy(), sz = b.sz();
+  for_my_voxels(b, [&](std::size_t c) {
+    out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate[c]);
+  });
+}
+
+template <class T>
 __global__ void rkl2_first_kernel(Box b, Rkl2Context<T> x, const T* __restrict__ y0,
                                   const T* __restrict__ D, T* __restrict__ m0, T* __restrict__ z1,
                                   T f1) {
@@ -126,6 +137,15 @@ void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std
 }
 
 template <class T>
+void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+                        const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
+                        T* out, T dt) {
+  const Launch l = voxel_launch(b);
+  explicit_rate_kernel<<<l.grid, l.block>>>(b, ih2, u, D, label, held, rate, out, dt);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
   const Launch l = voxel_launch(b);
@@ -170,6 +190,9 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                     \
   template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,  \
                                  const VesselTable<T>&, T*, T, T, T);                            \
+  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                  \
+                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*,  \
+                                      T);                                                        \
   template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T); \
   template void rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
                               const T*, const T*, T*, const Rkl2Stage<T>&, bool, double*);       \

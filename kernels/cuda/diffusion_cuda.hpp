@@ -20,6 +20,12 @@ template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source);
 
+/// The same with a precomputed reaction rate per voxel (see cpu::explicit_step_rate).
+template <class T>
+void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+                        const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
+                        T* out, T dt);
+
 /// RKL2 stage 1 in increments (see rkl2_first_voxel).
 template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1, T f1);

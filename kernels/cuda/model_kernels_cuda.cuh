@@ -1,0 +1,118 @@
+/// A coupled model's kernels on the CUDA engine. Include it in the .cu file that instantiates a
+/// model (kernels/models/<model>.cu, one line: LOBULE_CUDA_MODEL_KERNELS).
+#pragma once
+#include <memory>
+
+#include "../model_kernels.hpp"
+#include "reaction_cuda.cuh"
+
+namespace lobule::cuda {
+namespace detail {
+
+// rate[q] = P_q − L_q·u_q at every interior voxel (0 where held or outside).
+template <class T, class R>
+__global__ void rates_kernel(Box b, const std::uint8_t* __restrict__ label,
+                             ReactionFields<T, R::kMaxFields> f, R r, T t,
+                             PointerList<T, R::kMaxFields> rate) {
+  constexpr int N = R::kMaxFields;
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
+  const int k = int(blockIdx.z);
+  if (i >= b.nx || j >= b.ny) return;
+  const std::size_t c = b.idx(i, j, k);
+  const std::uint8_t l = label[c];
+  T u[N] = {}, q_rate[N] = {};
+  if (is_tissue(l)) {
+    for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
+    net_rates(r, VoxelRef{c, i, j, k, l}, f.n, f.held(l), t, u, q_rate);
+  }
+  for (int q = 0; q < f.n; ++q) rate.p[q][c] = q_rate[q];
+}
+
+// p[q] = P_q, l[q] = L_q at every interior voxel for the fields with p[q] set.
+template <class T, class R>
+__global__ void freeze_kernel(Box b, const std::uint8_t* __restrict__ label,
+                              ReactionFields<T, R::kMaxFields> f, R r, T t,
+                              PointerList<T, R::kMaxFields> p, PointerList<T, R::kMaxFields> l) {
+  constexpr int N = R::kMaxFields;
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
+  const int k = int(blockIdx.z);
+  if (i >= b.nx || j >= b.ny) return;
+  const std::size_t c = b.idx(i, j, k);
+  const std::uint8_t lab = label[c];
+  T u[N] = {}, P[N] = {}, L[N] = {};
+  if (is_tissue(lab)) {
+    for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
+    r.rates(t, VoxelRef{c, i, j, k, lab}, f.n, u, P, L);
+    release_held(f.held(lab), f.n, P, L);
+  }
+  for (int q = 0; q < f.n; ++q)
+    if (p.p[q] != nullptr) p.p[q][c] = P[q], l.p[q][c] = L[q];
+}
+
+inline dim3 plane_grid(const Box& b) {
+  return dim3(unsigned((b.nx + kReactBlockX - 1) / kReactBlockX),
+              unsigned((b.ny + kReactBlockY - 1) / kReactBlockY), unsigned(b.nz));
+}
+
+}  // namespace detail
+
+/// ModelKernels for a per-voxel model R on the GPU.
+template <class T, class R>
+class CudaModelKernels final : public ModelKernels<T> {
+  static constexpr int N = R::kMaxFields;
+
+ public:
+  explicit CudaModelKernels(const R& r) : r_(r) {}
+  bool host_memory() const override { return false; }
+
+  void react(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+             const std::vector<VesselTable<T>>& held, T t, T dt, const ReactionControl<T>& ctl,
+             const std::vector<FrozenRates<T>>& frozen) const override {
+    const auto f = reaction_view<T, N>(u, held);
+    if (frozen.empty())
+      cuda::react(b, label, f, r_, t, dt, ctl);
+    else
+      cuda::react(b, label, f, remainder_of(r_, frozen), t, dt, ctl);
+  }
+  void rates(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+             const std::vector<VesselTable<T>>& held, T t,
+             const std::vector<T*>& rate) const override {
+    if (b.interior() == 0) return;
+    detail::rates_kernel<T, R>
+        <<<detail::plane_grid(b), dim3(detail::kReactBlockX, detail::kReactBlockY, 1)>>>(
+            b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(rate));
+    LOBULE_CUDA_CHECK(cudaGetLastError());
+  }
+  void freeze(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+              const std::vector<VesselTable<T>>& held, T t, const std::vector<T*>& p,
+              const std::vector<T*>& l) const override {
+    if (b.interior() == 0) return;
+    detail::freeze_kernel<T, R>
+        <<<detail::plane_grid(b), dim3(detail::kReactBlockX, detail::kReactBlockY, 1)>>>(
+            b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(p),
+            pointer_list<T, N>(l));
+    LOBULE_CUDA_CHECK(cudaGetLastError());
+  }
+
+ private:
+  R r_;
+};
+
+}  // namespace lobule::cuda
+
+namespace lobule {
+template <class T, class R>
+std::shared_ptr<const ModelKernels<T>> make_cuda_kernels(const R& r) {
+  return std::make_shared<cuda::CudaModelKernels<T, R>>(r);
+}
+}  // namespace lobule
+
+/// Compiles a model's rates for the GPU: the one line of a model's .cu file, for a rates functor
+/// template Rates<T> (float and double).
+#define LOBULE_CUDA_MODEL_KERNELS(Rates)                               \
+  template std::shared_ptr<const ::lobule::ModelKernels<float>>        \
+  lobule::make_cuda_kernels<float, Rates<float>>(const Rates<float>&); \
+  template std::shared_ptr<const ::lobule::ModelKernels<double>>       \
+  lobule::make_cuda_kernels<double, Rates<double>>(const Rates<double>&);

@@ -1,0 +1,83 @@
+/// The per-voxel kernels of a coupled reaction model on one execution space, as the engine calls
+/// them. A model writes its rates once (kernels/models/<model>_rates.hpp); CpuModelKernels
+/// (kernels/cpu/model_kernels_cpu.hpp) and CudaModelKernels (kernels/cuda/model_kernels_cuda.cuh)
+/// run them. Arrays use the padded box layout, in the memory of that execution space.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "balanced_reaction.hpp"
+#include "frozen_rates.hpp"
+#include "grid.hpp"
+#include "reaction.hpp"
+#include "vessels.hpp"
+
+namespace lobule {
+
+template <class T>
+class ModelKernels {
+ public:
+  virtual ~ModelKernels() = default;
+  /// True when the arrays these kernels take live in host memory (the CPU engine).
+  virtual bool host_memory() const = 0;
+  /// R(dt) from t on the fields u[0..n); held[q] are the vessel values at t + dt. Fields q with
+  /// frozen[q].p set react with those frozen rates taken out (RemainderOf, balanced splitting);
+  /// an empty `frozen` reacts with the whole rates.
+  virtual void react(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+                     const std::vector<VesselTable<T>>& held, T t, T dt,
+                     const ReactionControl<T>& ctl,
+                     const std::vector<FrozenRates<T>>& frozen) const = 0;
+  /// rate[q] = P_q − L_q·u_q [conc/s] at every voxel (0 where held or outside), for the unsplit
+  /// explicit scheme.
+  virtual void rates(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+                     const std::vector<VesselTable<T>>& held, T t,
+                     const std::vector<T*>& rate) const = 0;
+  /// p[q] = P_q and l[q] = L_q at (t, u) for the fields whose p[q] is non-null (0 where held or
+  /// outside): the rates a balanced step freezes.
+  virtual void freeze(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+                      const std::vector<VesselTable<T>>& held, T t, const std::vector<T*>& p,
+                      const std::vector<T*>& l) const = 0;
+};
+
+/// The kernels of model R on the GPU; defined in kernels/cuda/model_kernels_cuda.cuh and
+/// instantiated by each model's .cu file (LOBULE_CUDA_MODEL_KERNELS). Builds with CUDA only.
+template <class T, class R>
+std::shared_ptr<const ModelKernels<T>> make_cuda_kernels(const R& r);
+
+/// The fields of one call as the per-voxel kernels take them (at most R's kMaxFields).
+template <class T, int N>
+ReactionFields<T, N> reaction_view(const std::vector<T*>& u,
+                                   const std::vector<VesselTable<T>>& held) {
+  ReactionFields<T, N> f;
+  f.n = int(u.size() < std::size_t(N) ? u.size() : std::size_t(N));
+  for (int q = 0; q < f.n; ++q) {
+    f.u[q] = u[std::size_t(q)];
+    f.vessel[q] = held[std::size_t(q)];
+  }
+  return f;
+}
+
+/// Up to N array pointers passed by value to a kernel (null where unused).
+template <class T, int N>
+struct PointerList {
+  T* p[N] = {};
+};
+
+template <class T, int N>
+PointerList<T, N> pointer_list(const std::vector<T*>& v) {
+  PointerList<T, N> out;
+  for (std::size_t q = 0; q < v.size() && q < std::size_t(N); ++q) out.p[q] = v[q];
+  return out;
+}
+
+/// R with the frozen rates of fields frozen[q] (those with arrays) taken out.
+template <class T, class R>
+RemainderOf<T, R> remainder_of(const R& r, const std::vector<FrozenRates<T>>& frozen) {
+  RemainderOf<T, R> rem{r};
+  for (std::size_t q = 0; q < frozen.size() && q < std::size_t(R::kMaxFields); ++q)
+    rem.frozen[q] = frozen[q];
+  return rem;
+}
+
+}  // namespace lobule
