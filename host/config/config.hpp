@@ -3,22 +3,19 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "enums.hpp"
 #include "kernels/boundary.hpp"
 
 namespace lobule {
 
-enum class Precision { Float, Double };
-enum class BackendChoice { Auto, Cpu, Cuda };
-/// Time integration: forward Euler (reference), or balanced Strang splitting with
-/// Runge–Kutta–Legendre super time stepping of diffusion (`lod` in a file selects rkl2).
-enum class Scheme { Explicit, Rkl2 };
 enum class InitialKind { Uniform, Gaussian, Cosine, File };
 
 /// Most species one scenario may hold (the per-voxel reaction keeps them all in registers).
-inline constexpr int kMaxSpecies = 16;
+inline constexpr int kMaxSpecies = 24;
 
 /// Initial concentration of one species.
 struct InitialCondition {
@@ -127,6 +124,8 @@ struct CheckpointConfig {
   int keep = 3;
 };
 
+class Model;
+
 /// A whole validated scenario.
 struct Config {
   std::string name;
@@ -135,6 +134,9 @@ struct Config {
   std::array<int, 3> cells{};       ///< voxels per axis
   GeometryConfig geometry;
   std::string model = "diffusion_decay";
+  /// The coupled model named by model.name, with its parameters read (null: diffusion_decay,
+  /// whose species react by their own decay and source).
+  std::shared_ptr<const Model> model_impl;
   std::vector<SpeciesConfig> species;
   std::array<FaceBoundary, 6> boundaries{};
   TimeConfig time;
@@ -156,9 +158,6 @@ Config parse_config(const std::string& yaml_text, const std::string& file,
 /// The resolved config in canonical units (µm, s), as written to DIR/config.yaml.
 YAML::Node resolved_yaml(const Config& c);
 
-const char* to_string(Precision p);
-const char* to_string(BackendChoice b);
-const char* to_string(Scheme s);
 const char* face_name(int f);  ///< "x_min" ... "z_max"
 
 }  // namespace lobule

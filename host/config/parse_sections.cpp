@@ -60,12 +60,9 @@ void parse_top_level(const ConfigNode& top, Config& c) {
   if (!geometry_from_file(top) || top.has("grid")) parse_grid(top["grid"], c);
   parse_geometry(top, c);
 
-  const ConfigNode model = top["model"];
-  if (model.defined()) {
-    model.expect_keys({"name"});
-    c.model = model["name"].choice({"diffusion_decay"});
-  }
+  parse_model(top["model"], c);
   parse_species(top["species"], c);
+  check_model_species(top["species"], c);
   parse_boundaries(top["boundaries"], c);
   parse_time(top["time"], c);
   parse_output(top["output"], c);

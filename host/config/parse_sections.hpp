@@ -15,7 +15,11 @@ bool geometry_from_file(const ConfigNode& top);
 /// The geometry section of the resolved config.
 YAML::Node geometry_yaml(const Config& c);
 
+/// model: { name, parameters }: diffusion_decay or a registered model (host/model).
+void parse_model(const ConfigNode& model, Config& c);
 void parse_species(const ConfigNode& list, Config& c);
+/// A coupled model's species are its fields, in order, with its kind of each.
+void check_model_species(const ConfigNode& list, Config& c);
 void parse_boundaries(const ConfigNode& node, Config& c);
 void parse_time(const ConfigNode& node, Config& c);
 void parse_output(const ConfigNode& node, Config& c);

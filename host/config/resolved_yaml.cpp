@@ -1,7 +1,9 @@
 // The resolved config in canonical units (µm, s), as `lobule check` prints it and runs save it.
 #include <fmt/format.h>
+#include "host/model/model.hpp"
 
 #include "config.hpp"
+#include "host/model/model.hpp"
 #include "label_names.hpp"
 #include "parse_sections.hpp"
 #include "units.hpp"
@@ -70,12 +72,15 @@ YAML::Node resolved_yaml(const Config& c) {
   n["grid"]["spacing"] = vec(c.spacing, dims::kLength);
   n["geometry"] = geometry_yaml(c);
   n["model"]["name"] = c.model;
+  if (c.model_impl) n["model"]["parameters"] = c.model_impl->resolved_parameters();
   for (const auto& s : c.species) {
     YAML::Node sp;
     sp["name"] = s.name;
     sp["diffusivity"] = q(s.diffusivity, dims::kDiffusivity);
-    sp["decay"] = q(s.decay, dims::kRate);
-    sp["source"] = q(s.source, dims::kRate);
+    if (!c.model_impl) {  // a coupled model owns the reactions
+      sp["decay"] = q(s.decay, dims::kRate);
+      sp["source"] = q(s.source, dims::kRate);
+    }
     sp["initial"] = initial_yaml(s.initial);
     if (!s.driver.fields.empty()) {
       YAML::Node d;

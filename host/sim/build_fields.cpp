@@ -55,7 +55,8 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
       sp.bc.value[face] = T(c.boundaries[face].value[s]);
     }
     sp.u.assign(b.padded(), T(0));
-    sp.D.assign(b.padded(), T(0));
+    const bool local = sc.diffusivity == 0 && sc.driver.fields.empty();
+    if (!local) sp.D.assign(b.padded(), T(0));  // a local field carries no diffusivity
     std::vector<double> from_file;
     if (sc.initial.kind == InitialKind::File)
       from_file = read_vti_cell_array(sc.initial.path, sc.initial.array, c.cells);
@@ -64,7 +65,7 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
         for (int i = 0; i < b.nx; ++i) {
           const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
           if (g.label[v] == kOutside) continue;
-          sp.D[p] = T(sc.diffusivity);
+          if (!local) sp.D[p] = T(sc.diffusivity);
           const auto x = g.centre(i, j, k);
           const std::array<double, 3> xr = {x[0] - g.origin[0], x[1] - g.origin[1],
                                             x[2] - g.origin[2]};

@@ -7,6 +7,7 @@
 
 #include "host/io/atomic_file.hpp"
 #include "host/io/vti_io.hpp"
+#include "host/model/model.hpp"
 #include "observables.hpp"
 
 namespace lobule {
@@ -31,14 +32,17 @@ OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geo
   std::vector<std::string> names;
   for (const auto& s : c.species) names.push_back(s.name);
   const std::string csv = dir + "/timeseries.csv";
+  auto columns = observable_columns(names);
+  if (c.model_impl)
+    for (const auto& m : c.model_impl->observable_columns()) columns.push_back(m);
   if (resume == 0) {
-    csv_ = std::make_unique<TimeseriesCsv>(csv, observable_columns(names));
+    csv_ = std::make_unique<TimeseriesCsv>(csv, columns);
     return;
   }
   pvd_.load();
   pvd_.keep_first(resume);
   pvd_.write();
-  csv_ = std::make_unique<TimeseriesCsv>(csv, observable_columns(names), resume);
+  csv_ = std::make_unique<TimeseriesCsv>(csv, columns, resume);
 }
 
 template <class T>
@@ -63,7 +67,13 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   const std::string rel = fmt::format("fields/{:06d}.vti", index_);
   write_vti(dir_ + "/" + rel, g_, t, arrays, c_.output.compression);
   pvd_.add(t, rel);
-  csv_->append(observables(t, f, g_));
+  auto row = observables(t, f, g_);
+  if (c_.model_impl) {
+    FieldSnapshot s{f.box, voxel_volume(f), f.label.data(),
+                    [&f](std::size_t q, std::size_t c) { return double(f.species[q].u[c]); }};
+    for (double v : c_.model_impl->observables(s)) row.push_back(v);
+  }
+  csv_->append(row);
   ++index_;
 }
 

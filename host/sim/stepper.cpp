@@ -3,12 +3,14 @@
 #include <algorithm>
 
 #include "build_fields.hpp"
+#include "host/model/model.hpp"
 
 namespace lobule {
 
 template <class T>
 Stepper<T>::Stepper(const Config& c, BackendChoice which)
     : c_(c), g_(make_geometry(c)), f_(build_fields<T>(c, g_)), backend_(make_backend<T>(which)) {
+  if (c.model_impl) backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
   backend_->upload(f_);
 }
 

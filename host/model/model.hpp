@@ -1,0 +1,76 @@
+/// The model layer: a model is its field list, a typed parameter struct read from YAML with
+/// units, a per-voxel rates functor (kernels/models/<model>_rates.hpp) and its observables.
+/// Adding a model is its own files plus one line in host/model/registry.cpp; the engine and the
+/// backends never change (docs/models.md).
+#pragma once
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/config/config_node.hpp"
+#include "host/config/enums.hpp"
+#include "kernels/grid.hpp"
+#include "kernels/model_kernels.hpp"
+
+namespace lobule {
+
+/// One field of a model: its name (the VTK array and the CSV prefix), unit, and whether it
+/// diffuses (a local field has no diffusivity, no halo and no diffusion sweep).
+struct FieldSpec {
+  std::string name;
+  std::string unit;
+  bool diffuses = true;
+};
+
+/// The state a model's observables read: interior voxels of the padded box, labels (255 =
+/// outside), the voxel volume, and field q's value at padded index c.
+struct FieldSnapshot {
+  Box box;
+  double voxel_volume = 0;  ///< [µm³]
+  const std::uint8_t* label = nullptr;
+  std::function<double(std::size_t q, std::size_t c)> u;
+};
+
+/// A registered reaction model.
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual std::string name() const = 0;
+  /// The fields in the order the rates index them; the scenario's species list them so.
+  virtual std::vector<FieldSpec> fields() const = 0;
+  /// Reads `model.parameters` (undefined: the model's defaults). Errors name file, line, key.
+  virtual void parse_parameters(const ConfigNode& parameters) = 0;
+  /// The parameters in base units with their units written out, for DIR/config.yaml.
+  virtual YAML::Node resolved_parameters() const = 0;
+  /// The kernels for the engine of `backend` (cpu or cuda, resolved), in float or double.
+  virtual std::shared_ptr<const ModelKernels<float>> kernels_float(BackendChoice backend) const = 0;
+  virtual std::shared_ptr<const ModelKernels<double>> kernels_double(
+      BackendChoice backend) const = 0;
+  /// Columns the model adds to timeseries.csv after the per-field totals and means.
+  virtual std::vector<std::string> observable_columns() const { return {}; }
+  virtual std::vector<double> observables(const FieldSnapshot&) const { return {}; }
+
+  template <class T>
+  std::shared_ptr<const ModelKernels<T>> kernels(BackendChoice backend) const;
+};
+
+template <>
+inline std::shared_ptr<const ModelKernels<float>> Model::kernels<float>(BackendChoice b) const {
+  return kernels_float(b);
+}
+template <>
+inline std::shared_ptr<const ModelKernels<double>> Model::kernels<double>(BackendChoice b) const {
+  return kernels_double(b);
+}
+
+/// The registered models' names (host/model/registry.cpp), diffusion_decay not among them.
+std::vector<std::string> model_names();
+
+/// A fresh model with default parameters; nullptr for a name that is not registered.
+std::unique_ptr<Model> make_model(const std::string& name);
+
+}  // namespace lobule
