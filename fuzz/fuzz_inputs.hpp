@@ -17,7 +17,7 @@
 #include "host/config/config_error.hpp"
 #include "host/config/physics_text.hpp"
 #include "host/config/units.hpp"
-#include "host/io/checkpoint_format.hpp"
+#include "host/sim/checkpoint_io.hpp"
 #include "host/sim/memory_estimate.hpp"
 #include "host/sim/restart.hpp"
 

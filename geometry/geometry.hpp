@@ -9,7 +9,7 @@
 
 namespace lobule {
 
-struct Config;
+struct GeometryConfig;
 
 /// Voxel grid of a scenario with its labels, interior voxels only, x fastest.
 struct Geometry {
@@ -33,11 +33,13 @@ struct Geometry {
   }
 };
 
-/// Builds the geometry a config describes: kind box (every voxel parenchyma), hex_lobule
+/// Builds the geometry of parameters g on voxels of `spacing` [µm], `cells` per axis (box and
+/// file; a hex lobule derives its own): kind box (every voxel parenchyma), hex_lobule
 /// (docs/geometry.md) or file (a labelled .vti). Throws InputError for a bad image.
-Geometry make_geometry(const Config& c);
+Geometry make_geometry(const GeometryConfig& g, const std::array<double, 3>& spacing,
+                       const std::array<int, 3>& cells);
 
-/// The hex_lobule geometry of a config (make_hex_lobule.cpp).
-Geometry make_hex_lobule(const Config& c);
+/// The hex_lobule geometry (make_hex_lobule.cpp).
+Geometry make_hex_lobule(const GeometryConfig& g, const std::array<double, 3>& spacing);
 
 }  // namespace lobule

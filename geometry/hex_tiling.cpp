@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "host/config/config.hpp"
+#include "geometry_params.hpp"
 
 namespace lobule {
 namespace {

@@ -4,8 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "geometry_params.hpp"
 #include "hex_tiling.hpp"
-#include "host/config/config.hpp"
 
 namespace lobule {
 

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "geometry.hpp"
-#include "host/config/config.hpp"
+#include "geometry_params.hpp"
 #include "host/errors.hpp"
 #include "import_vti.hpp"
 
@@ -10,35 +10,36 @@ namespace lobule {
 
 namespace {
 
-Geometry make_box(const Config& c) {
+Geometry make_box(const std::array<double, 3>& spacing, const std::array<int, 3>& cells) {
   Geometry g;
-  g.box = whole_box(c.cells[0], c.cells[1], c.cells[2]);
-  g.spacing = c.spacing;
+  g.box = whole_box(cells[0], cells[1], cells[2]);
+  g.spacing = spacing;
   g.origin = {0, 0, 0};
   g.label.assign(g.box.interior(), kParenchyma);
   return g;
 }
 
-Geometry import_file(const Config& c) {
+Geometry import_file(const GeometryConfig& gc, const std::array<int, 3>& cells) {
   Geometry g;
   try {
-    g = read_label_image(c.geometry.path, c.geometry.array);
+    g = read_label_image(gc.path, gc.array);
   } catch (const InputError& e) {
     throw InputError(fmt::format("geometry.path: {}", e.what()));
   }
   for (int a = 0; a < 3; ++a)
-    if (g.box.extent(a) != c.cells[a])
-      throw InputError(fmt::format(
-          "{} (geometry.path): the image changed since the config was read", c.geometry.path));
+    if (g.box.extent(a) != cells[a])
+      throw InputError(
+          fmt::format("{} (geometry.path): the image changed since the config was read", gc.path));
   return g;
 }
 
 }  // namespace
 
-Geometry make_geometry(const Config& c) {
-  if (c.geometry.kind == "hex_lobule") return make_hex_lobule(c);
-  if (c.geometry.kind == "file") return import_file(c);
-  return make_box(c);
+Geometry make_geometry(const GeometryConfig& gc, const std::array<double, 3>& spacing,
+                       const std::array<int, 3>& cells) {
+  if (gc.kind == "hex_lobule") return make_hex_lobule(gc, spacing);
+  if (gc.kind == "file") return import_file(gc, cells);
+  return make_box(spacing, cells);
 }
 
 }  // namespace lobule

@@ -12,12 +12,11 @@
 
 namespace lobule {
 
-Geometry make_hex_lobule(const Config& c) {
-  const GeometryConfig& gc = c.geometry;
-  const HexGrid grid = hex_grid(gc, c.spacing);
+Geometry make_hex_lobule(const GeometryConfig& gc, const std::array<double, 3>& spacing) {
+  const HexGrid grid = hex_grid(gc, spacing);
   Geometry g;
   g.box = whole_box(grid.cells[0], grid.cells[1], grid.cells[2]);
-  g.spacing = c.spacing;
+  g.spacing = spacing;
   g.origin = grid.origin;
   const Box& b = g.box;
 
@@ -44,7 +43,7 @@ Geometry make_hex_lobule(const Config& c) {
     }
   }
 
-  const double h_max = *std::max_element(c.spacing.begin(), c.spacing.end());
+  const double h_max = *std::max_element(spacing.begin(), spacing.end());
   rasterize_tubes(g, sinusoid_network(gc, h_max), 0.5 * gc.sinusoids.width,
                   gc.periodic_z ? gc.height : 0.0);
   prune_sinusoid_slivers(g, gc.periodic_z, gc.crop_inner);

@@ -3,8 +3,8 @@
 #include <array>
 #include <vector>
 
+#include "geometry_params.hpp"
 #include "hex_tiling.hpp"
-#include "host/config/config.hpp"
 
 namespace lobule {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "host/io/checkpoint_format.hpp"
+#include "host/sim/checkpoint_io.hpp"
 #include "support/checkpoint_fixtures.hpp"
 #include "support/test_support.hpp"
 

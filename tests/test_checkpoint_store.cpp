@@ -8,6 +8,7 @@
 #include "host/io/checkpoint_store.hpp"
 #include "host/io/pvd_index.hpp"
 #include "host/io/timeseries_csv.hpp"
+#include "host/sim/checkpoint_io.hpp"
 #include "support/checkpoint_fixtures.hpp"
 #include "support/test_support.hpp"
 
@@ -42,7 +43,7 @@ TEST(CheckpointStore, LatestNamesTheNewestAndKeepPrunes) {
   const CheckpointStore store(dir.path() + "/checkpoints");
   EXPECT_EQ(store.latest(), "");
   for (long long s : {10, 20, 30, 40}) {
-    const std::string file = store.save(at_step(s), tiny_fields(float(s)), 2);
+    const std::string file = save_checkpoint(store, at_step(s), tiny_fields(float(s)), 2);
     EXPECT_EQ(file, store.file_for(s));
     EXPECT_EQ(store.latest(), file);
   }
@@ -56,9 +57,9 @@ TEST(CheckpointStore, LatestNamesTheNewestAndKeepPrunes) {
 TEST(CheckpointStore, LaterCheckpointsOfAnAbandonedRunStayUntilPassed) {
   test::TempDir dir;
   const CheckpointStore store(dir.path() + "/ck");
-  for (long long s : {10, 20, 30}) store.save(at_step(s), tiny_fields(1), 5);
+  for (long long s : {10, 20, 30}) save_checkpoint(store, at_step(s), tiny_fields(1), 5);
   // A run restarted from step 10 writes step 15 with keep = 1: 20 and 30 are not its own.
-  store.save(at_step(15), tiny_fields(2), 1);
+  save_checkpoint(store, at_step(15), tiny_fields(2), 1);
   EXPECT_EQ(store.latest(), store.file_for(15));
   EXPECT_FALSE(fs::exists(store.file_for(10)));
   EXPECT_TRUE(fs::exists(store.file_for(20)));
@@ -68,10 +69,10 @@ TEST(CheckpointStore, LaterCheckpointsOfAnAbandonedRunStayUntilPassed) {
 TEST(CheckpointStore, AFailedWriteKeepsThePreviousCheckpointAndLatest) {
   test::TempDir dir;
   const CheckpointStore store(dir.path() + "/ck");
-  const std::string first = store.save(at_step(10), tiny_fields(1), 3);
+  const std::string first = save_checkpoint(store, at_step(10), tiny_fields(1), 3);
   // A directory where the temporary file should go makes the next write fail.
   fs::create_directories(store.file_for(20) + ".tmp");
-  EXPECT_THROW(store.save(at_step(20), tiny_fields(2), 3), IoError);
+  EXPECT_THROW(save_checkpoint(store, at_step(20), tiny_fields(2), 3), IoError);
   EXPECT_EQ(store.latest(), first);
   EXPECT_FALSE(fs::exists(store.file_for(20)));
   EXPECT_NO_THROW(test::checkpoint_data(first));

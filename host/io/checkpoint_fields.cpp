@@ -27,15 +27,15 @@ std::size_t rows_per_chunk(const Box& b, std::size_t word) {
 }  // namespace
 
 template <class T>
-void write_checkpoint(const std::string& path, CheckpointHeader h, const HostFields<T>& f) {
-  const Box& b = f.box;
+void write_checkpoint(const std::string& path, CheckpointHeader h, const Box& b,
+                      const std::vector<NamedArray<const T>>& fields) {
   const std::size_t row_bytes = std::size_t(b.nx) * sizeof(T);
   h.word_size = sizeof(T);
   h.box = b;
   h.fields.clear();
-  for (const auto& sp : f.species) {
+  for (const auto& sp : fields) {
     std::uint32_t crc = 0;
-    for_each_row(b, sp.u.data(), [&](const T* row) { crc = crc32_of(crc, row, row_bytes); });
+    for_each_row(b, sp.data, [&](const T* row) { crc = crc32_of(crc, row, row_bytes); });
     h.fields.push_back({sp.name, b.interior(), crc, 0});
   }
   AtomicFileWriter out(path);
@@ -43,9 +43,9 @@ void write_checkpoint(const std::string& path, CheckpointHeader h, const HostFie
   out.write(head.data(), head.size());
   const std::size_t per_chunk = rows_per_chunk(b, sizeof(T));
   std::vector<T> stage(per_chunk * std::size_t(b.nx));
-  for (const auto& sp : f.species) {
+  for (const auto& sp : fields) {
     std::size_t rows = 0;
-    for_each_row(b, sp.u.data(), [&](const T* row) {
+    for_each_row(b, sp.data, [&](const T* row) {
       std::copy(row, row + b.nx, stage.data() + rows * std::size_t(b.nx));
       if (++rows == per_chunk) {
         out.write(stage.data(), rows * row_bytes);
@@ -76,18 +76,18 @@ void verify_checkpoint_data(const ByteSource& src, const CheckpointHeader& h) {
 }
 
 template <class T>
-void read_checkpoint_fields(const ByteSource& src, const CheckpointHeader& h, HostFields<T>& f) {
+void read_checkpoint_fields(const ByteSource& src, const CheckpointHeader& h, const Box& b,
+                            const std::vector<NamedArray<T>>& fields) {
   if (h.word_size != sizeof(T))
     throw CheckpointError(fmt::format("{}: holds {}-byte values, the run uses {}-byte values",
                                       src.name(), h.word_size, sizeof(T)));
-  const Box& b = f.box;
   if (h.box.nx != b.nx || h.box.ny != b.ny || h.box.nz != b.nz)
     throw CheckpointError(fmt::format("{}: holds {}x{}x{} voxels, the run has {}x{}x{}", src.name(),
                                       h.box.nx, h.box.ny, h.box.nz, b.nx, b.ny, b.nz));
   const std::size_t row_bytes = std::size_t(b.nx) * sizeof(T);
   const std::size_t per_chunk = rows_per_chunk(b, sizeof(T));
   std::vector<T> stage(per_chunk * std::size_t(b.nx));
-  for (auto& sp : f.species) {
+  for (const auto& sp : fields) {
     const auto it = std::find_if(h.fields.begin(), h.fields.end(),
                                  [&](const CheckpointField& c) { return c.name == sp.name; });
     if (it == h.fields.end())
@@ -95,7 +95,7 @@ void read_checkpoint_fields(const ByteSource& src, const CheckpointHeader& h, Ho
     std::uint32_t crc = 0;
     std::size_t rows = 0, left = 0;
     std::uint64_t offset = it->offset;
-    for_each_row(b, sp.u.data(), [&](T* row) {
+    for_each_row(b, sp.data, [&](T* row) {
       if (left == 0) {  // refill the staging buffer with the next rows of the file
         left = std::min<std::size_t>(per_chunk, std::size_t(b.ny) * b.nz - rows);
         src.read(offset, stage.data(), left * row_bytes);
@@ -114,13 +114,13 @@ void read_checkpoint_fields(const ByteSource& src, const CheckpointHeader& h, Ho
   }
 }
 
-template void write_checkpoint<float>(const std::string&, CheckpointHeader,
-                                      const HostFields<float>&);
-template void write_checkpoint<double>(const std::string&, CheckpointHeader,
-                                       const HostFields<double>&);
-template void read_checkpoint_fields<float>(const ByteSource&, const CheckpointHeader&,
-                                            HostFields<float>&);
-template void read_checkpoint_fields<double>(const ByteSource&, const CheckpointHeader&,
-                                             HostFields<double>&);
+#define LOBULE_INSTANTIATE(T)                                                                     \
+  template void write_checkpoint<T>(const std::string&, CheckpointHeader, const Box&,             \
+                                    const std::vector<NamedArray<const T>>&);                     \
+  template void read_checkpoint_fields<T>(const ByteSource&, const CheckpointHeader&, const Box&, \
+                                          const std::vector<NamedArray<T>>&);
+LOBULE_INSTANTIATE(float)
+LOBULE_INSTANTIATE(double)
+#undef LOBULE_INSTANTIATE
 
 }  // namespace lobule

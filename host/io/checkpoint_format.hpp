@@ -31,7 +31,6 @@
 #include <vector>
 
 #include "host/errors.hpp"
-#include "host/sim/fields.hpp"
 #include "kernels/grid.hpp"
 
 namespace lobule {
@@ -138,15 +137,25 @@ CheckpointHeader read_checkpoint_header(const ByteSource& src);
 /// Checks every field's CRC-32; throws CheckpointError naming the first damaged field.
 void verify_checkpoint_data(const ByteSource& src, const CheckpointHeader& h);
 
-/// Writes the interior of every species of f, with the metadata of h (time, steps, outputs,
-/// physics, rng, writer), to `path` atomically (temporary file, fsync, rename). The field
-/// list, word size and box of h are taken from f. Throws IoError.
+/// A named array on the padded layout of a box (halo included); checkpoints store its
+/// interior voxels.
 template <class T>
-void write_checkpoint(const std::string& path, CheckpointHeader h, const HostFields<T>& f);
+struct NamedArray {
+  std::string name;
+  T* data = nullptr;
+};
 
-/// Copies each checkpoint field into the interior of the species of the same name in f,
+/// Writes the interior of every array on box b, with the metadata of h (time, steps, outputs,
+/// physics, rng, writer), to `path` atomically (temporary file, fsync, rename). The field
+/// list, word size and box of h are taken from the arrays and b. Throws IoError.
+template <class T>
+void write_checkpoint(const std::string& path, CheckpointHeader h, const Box& b,
+                      const std::vector<NamedArray<const T>>& fields);
+
+/// Copies each checkpoint field into the interior of the array of the same name on box b,
 /// checking its CRC. Requires T to match the word size. Throws CheckpointError.
 template <class T>
-void read_checkpoint_fields(const ByteSource& src, const CheckpointHeader& h, HostFields<T>& f);
+void read_checkpoint_fields(const ByteSource& src, const CheckpointHeader& h, const Box& b,
+                            const std::vector<NamedArray<T>>& fields);
 
 }  // namespace lobule

@@ -30,11 +30,11 @@ std::string CheckpointStore::file_for(long long steps) const {
 }
 
 template <class T>
-std::string CheckpointStore::save(const CheckpointHeader& h, const HostFields<T>& f,
-                                  int keep) const {
+std::string CheckpointStore::save(const CheckpointHeader& h, const Box& b,
+                                  const std::vector<NamedArray<const T>>& fields, int keep) const {
   make_directories(dir_);
   const std::string path = file_for(h.steps);
-  write_checkpoint(path, h, f);
+  write_checkpoint<T>(path, h, b, fields);
   try {  // read it back: `latest` must only ever name a verified file
     FileSource src(path);
     verify_checkpoint_data(src, read_checkpoint_header(src));
@@ -92,9 +92,11 @@ void CheckpointStore::prune(long long steps, int keep) const {
   }
 }
 
-template std::string CheckpointStore::save<float>(const CheckpointHeader&, const HostFields<float>&,
+template std::string CheckpointStore::save<float>(const CheckpointHeader&, const Box&,
+                                                  const std::vector<NamedArray<const float>>&,
                                                   int) const;
-template std::string CheckpointStore::save<double>(const CheckpointHeader&,
-                                                   const HostFields<double>&, int) const;
+template std::string CheckpointStore::save<double>(const CheckpointHeader&, const Box&,
+                                                   const std::vector<NamedArray<const double>>&,
+                                                   int) const;
 
 }  // namespace lobule

@@ -21,13 +21,14 @@ class CheckpointStore {
   /// The file a checkpoint after `steps` steps goes to.
   std::string file_for(long long steps) const;
 
-  /// Writes a checkpoint of f with the metadata of h, reads it back (header and CRCs),
-  /// points `latest` at it, and deletes all but the newest `keep` checkpoints at or before
+  /// Writes a checkpoint of the arrays on box b with the metadata of h, reads it back (header and
+  /// CRCs), points `latest` at it, and deletes all but the newest `keep` checkpoints at or before
   /// this step (later ones, left by a run that was restarted from an earlier checkpoint,
   /// stay until the run passes them). Returns the file. Throws IoError; the previous
   /// checkpoints and `latest` are untouched when writing fails.
   template <class T>
-  std::string save(const CheckpointHeader& h, const HostFields<T>& f, int keep) const;
+  std::string save(const CheckpointHeader& h, const Box& b,
+                   const std::vector<NamedArray<const T>>& fields, int keep) const;
 
   /// The path `latest` names, or "" when there is no `latest`.
   std::string latest() const;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "fields.hpp"
-#include "host/config/config.hpp"
+#include "host/config/enums.hpp"
 #include "kernels/model_kernels.hpp"
 
 namespace lobule {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "build_info.hpp"
+#include "checkpoint_io.hpp"
 #include "host/config/physics_text.hpp"
 #include "host/errors.hpp"
 #include "observables.hpp"
@@ -100,7 +101,7 @@ void Checkpointer<T>::write(Stepper<T>& run, std::size_t outputs, const std::str
   h.physics = physics_;
   h.physics_hash = physics_hash_;
   h.writer = fmt::format("lobule {} ({})", LOBULE_VERSION, LOBULE_GIT);
-  last_file_ = store_.save(h, f, c_.checkpoint.keep);
+  last_file_ = save_checkpoint(store_, h, f, c_.checkpoint.keep);
   last_time_ = run.time();
   last_steps_ = run.steps();
   last_wall_ = std::chrono::steady_clock::now();

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "host/config/config.hpp"
+#include "host/config/enums.hpp"
 #include "kernels/boundary.hpp"
 #include "kernels/grid.hpp"
 #include "kernels/reaction.hpp"

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "checkpoint_io.hpp"
 #include "host/config/physics_text.hpp"
 #include "host/io/checkpoint_store.hpp"
 #include "host/io/run_log.hpp"
