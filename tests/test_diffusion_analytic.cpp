@@ -7,6 +7,7 @@
 
 #include "host/sim/stepper.hpp"
 #include "support/analytic.hpp"
+#include "support/each_backend.hpp"
 
 namespace lobule {
 namespace {
@@ -16,7 +17,7 @@ using test::relative_l2_error;
 
 // A Gaussian pulse of width σ0 in free space spreads as
 //   u(r, t) = p·(σ0²/σt²)^{3/2}·exp(−r²/(2σt²)),   σt² = σ0² + 2·D·t.
-double gaussian_pulse_error(double h) {
+double gaussian_pulse_error(BackendChoice which, double h) {
   const double D = 100, sigma0 = 10, t_end = 1.5, L = 160, c = L / 2;
   const double dt = h * h / (12 * D);  // half the stability limit: dt ∝ h²
   const Config cfg = config_from(fmt::format(R"(
@@ -30,7 +31,7 @@ precision: double
                                              fmt::arg("h", h), fmt::arg("L", L), fmt::arg("D", D),
                                              fmt::arg("c", c), fmt::arg("s", sigma0),
                                              fmt::arg("T", t_end), fmt::arg("dt", dt)));
-  Stepper<double> run(cfg, BackendChoice::Cpu);
+  Stepper<double> run(cfg, which);
   run.advance_to(t_end);
   const double s2 = sigma0 * sigma0 + 2 * D * t_end;
   return relative_l2_error(run.fields(), run.geometry(), 0, [&](double x, double y, double z) {
@@ -39,9 +40,12 @@ precision: double
   });
 }
 
-TEST(DiffusionAnalytic, GaussianPulseConvergesAtSecondOrder) {
-  const double e10 = gaussian_pulse_error(10), e5 = gaussian_pulse_error(5),
-               e25 = gaussian_pulse_error(2.5);
+class DiffusionAnalytic : public test::EachBackend {};
+
+TEST_P(DiffusionAnalytic, GaussianPulseConvergesAtSecondOrder) {
+  const BackendChoice which = GetParam();
+  const double e10 = gaussian_pulse_error(which, 10), e5 = gaussian_pulse_error(which, 5),
+               e25 = gaussian_pulse_error(which, 2.5);
   RecordProperty("error_h10", std::to_string(e10));
   RecordProperty("error_h5", std::to_string(e5));
   RecordProperty("error_h2.5", std::to_string(e25));
@@ -53,7 +57,8 @@ TEST(DiffusionAnalytic, GaussianPulseConvergesAtSecondOrder) {
 
 // A cosine mode with no-flux faces, u = A·cos(kx) + B, k = π·m/L, decays as
 //   u(x, t) = A·e^{−(D·k² + λ)t}·cos(kx) + B·e^{−λt}.
-TEST(DiffusionAnalytic, CosineModeDecaysAtTheExactRate) {
+TEST_P(DiffusionAnalytic, CosineModeDecaysAtTheExactRate) {
+  const BackendChoice which = GetParam();
   const double D = 50, lambda = 0.01, L = 160, A = 1, B = 2, t_end = 20;
   for (int modes : {1, 2}) {
     const Config cfg = config_from(fmt::format(
@@ -67,7 +72,7 @@ precision: double
 )",
         fmt::arg("L", L), fmt::arg("D", D), fmt::arg("lam", lambda), fmt::arg("m", modes),
         fmt::arg("A", A), fmt::arg("B", B), fmt::arg("T", t_end)));
-    Stepper<double> run(cfg, BackendChoice::Cpu);
+    Stepper<double> run(cfg, which);
     run.advance_to(t_end);
     const double k = M_PI * modes / L;
     const double err =
@@ -81,7 +86,8 @@ precision: double
 
 // Uniform field, decay and source: forward Euler gives exactly
 //   u_n = s/λ + (u0 − s/λ)·(1 − λ·dt)^n, which tends to the exact s/λ + (u0 − s/λ)·e^{−λt}.
-TEST(DiffusionAnalytic, PureDecayWithSourceMatchesTheExactSolution) {
+TEST_P(DiffusionAnalytic, PureDecayWithSourceMatchesTheExactSolution) {
+  const BackendChoice which = GetParam();
   const double lambda = 0.05, s = 0.02, u0 = 3, dt = 0.01, t_end = 10;
   const Config cfg =
       config_from(fmt::format(R"(
@@ -94,7 +100,7 @@ precision: double
 )",
                               fmt::arg("lam", lambda), fmt::arg("s", s), fmt::arg("u0", u0),
                               fmt::arg("T", t_end), fmt::arg("dt", dt)));
-  Stepper<double> run(cfg, BackendChoice::Cpu);
+  Stepper<double> run(cfg, which);
   run.advance_to(t_end);
   const double ss = s / lambda;
   const double discrete = ss + (u0 - ss) * std::pow(1 - lambda * dt, double(run.steps()));
@@ -112,7 +118,7 @@ precision: double
 
 // Steady state between Dirichlet faces a (x = 0) and b (x = L) with decay:
 //   D·u'' = λ·u  ⇒  u(x) = [a·sinh((L − x)/ℓ) + b·sinh(x/ℓ)]/sinh(L/ℓ),  ℓ = √(D/λ).
-double dirichlet_sinh_error(double h) {
+double dirichlet_sinh_error(BackendChoice which, double h) {
   const double D = 100, lambda = 0.04, L = 100, a = 2, bval = 0.5;
   const Config cfg =
       config_from(fmt::format(R"(
@@ -126,7 +132,7 @@ precision: double
 )",
                               fmt::arg("h", h), fmt::arg("L", L), fmt::arg("D", D),
                               fmt::arg("lam", lambda), fmt::arg("a", a), fmt::arg("b", bval)));
-  Stepper<double> run(cfg, BackendChoice::Cpu);
+  Stepper<double> run(cfg, which);
   run.advance_to(200);  // ≫ 1/(λ + D·π²/L²) ≈ 7 s: steady to round-off
   const double ell = std::sqrt(D / lambda);
   return relative_l2_error(run.fields(), run.geometry(), 0, [&](double x, double, double) {
@@ -134,11 +140,14 @@ precision: double
   });
 }
 
-TEST(DiffusionAnalytic, DirichletSteadyStateWithDecayIsTheSinhProfile) {
-  const double e1 = dirichlet_sinh_error(5), e2 = dirichlet_sinh_error(2.5);
+TEST_P(DiffusionAnalytic, DirichletSteadyStateWithDecayIsTheSinhProfile) {
+  const BackendChoice which = GetParam();
+  const double e1 = dirichlet_sinh_error(which, 5), e2 = dirichlet_sinh_error(which, 2.5);
   EXPECT_LT(e2, 5e-4);
   EXPECT_NEAR(e1 / e2, 4.0, 0.5) << e1 << " " << e2;
 }
+
+LOBULE_EACH_BACKEND(DiffusionAnalytic);
 
 }  // namespace
 }  // namespace lobule

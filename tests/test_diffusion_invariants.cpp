@@ -9,6 +9,7 @@
 #include "host/sim/build_fields.hpp"
 #include "host/sim/stepper.hpp"
 #include "support/analytic.hpp"
+#include "support/each_backend.hpp"
 #include "support/test_support.hpp"
 
 namespace lobule {
@@ -31,11 +32,14 @@ precision: double
                      faces);
 }
 
+class DiffusionInvariants : public test::EachBackend {};
+
 // With no-flux (or periodic) faces, λ = 0 and s = 0, Σu·V is conserved by the flux form.
-TEST(DiffusionInvariants, MassIsConservedToRoundOff) {
+TEST_P(DiffusionInvariants, MassIsConservedToRoundOff) {
+  const BackendChoice which = GetParam();
   for (const char* faces : {"no_flux", "periodic"}) {
     const Config cfg = config_from(pulse_config(faces));
-    Stepper<double> run(cfg, BackendChoice::Cpu);
+    Stepper<double> run(cfg, which);
     const double m0u = interior_sum(run.fields(), 0), m0v = interior_sum(run.fields(), 1);
     run.advance_to(20);  // 1000 steps; the pulse reaches the faces
     EXPECT_NEAR(interior_sum(run.fields(), 0) / m0u, 1.0, 1e-12) << faces;
@@ -48,7 +52,8 @@ TEST(DiffusionInvariants, MassIsConservedToRoundOff) {
 // periodic heat kernel, a sum of images:
 //   u(x, t) = A·Σ_n (σ0/σt)·exp(−(x − x0 − n·L)²/(2σt²)),   σt² = σ0² + 2·D·t.
 // No-flux faces would mirror the images instead, which this comparison rules out.
-TEST(DiffusionInvariants, PeriodicFacesWrapAround) {
+TEST_P(DiffusionInvariants, PeriodicFacesWrapAround) {
+  const BackendChoice which = GetParam();
   const double D = 80, s0 = 4, x0 = 20, L = 64, t_end = 8;
   const Config cfg = config_from(fmt::format(R"(
 grid: {{ spacing: 2 }}
@@ -61,7 +66,7 @@ precision: double
 )",
                                              fmt::arg("L", L), fmt::arg("D", D), fmt::arg("x0", x0),
                                              fmt::arg("s0", s0), fmt::arg("T", t_end)));
-  Stepper<double> run(cfg, BackendChoice::Cpu);
+  Stepper<double> run(cfg, which);
   run.advance_to(t_end);
   const double A = std::exp(-2 * 1.0 / (2 * s0 * s0));  // the y and z factors at ±1 µm
   const double st = std::sqrt(s0 * s0 + 2 * D * t_end);
@@ -78,7 +83,8 @@ precision: double
 // Two layers D1 | D2 between Dirichlet faces 1 and 0, no decay: the steady flux is
 //   J = (u0 − uL)/(L1/D1 + L2/D2)  [conc·µm/s],
 // which the finite-volume scheme reproduces exactly only with harmonic-mean face values.
-TEST(DiffusionInvariants, TwoLayerSteadyFluxUsesTheHarmonicMean) {
+TEST_P(DiffusionInvariants, TwoLayerSteadyFluxUsesTheHarmonicMean) {
+  const BackendChoice which = GetParam();
   const double h = 2, L = 40, D1 = 100, D2 = 25;
   const Config cfg =
       config_from(fmt::format(R"(
@@ -95,7 +101,7 @@ precision: double
   HostFields<double> f = build_fields<double>(cfg, g);
   const Box& b = f.box;
   for (int i = b.nx / 2; i < b.nx; ++i) f.species[0].D[b.idx(i, 0, 0)] = D2;
-  auto backend = make_backend<double>(BackendChoice::Cpu);
+  auto backend = make_backend<double>(which);
   backend->upload(f);
   const double dt = 0.9 * h * h / (6 * D1);
   for (int n = 0; n < 40000; ++n) backend->step(n * dt, dt);  // ≈ 40 relaxation times
@@ -150,6 +156,8 @@ TEST(CudaBackend, MatchesCpuInDouble) {
 TEST(CudaBackend, MatchesCpuInFloat) {
   compare_cuda_with_cpu<float>(1e-5);
 }
+
+LOBULE_EACH_BACKEND(DiffusionInvariants);
 
 }  // namespace
 }  // namespace lobule

@@ -86,9 +86,10 @@ TEST(RunOutputs, PvdVtiCsvAndConfigAreConsistent) {
     EXPECT_DOUBLE_EQ(img->GetFieldData()->GetArray("TimeValue")->GetTuple1(0), entries[n].time);
   }
 
-  // The last file holds exactly what the solver computes in-process (same float code path).
+  // The last file holds exactly what the solver computes in-process on the backend the run
+  // picked (auto: cuda where a GPU is visible): the same float code path, bit for bit.
   const Config cfg = parse_config(kScenario, "s.yaml");
-  Stepper<float> run(cfg, BackendChoice::Cpu);
+  Stepper<float> run(cfg, resolve_backend(BackendChoice::Auto));
   for (int k = 1; k <= 4; ++k) run.advance_to(0.25 * k);
   const auto u_file = read_vti_cell_array(out + "/fields/000004.vti", "u", cfg.cells);
   const auto& f = run.fields();

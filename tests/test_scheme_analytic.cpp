@@ -9,6 +9,7 @@
 #include <string>
 
 #include "host/sim/stepper.hpp"
+#include "support/each_backend.hpp"
 
 namespace lobule {
 namespace {
@@ -23,13 +24,13 @@ std::string name_of(const Case& c) {
 }
 
 // Runs `yaml` to time T with the case's scheme and returns the largest |u − exact(x, y, z)|.
-double max_error(const std::string& yaml, const Case& k, double T,
+double max_error(BackendChoice which, const std::string& yaml, const Case& k, double T,
                  const std::function<double(double, double, double)>& exact) {
   std::vector<std::string> set = {std::string("time.scheme=") + to_string(k.scheme),
                                   "precision=double"};
   if (k.dt > 0) set.push_back("time.dt=" + std::to_string(k.dt));
   const Config c = parse_config(yaml, "analytic.yaml", set);
-  Stepper<double> run(c, BackendChoice::Cpu);
+  Stepper<double> run(c, which);
   run.advance_to(T);
   const auto& f = run.fields();
   const Geometry& g = run.geometry();
@@ -59,7 +60,10 @@ boundaries: { default: no_flux }
 time: { end: "40 s", dt: auto }
 )";
 
-TEST(Analytic, CosineModeDecays) {
+class Analytic : public test::EachBackend {};
+
+TEST_P(Analytic, CosineModeDecays) {
+  const BackendChoice which = GetParam();
   // u = e^{−λt}·(2 + e^{−D(π/L)²t}·cos(πx/L))
   const double L = 200, D = 100, lam = 0.01, T = 40;
   const auto exact = [&](double x, double, double) {
@@ -68,7 +72,7 @@ TEST(Analytic, CosineModeDecays) {
   };
   for (const Case& k : {Case{Scheme::Explicit, 0}, Case{Scheme::Rkl2, 2}}) {
     const double tol = 1e-3;  // spatial error ≈ 3e-4
-    EXPECT_LT(max_error(kCosine, k, T, exact), tol) << name_of(k);
+    EXPECT_LT(max_error(which, kCosine, k, T, exact), tol) << name_of(k);
   }
 }
 
@@ -84,7 +88,8 @@ boundaries: { default: no_flux, y_min: periodic, y_max: periodic }
 time: { end: "60 s", dt: auto }
 )";
 
-TEST(Analytic, PeriodicSineModeDecays) {
+TEST_P(Analytic, PeriodicSineModeDecays) {
+  const BackendChoice which = GetParam();
   // The cosine initial kind takes no phase: cos(2π·y/L) on a periodic axis is the same mode.
   std::string yaml = kPeriodic;
   yaml.replace(yaml.find("{ kind: file, path: unused, array: u }"),
@@ -96,7 +101,7 @@ TEST(Analytic, PeriodicSineModeDecays) {
   };
   for (const Case& c : {Case{Scheme::Explicit, 0}, Case{Scheme::Rkl2, 3}}) {
     const double tol = 2e-3;
-    EXPECT_LT(max_error(yaml, c, T, exact), tol) << name_of(c);
+    EXPECT_LT(max_error(which, yaml, c, T, exact), tol) << name_of(c);
   }
 }
 
@@ -112,10 +117,11 @@ boundaries: { default: no_flux, x_min: { dirichlet: 1.0 }, x_max: { dirichlet: 0
 time: { end: "200 s", dt: auto }
 )";
 
-TEST(Analytic, DirichletFacesGiveTheLinearProfile) {
+TEST_P(Analytic, DirichletFacesGiveTheLinearProfile) {
+  const BackendChoice which = GetParam();
   const auto exact = [](double x, double, double) { return 1 - x / 100; };
   for (const Case& k : {Case{Scheme::Explicit, 0}, Case{Scheme::Rkl2, 5}})
-    EXPECT_LT(max_error(kSlab, k, 200, exact), 1e-6) << name_of(k);
+    EXPECT_LT(max_error(which, kSlab, k, 200, exact), 1e-6) << name_of(k);
 }
 
 const char* kUniform = R"(
@@ -132,13 +138,14 @@ boundaries: { default: no_flux }
 time: { end: "100 s", dt: auto }
 )";
 
-TEST(Analytic, UniformDecayTowardsSourceOverDecay) {
+TEST_P(Analytic, UniformDecayTowardsSourceOverDecay) {
+  const BackendChoice which = GetParam();
   const double lam = std::log(2.0) / 30, s = 0.05, T = 100, eq = s / lam;
   const auto exact = [&](double, double, double) { return eq + (0.1 - eq) * std::exp(-lam * T); };
   // Explicit Euler is first order in the decay; rkl2 carries it in its stages (second order).
-  EXPECT_LT(max_error(kUniform, {Scheme::Explicit, 0}, T, exact), 1e-3);
-  const double e20 = max_error(kUniform, {Scheme::Rkl2, 20}, T, exact);
-  const double e10 = max_error(kUniform, {Scheme::Rkl2, 10}, T, exact);
+  EXPECT_LT(max_error(which, kUniform, {Scheme::Explicit, 0}, T, exact), 1e-3);
+  const double e20 = max_error(which, kUniform, {Scheme::Rkl2, 20}, T, exact);
+  const double e10 = max_error(which, kUniform, {Scheme::Rkl2, 10}, T, exact);
   EXPECT_LT(e20, 1e-2);  // measured 7.2e-3 (λ·dt = 0.46; 0.35% of the distance travelled)
   EXPECT_GT(std::log2(e20 / e10), 1.8) << "rkl2 should be second order in the decay";
 }
@@ -155,7 +162,8 @@ boundaries: { default: no_flux }
 time: { end: "1 s", dt: auto }
 )";
 
-TEST(Analytic, GaussianPulseSpreads) {
+TEST_P(Analytic, GaussianPulseSpreads) {
+  const BackendChoice which = GetParam();
   // u = (σ²/(σ² + 2Dt))^{3/2}·exp(−r²/(2(σ² + 2Dt))), the faces 4σ_t away at t = 1 s.
   const double s2 = 64, D = 100, T = 1;
   const auto exact = [&](double x, double y, double z) {
@@ -165,8 +173,10 @@ TEST(Analytic, GaussianPulseSpreads) {
   };
   // A peak of 0.125 at t = 1 s; σ = 3.2 voxels gives a spatial error of about 1e-3.
   for (const Case& k : {Case{Scheme::Explicit, 0}, Case{Scheme::Rkl2, 0.1}})
-    EXPECT_LT(max_error(kGaussian, k, T, exact), 3e-3) << name_of(k);
+    EXPECT_LT(max_error(which, kGaussian, k, T, exact), 3e-3) << name_of(k);
 }
+
+LOBULE_EACH_BACKEND(Analytic);
 
 }  // namespace
 }  // namespace lobule

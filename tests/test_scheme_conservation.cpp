@@ -7,6 +7,7 @@
 #include <random>
 
 #include "host/sim/engine.hpp"
+#include "support/each_backend.hpp"
 #include "support/scheme_support.hpp"
 
 namespace lobule {
@@ -30,11 +31,12 @@ HostFields<double> scarred_fields(Scheme scheme, unsigned seed) {
   return f;
 }
 
-double relative_drift(Scheme scheme, double dt, bool periodic_y) {
+double relative_drift(BackendChoice which, Scheme scheme, double dt, bool periodic_y) {
   auto f = scarred_fields(scheme, 3);
   if (periodic_y) f.species[0].bc.kind[2] = f.species[0].bc.kind[3] = BoundaryKind::Periodic;
   const double m0 = test::interior_sum(f, 0);
-  CpuBackend<double> b;
+  auto b_engine = make_backend<double>(which);
+  auto& b = *b_engine;
   b.upload(f);
   test::advance(b, 0, 10 * dt, dt);
   b.download(f);
@@ -42,20 +44,26 @@ double relative_drift(Scheme scheme, double dt, bool periodic_y) {
   return std::abs(test::interior_sum(f, 0) - m0) / m0;
 }
 
-TEST(Conservation, Rkl2ConservesMassToRoundOff) {
+class Conservation : public test::EachBackend {};
+
+TEST_P(Conservation, Rkl2ConservesMassToRoundOff) {
+  const BackendChoice which = GetParam();
   for (double dt : {0.5, 30.0}) {
-    EXPECT_LT(relative_drift(Scheme::Rkl2, dt, false), 1e-13) << "dt = " << dt;
-    EXPECT_LT(relative_drift(Scheme::Rkl2, dt, true), 1e-13) << "dt = " << dt << ", periodic";
+    EXPECT_LT(relative_drift(which, Scheme::Rkl2, dt, false), 1e-13) << "dt = " << dt;
+    EXPECT_LT(relative_drift(which, Scheme::Rkl2, dt, true), 1e-13)
+        << "dt = " << dt << ", periodic";
   }
 }
 
 // rkl2 steps increments, not values: in float a uniform field stays exactly uniform over
 // hundreds of long steps (the value form drifted by 6.5e-4 in 200).
-TEST(Conservation, FloatUniformFieldDoesNotDrift) {
+TEST_P(Conservation, FloatUniformFieldDoesNotDrift) {
+  const BackendChoice which = GetParam();
   for (Scheme scheme : {Scheme::Rkl2}) {
     auto f = test::box_fields<float>(20, 18, 16, 5.0, 1, 70.0, scheme);
     test::for_interior(f, [&](int, int, int, std::size_t c) { f.species[0].u[c] = 0.7f; });
-    CpuBackend<float> b;
+    auto b_engine = make_backend<float>(which);
+    auto& b = *b_engine;
     b.upload(f);
     for (int q = 0; q < 200; ++q) b.diffuse(q * 60.0, 60.0);
     b.download(f);
@@ -67,10 +75,12 @@ TEST(Conservation, FloatUniformFieldDoesNotDrift) {
 
 // A single-voxel spike: no number of halvings resolves a one-voxel spike, so the last stage
 // sets the undershoots to zero, and the mass it adds is exactly what clipped_mass reports.
-TEST(Conservation, Rkl2ClippingIsAccountedFor) {
+TEST_P(Conservation, Rkl2ClippingIsAccountedFor) {
+  const BackendChoice which = GetParam();
   auto f = test::box_fields<double>(17, 13, 11, 5.0, 1, 100.0, Scheme::Rkl2);
   f.species[0].u[f.box.idx(8, 6, 5)] = 1000.0;
-  CpuBackend<double> b;
+  auto b_engine = make_backend<double>(which);
+  auto& b = *b_engine;
   b.upload(f);
   b.diffuse(0, 20.0);
   b.download(f);
@@ -86,7 +96,8 @@ TEST(Conservation, Rkl2ClippingIsAccountedFor) {
 // A pulse three voxels wide stepped far beyond √(D·dt) = σ: rkl2 halves its steps where they
 // would undershoot, which keeps it positive, conservative and closer to the solution; without
 // halvings it clips a percent of the mass.
-TEST(Conservation, Rkl2HalvesStepsInsteadOfClipping) {
+TEST_P(Conservation, Rkl2HalvesStepsInsteadOfClipping) {
+  const BackendChoice which = GetParam();
   auto make = [](int halvings) {
     auto f = test::box_fields<double>(40, 40, 40, 5.0, 1, 60.0, Scheme::Rkl2);
     f.rkl2.max_halvings = halvings;
@@ -96,8 +107,9 @@ TEST(Conservation, Rkl2HalvesStepsInsteadOfClipping) {
     });
     return f;
   };
-  auto run = [](HostFields<double> f, double dt) {
-    CpuBackend<double> b;
+  auto run = [which](HostFields<double> f, double dt) {
+    auto b_engine = make_backend<double>(which);
+    auto& b = *b_engine;
     b.upload(f);
     test::advance(b, 0, 20, dt);
     b.download(f);
@@ -117,12 +129,15 @@ TEST(Conservation, Rkl2HalvesStepsInsteadOfClipping) {
   EXPECT_LT(rms, 0.5 * test::rms_difference(clipped_run, 0, ref));  // measured: 3x smaller
 }
 
+class Driver : public test::EachBackend {};
+
 // A uniform driver C(t) = C0·e^{−μt} (its own decay) and a cosine mode on an offset of 2 in the
 // driven species:
 // the mode decays as exp(−κ·∫D dt), κ the discrete eigenvalue, with
 //   ∫₀ᵗ D_free/(1 + (C0/C_half)·e^{−μs}) ds = D_free·[t + ln((1 + q·e^{−μt})/(1 + q))/μ],
 // q = C0/C_half. Strang places the diffusion step after R(dt/2), at the midpoint of C.
-TEST(Driver, DiffusivityFollowsTheDriverInTime) {
+TEST_P(Driver, DiffusivityFollowsTheDriverInTime) {
+  const BackendChoice which = GetParam();
   const int n = 24;
   const double h = 5, L = n * h, D_free = 40, C0 = 3, c_half = 1, mu = 0.02, T = 60;
   const double kappa = 4 / (h * h) * std::pow(std::sin(M_PI * h / (2 * L)), 2);
@@ -142,7 +157,8 @@ TEST(Driver, DiffusivityFollowsTheDriverInTime) {
       u.u[c] = 2 + std::cos(M_PI * (i + 0.5) * h / L);
       C.u[c] = C0;
     });
-    CpuBackend<double> b;
+    auto b_engine = make_backend<double>(which);
+    auto& b = *b_engine;
     b.upload(f);
     test::advance(b, 0, T, scheme == Scheme::Explicit ? 0.05 : 2.0);
     b.download(f);
@@ -154,7 +170,8 @@ TEST(Driver, DiffusivityFollowsTheDriverInTime) {
 }
 
 // D set from a driver equals the same D set by hand (harmonic faces, halo copies).
-TEST(Driver, MatchesTheSameFieldSetDirectly) {
+TEST_P(Driver, MatchesTheSameFieldSetDirectly) {
+  const BackendChoice which = GetParam();
   for (Scheme scheme : {Scheme::Rkl2, Scheme::Explicit}) {
     auto driven = scarred_fields(scheme, 11);
     auto direct = driven;
@@ -164,7 +181,9 @@ TEST(Driver, MatchesTheSameFieldSetDirectly) {
       sp.D[c] = sp.d_free / (1 + direct.species[1].u[c] / sp.c_half);
     });
     const double dt = scheme == Scheme::Explicit ? 0.05 : 5.0;
-    CpuBackend<double> a, b;
+    auto a_engine = make_backend<double>(which), b_engine = make_backend<double>(which);
+    auto& a = *a_engine;
+    auto& b = *b_engine;
     a.upload(driven);
     b.upload(direct);
     test::advance(a, 0, 4 * dt, dt);
@@ -176,6 +195,9 @@ TEST(Driver, MatchesTheSameFieldSetDirectly) {
     });
   }
 }
+
+LOBULE_EACH_BACKEND(Conservation);
+LOBULE_EACH_BACKEND(Driver);
 
 }  // namespace
 }  // namespace lobule

@@ -8,6 +8,7 @@
 
 #include "host/sim/engine.hpp"
 #include "kernels/linear_decay.hpp"
+#include "support/each_backend.hpp"
 #include "support/scheme_support.hpp"
 
 namespace lobule {
@@ -124,11 +125,14 @@ TEST(ReactionStep, SubstepsFollowTheStiffestLoss) {
   EXPECT_EQ(reaction_substeps(std::nan(""), c), 1);
 }
 
+class StiffReaction : public test::EachBackend {};
+
 // Whole balanced Strang steps on a grid with rate·dt = 100 and rough data stay non-negative after
 // every step and settle at the equilibrium s/λ, in float. The step carries the loss inside RKL2,
 // whose stability polynomial damps a stiff mode by 0.3–0.6 per step (not e^{−100}): the
 // equilibrium is exact, and it is reached in tens of steps rather than one.
-TEST(StiffReaction, StrangStepsStayNonNegative) {
+TEST_P(StiffReaction, StrangStepsStayNonNegative) {
+  const BackendChoice which = GetParam();
   auto f = test::box_fields<float>(16, 12, 10, 5.0, 1, 60.0, Scheme::Rkl2);
   f.species[0].decay = 100.0f;  // 1/s, dt = 1 s
   f.species[0].source = 20.0f;  // u* = 0.2
@@ -137,7 +141,8 @@ TEST(StiffReaction, StrangStepsStayNonNegative) {
   test::for_interior(f, [&](int, int, int, std::size_t c) {
     f.species[0].u[c] = U(rng) < 0.1f ? 50 * U(rng) : 0.0f;
   });
-  CpuBackend<float> b;
+  auto b_engine = make_backend<float>(which);
+  auto& b = *b_engine;
   b.upload(f);
   double lo = 1e30, hi = -1e30;
   for (int q = 0; q < 40; ++q) {
@@ -153,6 +158,8 @@ TEST(StiffReaction, StrangStepsStayNonNegative) {
   EXPECT_NEAR(lo, 0.2, 1e-3);
   EXPECT_NEAR(hi, 0.2, 1e-3);
 }
+
+LOBULE_EACH_BACKEND(StiffReaction);
 
 }  // namespace
 }  // namespace lobule

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "host/sim/engine.hpp"
+#include "support/each_backend.hpp"
 #include "support/scheme_support.hpp"
 
 namespace lobule {
@@ -23,7 +24,7 @@ double exact_k0(double r) {
 
 // Relative L2 error against K0 over the voxels between the vein and r = 3ℓ, after relaxing from
 // the exact profile to the discrete steady state.
-double cylinder_error(Scheme scheme, double h, double dt) {
+double cylinder_error(BackendChoice which, Scheme scheme, double h, double dt) {
   const int n = int(std::lround(kBox / h));
   auto f = test::box_fields<double>(n, n, 1, h, 1, kD, scheme);
   auto& sp = f.species[0];
@@ -42,7 +43,8 @@ double cylinder_error(Scheme scheme, double h, double dt) {
     if (in_vein(r)) f.label[c] = kCentralVein;
     sp.u[c] = in_vein(r) ? 1.0 : exact_k0(r);
   });
-  CpuBackend<double> b;
+  auto b_engine = make_backend<double>(which);
+  auto& b = *b_engine;
   b.upload(f);
   test::advance(b, 0, 12, dt);  // 3 decay times: the start's error has shrunk 20-fold
   b.download(f);
@@ -61,10 +63,11 @@ double cylinder_error(Scheme scheme, double h, double dt) {
   return std::sqrt(err / norm);
 }
 
-void expect_converges(Scheme scheme, const std::vector<double>& h, const std::vector<double>& dt,
-                      double finest_bound) {
+void expect_converges(BackendChoice which, Scheme scheme, const std::vector<double>& h,
+                      const std::vector<double>& dt, double finest_bound) {
   std::vector<double> e;
-  for (std::size_t k = 0; k < h.size(); ++k) e.push_back(cylinder_error(scheme, h[k], dt[k]));
+  for (std::size_t k = 0; k < h.size(); ++k)
+    e.push_back(cylinder_error(which, scheme, h[k], dt[k]));
   std::printf("[ measured ] K0 cylinder, %s: relative L2 error", to_string(scheme));
   for (std::size_t k = 0; k < h.size(); ++k) std::printf(" %.3g (h = %g um)", e[k], h[k]);
   std::printf("\n");
@@ -77,18 +80,22 @@ void expect_converges(Scheme scheme, const std::vector<double>& h, const std::ve
 // 1.25 µm). Splitting adds an error at the vein wall that grows with λ·dt (the decay acts next
 // to held voxels that do not decay); λ·dt = 0.025 keeps it below the spatial error here.
 
-TEST(VesselCylinder, ExplicitMatchesK0AsVoxelsShrink) {
-  expect_converges(Scheme::Explicit, {5, 2.5}, {0.04, 0.01}, 0.035);
+class VesselCylinder : public test::EachBackend {};
+
+TEST_P(VesselCylinder, ExplicitMatchesK0AsVoxelsShrink) {
+  const BackendChoice which = GetParam();
+  expect_converges(which, Scheme::Explicit, {5, 2.5}, {0.04, 0.01}, 0.035);
 }
 
-TEST(VesselCylinder, Rkl2MatchesK0AsVoxelsShrink) {
-  expect_converges(Scheme::Rkl2, {5, 2.5, 1.25}, {0.1, 0.1, 0.1}, 0.02);
+TEST_P(VesselCylinder, Rkl2MatchesK0AsVoxelsShrink) {
+  const BackendChoice which = GetParam();
+  expect_converges(which, Scheme::Rkl2, {5, 2.5, 1.25}, {0.1, 0.1, 0.1}, 0.02);
 }
 
 // A slab of portal-vein voxels at x < 10 µm holds g(t) = 1 + 0.5·sin(ωt); the rest diffuses
 // from it. Against an RK4 oracle with g at its stage times: held voxels equal g(t) exactly at
 // every step, and Strang+rkl2 keeps second order with the moving boundary data.
-class MovingVessel : public ::testing::Test {
+class MovingVessel : public test::EachBackend {
  protected:
   static constexpr double kT = 40, kOmega = 2 * M_PI / 60;
   static double g(double t) { return 1 + 0.5 * std::sin(kOmega * t); }
@@ -108,10 +115,12 @@ class MovingVessel : public ::testing::Test {
   }
 };
 
-TEST_F(MovingVessel, HeldVoxelsFollowTheirValuesInEveryScheme) {
+TEST_P(MovingVessel, HeldVoxelsFollowTheirValuesInEveryScheme) {
+  const BackendChoice which = GetParam();
   for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2}) {
     auto f = fields(scheme);
-    CpuBackend<double> b;
+    auto b_engine = make_backend<double>(which);
+    auto& b = *b_engine;
     b.upload(f);
     const double dt = scheme == Scheme::Explicit ? 0.1 : 2.0;
     double t = 0;
@@ -127,7 +136,8 @@ TEST_F(MovingVessel, HeldVoxelsFollowTheirValuesInEveryScheme) {
   }
 }
 
-TEST_F(MovingVessel, Rkl2StaysSecondOrderWithMovingValues) {
+TEST_P(MovingVessel, Rkl2StaysSecondOrderWithMovingValues) {
+  const BackendChoice which = GetParam();
   const auto f0 = fields(Scheme::Rkl2);
   const auto held = [&](std::size_t c) { return f0.label[c] == kPortalVein; };
   const auto ref = test::rk4_reference(f0, 0, f0.species[0].u, 0, kT, 4000, {}, held,
@@ -136,7 +146,8 @@ TEST_F(MovingVessel, Rkl2StaysSecondOrderWithMovingValues) {
   std::vector<double> e;
   for (double h : dt) {
     auto f = f0;
-    CpuBackend<double> b;
+    auto b_engine = make_backend<double>(which);
+    auto& b = *b_engine;
     b.upload(f);
     test::advance(b, 0, kT, h);
     b.download(f);
@@ -149,6 +160,9 @@ TEST_F(MovingVessel, Rkl2StaysSecondOrderWithMovingValues) {
   EXPECT_GT(test::fitted_order(dt, e), 1.8);
   for (double p : test::observed_orders(e)) EXPECT_GT(p, 1.7);
 }
+
+LOBULE_EACH_BACKEND(VesselCylinder);
+LOBULE_EACH_BACKEND(MovingVessel);
 
 }  // namespace
 }  // namespace lobule
