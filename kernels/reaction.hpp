@@ -9,6 +9,7 @@
 
 #include "rd_macros.hpp"
 #include "vessels.hpp"
+#include "voxel_class.hpp"
 
 namespace lobule {
 
@@ -146,5 +147,51 @@ struct ReactionFields {
     return h;
   }
 };
+
+/// The whole reaction update of voxel v: its fields advance by R(dt) from t; fields held at the
+/// voxel take their vessel values; voxels outside the tissue are left alone.
+template <class T, class R>
+RD_HOST_DEVICE inline void react_at(const R& r, const ReactionFields<T, R::kMaxFields>& f,
+                                    const VoxelRef& v, T t, T dt, const ReactionControl<T>& ctl) {
+  constexpr int N = R::kMaxFields;
+  if (!is_tissue(v.label)) return;
+  T u[N] = {};
+  for (int q = 0; q < f.n; ++q) u[q] = f.u[q][v.c];
+  const std::uint32_t held = f.held(v.label);
+  react_voxel(r, v, f.n, held, t, dt, ctl, u);
+  for (int q = 0; q < f.n; ++q)
+    f.u[q][v.c] = ((held >> q) & 1u) ? f.vessel[q].value[v.label] : u[q];
+}
+
+/// rate[q][c] = P_q − L_q·u_q [conc/s] at voxel v (0 where held or outside the tissue).
+template <class T, class R>
+RD_HOST_DEVICE inline void net_rates_at(const R& r, const ReactionFields<T, R::kMaxFields>& f,
+                                        const VoxelRef& v, T t, T* const* rate) {
+  constexpr int N = R::kMaxFields;
+  T u[N] = {}, q_rate[N] = {};
+  if (is_tissue(v.label)) {
+    for (int q = 0; q < f.n; ++q) u[q] = f.u[q][v.c];
+    net_rates(r, v, f.n, f.held(v.label), t, u, q_rate);
+  }
+  for (int q = 0; q < f.n; ++q) rate[q][v.c] = q_rate[q];
+}
+
+/// p[q][c] = P_q and l[q][c] = L_q at voxel v for the fields whose p[q] is non-null (0 where
+/// held or outside the tissue): the rates a balanced step freezes.
+template <class T, class R>
+RD_HOST_DEVICE inline void production_and_loss_at(const R& r,
+                                                  const ReactionFields<T, R::kMaxFields>& f,
+                                                  const VoxelRef& v, T t, T* const* p,
+                                                  T* const* l) {
+  constexpr int N = R::kMaxFields;
+  T u[N] = {}, P[N] = {}, L[N] = {};
+  if (is_tissue(v.label)) {
+    for (int q = 0; q < f.n; ++q) u[q] = f.u[q][v.c];
+    r.rates(t, v, f.n, u, P, L);
+    release_held(f.held(v.label), f.n, P, L);
+  }
+  for (int q = 0; q < f.n; ++q)
+    if (p[q] != nullptr) p[q][v.c] = P[q], l[q][v.c] = L[q];
+}
 
 }  // namespace lobule

@@ -27,13 +27,20 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   const double interior = double(c.cells[0]) * double(c.cells[1]) * double(c.cells[2]);
   const double word = c.precision == Precision::Double ? 8 : 4;
   const double ns = double(c.species.size());
-  // Host: u and D per species, padded and interior labels, one output staging array.
-  double host = ns * 2 * padded * word + padded + interior + interior * word;
+  double nd = 0;  // diffusing species: a local field has no D array
+  for (const auto& s : c.species) nd += (s.diffusivity > 0 || !s.driver.fields.empty()) ? 1 : 0;
+  // Host: u per species, D per diffusing species, padded and interior labels, one output
+  // staging array.
+  double host = (ns + nd) * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
-  // Engine: u and D per species, labels, and three scratch arrays shared by all species (the
-  // next level of the explicit scheme uses one; RKL2 holds M(Y0) and two increments).
+  // Engine: the same u and D, labels, three scratch arrays shared by all species (the next level
+  // of the explicit scheme uses one; RKL2 holds M(Y0) and two increments); a coupled model adds
+  // the frozen production and loss of each diffusing species (rkl2) or a rate per species
+  // (explicit).
   const bool gpu = backend == BackendChoice::Cuda;
-  const double state = ns * 2 * padded * word + 3 * padded * word + padded;
+  double arrays = ns + nd + 3;
+  if (c.model_impl) arrays += c.time.scheme == Scheme::Explicit ? ns : 2 * nd;
+  const double state = arrays * padded * word + padded;
   double device = 0;
   (gpu ? device : host) += state;
   return {saturate(host), saturate(device)};

@@ -9,51 +9,20 @@
 namespace lobule::cuda {
 namespace detail {
 
-// rate[q] = P_q − L_q·u_q at every interior voxel (0 where held or outside).
 template <class T, class R>
 __global__ void rates_kernel(Box b, const std::uint8_t* __restrict__ label,
                              ReactionFields<T, R::kMaxFields> f, R r, T t,
                              PointerList<T, R::kMaxFields> rate) {
-  constexpr int N = R::kMaxFields;
-  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
-  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
-  const int k = int(blockIdx.z);
-  if (i >= b.nx || j >= b.ny) return;
-  const std::size_t c = b.idx(i, j, k);
-  const std::uint8_t l = label[c];
-  T u[N] = {}, q_rate[N] = {};
-  if (is_tissue(l)) {
-    for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
-    net_rates(r, VoxelRef{c, i, j, k, l}, f.n, f.held(l), t, u, q_rate);
-  }
-  for (int q = 0; q < f.n; ++q) rate.p[q][c] = q_rate[q];
+  VoxelRef v;
+  if (my_voxel(b, label, v)) net_rates_at(r, f, v, t, rate.p);
 }
 
-// p[q] = P_q, l[q] = L_q at every interior voxel for the fields with p[q] set.
 template <class T, class R>
 __global__ void freeze_kernel(Box b, const std::uint8_t* __restrict__ label,
                               ReactionFields<T, R::kMaxFields> f, R r, T t,
                               PointerList<T, R::kMaxFields> p, PointerList<T, R::kMaxFields> l) {
-  constexpr int N = R::kMaxFields;
-  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
-  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
-  const int k = int(blockIdx.z);
-  if (i >= b.nx || j >= b.ny) return;
-  const std::size_t c = b.idx(i, j, k);
-  const std::uint8_t lab = label[c];
-  T u[N] = {}, P[N] = {}, L[N] = {};
-  if (is_tissue(lab)) {
-    for (int q = 0; q < f.n; ++q) u[q] = f.u[q][c];
-    r.rates(t, VoxelRef{c, i, j, k, lab}, f.n, u, P, L);
-    release_held(f.held(lab), f.n, P, L);
-  }
-  for (int q = 0; q < f.n; ++q)
-    if (p.p[q] != nullptr) p.p[q][c] = P[q], l.p[q][c] = L[q];
-}
-
-inline dim3 plane_grid(const Box& b) {
-  return dim3(unsigned((b.nx + kReactBlockX - 1) / kReactBlockX),
-              unsigned((b.ny + kReactBlockY - 1) / kReactBlockY), unsigned(b.nz));
+  VoxelRef v;
+  if (my_voxel(b, label, v)) production_and_loss_at(r, f, v, t, p.p, l.p);
 }
 
 }  // namespace detail
@@ -80,19 +49,17 @@ class CudaModelKernels final : public ModelKernels<T> {
              const std::vector<VesselTable<T>>& held, T t,
              const std::vector<T*>& rate) const override {
     if (b.interior() == 0) return;
-    detail::rates_kernel<T, R>
-        <<<detail::plane_grid(b), dim3(detail::kReactBlockX, detail::kReactBlockY, 1)>>>(
-            b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(rate));
+    detail::rates_kernel<T, R><<<detail::plane_grid(b), detail::plane_block()>>>(
+        b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(rate));
     LOBULE_CUDA_CHECK(cudaGetLastError());
   }
   void freeze(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
               const std::vector<VesselTable<T>>& held, T t, const std::vector<T*>& p,
               const std::vector<T*>& l) const override {
     if (b.interior() == 0) return;
-    detail::freeze_kernel<T, R>
-        <<<detail::plane_grid(b), dim3(detail::kReactBlockX, detail::kReactBlockY, 1)>>>(
-            b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(p),
-            pointer_list<T, N>(l));
+    detail::freeze_kernel<T, R><<<detail::plane_grid(b), detail::plane_block()>>>(
+        b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(p),
+        pointer_list<T, N>(l));
     LOBULE_CUDA_CHECK(cudaGetLastError());
   }
 

@@ -11,28 +11,32 @@ namespace lobule::cuda {
 namespace detail {
 constexpr int kReactBlockX = 32, kReactBlockY = 8;
 
-// One thread per interior voxel of one z-plane row block; x fastest for coalescing.
+// The voxel of this thread: one thread per interior voxel of one z-plane (blockIdx.z), x fastest
+// for coalescing. False for the threads past the box's edge.
+__device__ inline bool my_voxel(const Box& b, const std::uint8_t* __restrict__ label, VoxelRef& v) {
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
+  const int k = int(blockIdx.z);
+  if (i >= b.nx || j >= b.ny) return false;
+  const std::size_t c = b.idx(i, j, k);
+  v = VoxelRef{c, i, j, k, label[c]};
+  return true;
+}
+
+inline dim3 plane_grid(const Box& b) {
+  return dim3(unsigned((b.nx + kReactBlockX - 1) / kReactBlockX),
+              unsigned((b.ny + kReactBlockY - 1) / kReactBlockY), unsigned(b.nz));
+}
+inline dim3 plane_block() {
+  return dim3(kReactBlockX, kReactBlockY, 1);
+}
+
 template <class T, class R>
 __global__ void react_kernel(Box b, const std::uint8_t* __restrict__ label,
                              ReactionFields<T, R::kMaxFields> f, R r, T t, T dt,
                              ReactionControl<T> ctl) {
-  constexpr int N = R::kMaxFields;
-  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
-  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
-  const int k = int(blockIdx.z);
-  if (i >= b.nx || j >= b.ny) return;
-  const std::size_t c = b.idx(i, j, k);
-  const std::uint8_t l = label[c];
-  if (!is_tissue(l)) return;
-  T u[N] = {};
-#pragma unroll
-  for (int q = 0; q < N; ++q)
-    if (q < f.n) u[q] = f.u[q][c];
-  const std::uint32_t held = f.held(l);
-  react_voxel(r, VoxelRef{c, i, j, k, l}, f.n, held, t, dt, ctl, u);
-#pragma unroll
-  for (int q = 0; q < N; ++q)
-    if (q < f.n) f.u[q][c] = ((held >> q) & 1u) ? f.vessel[q].value[l] : u[q];
+  VoxelRef v;
+  if (my_voxel(b, label, v)) react_at(r, f, v, t, dt, ctl);
 }
 }  // namespace detail
 
@@ -41,10 +45,8 @@ template <class T, class R>
 void react(const Box& b, const std::uint8_t* label, const ReactionFields<T, R::kMaxFields>& f,
            const R& r, T t, T dt, const ReactionControl<T>& ctl) {
   if (b.interior() == 0) return;
-  const dim3 block(detail::kReactBlockX, detail::kReactBlockY, 1);
-  const dim3 grid(unsigned((b.nx + block.x - 1) / block.x),
-                  unsigned((b.ny + block.y - 1) / block.y), unsigned(b.nz));
-  detail::react_kernel<T, R><<<grid, block>>>(b, label, f, r, t, dt, ctl);
+  detail::react_kernel<T, R>
+      <<<detail::plane_grid(b), detail::plane_block()>>>(b, label, f, r, t, dt, ctl);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
