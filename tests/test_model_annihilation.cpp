@@ -141,12 +141,7 @@ TEST_P(Annihilation, ALocalFieldNeverSpreads) {
 LOBULE_EACH_BACKEND(Annihilation);
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_config(yaml, "m.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
+  return test::config_error_of(yaml, "m.yaml");
 }
 
 TEST(ModelConfig, ErrorsNameTheKeyAndTheModel) {

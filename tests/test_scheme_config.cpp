@@ -36,12 +36,7 @@ time: )" +
 }
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_config(yaml, "s.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
+  return test::config_error_of(yaml, "s.yaml");
 }
 
 TEST(SchemeConfig, SchemesAreAccepted) {

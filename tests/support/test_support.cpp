@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "host/config/config_error.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,12 +24,19 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
+// The executable and the source tree of this build; LOBULE_TEST_EXE and LOBULE_TEST_SOURCE_DIR
+// override them where the build runs from another folder (a bundle on a GPU machine).
+std::string lobule_exe() {
+  const char* env = std::getenv("LOBULE_TEST_EXE");
+  return env && *env ? env : LOBULE_EXE;
+}
+
 std::string lobule_command() {
-  return shell_quote(LOBULE_EXE);
+  return shell_quote(lobule_exe());
 }
 
 CliResult run_lobule(const std::vector<std::string>& args) {
-  std::string cmd = shell_quote(LOBULE_EXE);
+  std::string cmd = shell_quote(lobule_exe());
   for (const auto& a : args) cmd += " " + shell_quote(a);
   return run_shell(cmd);
 }
@@ -46,7 +55,7 @@ CliResult run_shell(const std::string& command) {
 }
 
 LobuleProcess::LobuleProcess(const std::vector<std::string>& args, const std::string& log_file) {
-  std::vector<std::string> argv_s{LOBULE_EXE};
+  std::vector<std::string> argv_s{lobule_exe()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -105,11 +114,21 @@ std::string TempDir::write(const std::string& name, const std::string& text) con
 }
 
 std::string source_path(const std::string& rel) {
-  return std::string(LOBULE_SOURCE_DIR) + "/" + rel;
+  const char* env = std::getenv("LOBULE_TEST_SOURCE_DIR");
+  return std::string(env && *env ? env : LOBULE_SOURCE_DIR) + "/" + rel;
 }
 
 bool have_gpu() {
   return cuda_available();
+}
+
+std::string config_error_of(const std::string& yaml, const std::string& file) {
+  try {
+    parse_config(yaml, file);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace lobule::test

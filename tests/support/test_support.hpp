@@ -20,6 +20,9 @@ CliResult run_lobule(const std::vector<std::string>& args);
 /// Runs a shell command line (sh -c) and waits for it; output is stdout and stderr.
 CliResult run_shell(const std::string& command);
 
+/// The lobule executable of this build (or $LOBULE_TEST_EXE).
+std::string lobule_exe();
+
 /// The lobule executable of this build, quoted for a shell command line.
 std::string lobule_command();
 
@@ -58,8 +61,12 @@ class TempDir {
 /// Single-quotes s for a shell command line.
 std::string shell_quote(const std::string& s);
 
-/// Path of a file in the source tree (e.g. "inputs/demo.yaml").
+/// Path of a file in the source tree (e.g. "inputs/demo.yaml"); $LOBULE_TEST_SOURCE_DIR
+/// overrides the tree's location.
 std::string source_path(const std::string& rel);
+
+/// The message of the ConfigError that parsing `yaml` (named `file`) throws, or "" when it parses.
+std::string config_error_of(const std::string& yaml, const std::string& file = "s.yaml");
 
 /// Whether the CUDA backend can run here (compiled in and a GPU visible).
 bool have_gpu();
