@@ -22,4 +22,30 @@ struct FrozenRates {
   RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t c) const { return l ? l[c] : l0; }
 };
 
+/// Constant frozen rates (every voxel the same p, ℓ): what a kernel sees for FrozenRates
+/// without arrays. Kernels are instantiated for this and ArrayRates separately, so that the
+/// inner loops carry no test for which it is (and vectorize).
+template <class T>
+struct ConstantRates {
+  T p0, l0;
+  RD_HOST_DEVICE RD_FORCEINLINE T production(std::size_t) const { return p0; }
+  RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t) const { return l0; }
+};
+
+/// Frozen rates per voxel.
+template <class T>
+struct ArrayRates {
+  const T* __restrict__ p;
+  const T* __restrict__ l;
+  RD_HOST_DEVICE RD_FORCEINLINE T production(std::size_t c) const { return p[c]; }
+  RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t c) const { return l[c]; }
+};
+
+/// Calls f with the ArrayRates or ConstantRates that fr describes (host side, once per launch).
+template <class T, class F>
+decltype(auto) with_rates(const FrozenRates<T>& fr, F&& f) {
+  if (fr.p != nullptr) return f(ArrayRates<T>{fr.p, fr.l});
+  return f(ConstantRates<T>{fr.p0, fr.l0});
+}
+
 }  // namespace lobule

@@ -83,11 +83,11 @@ inline double rkl2_first_factor(int s, double dt) {
 /// M at voxel c [conc/s]: ∇·(D∇y) + p − ℓ·y in the flux form, or its homogeneous part
 /// M_h(y) = ∇·(D∇y) − ℓ·y on increments (with_production false); zero in voxels held by the
 /// vessel table (their value is boundary data, not an unknown).
-template <class T>
+template <class T, class Rates>
 RD_HOST_DEVICE RD_FORCEINLINE T rkl2_operator(const T* __restrict__ y, const T* __restrict__ D,
                                               bool held, std::size_t c, std::size_t sy,
-                                              std::size_t sz, InvH2<T> ih2,
-                                              const FrozenRates<T>& fr, bool with_production) {
+                                              std::size_t sz, InvH2<T> ih2, const Rates& fr,
+                                              bool with_production) {
   if (held) return T(0);
   const T m = diffusion_divergence(y, D, c, sy, sz, ih2) - fr.loss(c) * y[c];
   return with_production ? m + fr.production(c) : m;
@@ -101,7 +101,8 @@ RD_HOST_DEVICE RD_FORCEINLINE T rkl2_stage_value(const Rkl2Stage<T>& k, T z_prev
 }
 
 /// What every RKL2 voxel update reads besides its own arrays: padded strides, 1/h², the
-/// labels, the held vessel values and the frozen rates.
+/// labels, the held vessel values and the frozen rates (which the launchers hand to the voxel
+/// functions as ConstantRates or ArrayRates, see with_rates).
 template <class T>
 struct Rkl2Context {
   std::size_t sy, sz;
@@ -113,14 +114,14 @@ struct Rkl2Context {
 
 /// Stage 1 at voxel c, in increments: m0 = M(y0), z1 = f1·m0 with f1 = μ̃₁·dt [s]; held voxels
 /// take z1 = value − y0; voxels outside the tissue (kOutsideVoxel) neither diffuse nor react.
-template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE void rkl2_first_voxel(const Rkl2Context<T>& x, std::size_t c,
-                                                    const T* __restrict__ y0,
+template <class T, class Rates>
+RD_HOST_DEVICE RD_FORCEINLINE void rkl2_first_voxel(const Rkl2Context<T>& x, const Rates& rates,
+                                                    std::size_t c, const T* __restrict__ y0,
                                                     const T* __restrict__ D, T* __restrict__ m0,
                                                     T* __restrict__ z1, T f1) {
   const std::uint8_t l = x.label[c];
   const bool h = x.held.holds(l);
-  const T m = rkl2_operator(y0, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, x.rates, true);
+  const T m = rkl2_operator(y0, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, rates, true);
   m0[c] = m;
   z1[c] = h ? x.held.value[l] - y0[c] : f1 * m;
 }
@@ -128,16 +129,16 @@ RD_HOST_DEVICE RD_FORCEINLINE void rkl2_first_voxel(const Rkl2Context<T>& x, std
 /// Stage j ≥ 2 at voxel c, in increments (see Rkl2Stage). Writes Z_j, or on the last stage the
 /// new value y0 + Z_s with values below zero set to zero; returns what that clipping added
 /// [conc] (0 on other stages). out may alias z_prev2 (the voxel reads its own value first).
-template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE double rkl2_stage_voxel(const Rkl2Context<T>& x, std::size_t c,
-                                                      const T* __restrict__ z_prev,
+template <class T, class Rates>
+RD_HOST_DEVICE RD_FORCEINLINE double rkl2_stage_voxel(const Rkl2Context<T>& x, const Rates& rates,
+                                                      std::size_t c, const T* __restrict__ z_prev,
                                                       const T* z_prev2, const T* __restrict__ y0,
                                                       const T* __restrict__ m0,
                                                       const T* __restrict__ D, T* out,
                                                       const Rkl2Stage<T>& k, bool last) {
   const std::uint8_t l = x.label[c];
   const bool h = x.held.holds(l);
-  const T mz = rkl2_operator(z_prev, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, x.rates, false);
+  const T mz = rkl2_operator(z_prev, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, rates, false);
   const T z = h ? x.held.value[l] - y0[c] : rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
   const T v = h ? x.held.value[l] : y0[c] + z;
   const bool neg = last && !h && v < T(0);

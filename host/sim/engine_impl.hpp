@@ -28,8 +28,8 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
       Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
     }
     species_.push_back(std::move(d));
-    meta_.species[s].u.clear();
-    meta_.species[s].D.clear();
+    std::vector<T>().swap(meta_.species[s].u);  // free the copies: the engine holds the fields
+    std::vector<T>().swap(meta_.species[s].D);
   }
   label_ = typename Exec::template Array<std::uint8_t>(n);
   label_.upload(f.label.data());

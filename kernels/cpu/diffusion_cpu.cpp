@@ -71,14 +71,18 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
 template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
-  for_interior(b, [&](std::size_t c) { rkl2_first_voxel(x, c, y0, D, m0, z1, f1); });
+  with_rates(x.rates, [&](const auto& r) {
+    for_interior(b, [&](std::size_t c) { rkl2_first_voxel(x, r, c, y0, D, m0, z1, f1); });
+  });
 }
 
 template <class T>
 double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
                   const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
-  return sum_interior(b, [&](std::size_t c) {
-    return rkl2_stage_voxel(x, c, z_prev, z_prev2, y0, m0, D, out, k, last);
+  return with_rates(x.rates, [&](const auto& r) {
+    return sum_interior(b, [&](std::size_t c) {
+      return rkl2_stage_voxel(x, r, c, z_prev, z_prev2, y0, m0, D, out, k, last);
+    });
   });
 }
 

@@ -82,22 +82,22 @@ __global__ void explicit_rate_kernel(Box b, InvH2<T> ih2, const T* __restrict__ 
   });
 }
 
-template <class T>
-__global__ void rkl2_first_kernel(Box b, Rkl2Context<T> x, const T* __restrict__ y0,
+template <class T, class Rates>
+__global__ void rkl2_first_kernel(Box b, Rkl2Context<T> x, Rates r, const T* __restrict__ y0,
                                   const T* __restrict__ D, T* __restrict__ m0, T* __restrict__ z1,
                                   T f1) {
-  for_my_voxels(b, [&](std::size_t c) { rkl2_first_voxel(x, c, y0, D, m0, z1, f1); });
+  for_my_voxels(b, [&](std::size_t c) { rkl2_first_voxel(x, r, c, y0, D, m0, z1, f1); });
 }
 
 // out may alias z_prev2: no __restrict__ on either.
-template <class T>
-__global__ void rkl2_stage_kernel(Box b, Rkl2Context<T> x, const T* __restrict__ z_prev,
+template <class T, class Rates>
+__global__ void rkl2_stage_kernel(Box b, Rkl2Context<T> x, Rates r, const T* __restrict__ z_prev,
                                   const T* z_prev2, const T* __restrict__ y0,
                                   const T* __restrict__ m0, const T* __restrict__ D, T* out,
                                   Rkl2Stage<T> k, bool last, double* clipped) {
   double cut = 0;
   for_my_voxels(b, [&](std::size_t c) {
-    cut += rkl2_stage_voxel(x, c, z_prev, z_prev2, y0, m0, D, out, k, last);
+    cut += rkl2_stage_voxel(x, r, c, z_prev, z_prev2, y0, m0, D, out, k, last);
   });
   if (last) block_add(cut, clipped);  // uniform over the grid
 }
@@ -149,7 +149,9 @@ template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
   const Launch l = voxel_launch(b);
-  rkl2_first_kernel<<<l.grid, l.block>>>(b, x, y0, D, m0, z1, f1);
+  with_rates(x.rates, [&](const auto& r) {
+    rkl2_first_kernel<<<l.grid, l.block>>>(b, x, r, y0, D, m0, z1, f1);
+  });
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
@@ -158,7 +160,10 @@ void rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T*
                 const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last,
                 double* clipped) {
   const Launch l = voxel_launch(b);
-  rkl2_stage_kernel<<<l.grid, l.block>>>(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, clipped);
+  with_rates(x.rates, [&](const auto& r) {
+    rkl2_stage_kernel<<<l.grid, l.block>>>(b, x, r, z_prev, z_prev2, y0, m0, D, out, k, last,
+                                           clipped);
+  });
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
