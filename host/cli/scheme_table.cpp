@@ -46,6 +46,11 @@ std::string scheme_table(const Config& c) {
       "  (explicit runs every species at the smallest limit, {:.4g} s: {:g} steps per dt; rkl2\n"
       "  adds at most {:g} reaction passes.) Fewer sweeps than explicit: rkl2 {:.3g}x\n",
       limit, explicit_sweeps, react, sum_e / std::max(1.0, sum_r + react));
+  if (c.model_impl)
+    out += fmt::format(
+        "  (model {}: the largest loss rate of its reactions, frozen each step, adds to the\n"
+        "  rkl2 stages at run time)\n",
+        c.model);
   return out;
 }
 
