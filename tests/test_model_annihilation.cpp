@@ -140,6 +140,25 @@ TEST_P(Annihilation, ALocalFieldNeverSpreads) {
 
 LOBULE_EACH_BACKEND(Annihilation);
 
+// The coupled model on the CUDA engine against the CPU engine (the oracle), both schemes, in
+// double: the same arithmetic up to rounding. Skipped without a GPU.
+TEST(AnnihilationCuda, MatchesTheCpu) {
+  if (!cuda_available()) GTEST_SKIP() << "no CUDA GPU visible";
+  for (const char* scheme : {"rkl2", "explicit"}) {
+    const std::string dt = std::string(scheme) == "rkl2" ? "20 s" : "0.5 s";
+    const Config c =
+        parse_config(scenario(kPulseA, R"({ end: "100 s", dt: "1 s" })"), "annihilation.yaml",
+                     {"time.dt=" + dt, std::string("time.scheme=") + scheme});
+    Stepper<double> cpu(c, BackendChoice::Cpu), gpu(c, BackendChoice::Cuda);
+    cpu.advance_to(100);
+    gpu.advance_to(100);
+    const auto &a = cpu.fields(), &b = gpu.fields();
+    for (std::size_t q = 0; q < 3; ++q)
+      for (std::size_t v = 0; v < a.species[q].u.size(); ++v)
+        ASSERT_NEAR(a.species[q].u[v], b.species[q].u[v], 1e-11) << scheme << ", field " << q;
+  }
+}
+
 std::string error_of(const std::string& yaml) {
   return test::config_error_of(yaml, "m.yaml");
 }
