@@ -227,5 +227,25 @@ TEST(ModelCli, RunWritesTheModelObservables) {
   EXPECT_NE(ss.str().find("k: 0.01 1/s"), std::string::npos) << ss.str();
 }
 
+// A checkpoint remembers the model's parameters: a restart with another rate constant is refused
+// and names the key; with the same one it continues.
+TEST(ModelCli, RestartChecksTheModelParameters) {
+  test::TempDir dir;
+  const auto path =
+      dir.write("m.yaml", scenario(kPulseA, R"({ end: "2 min", dt: "30 s", scheme: rkl2 })") +
+                              "checkpoint: { every: \"1 min\" }\n");
+  const std::string out = dir.path() + "/out";
+  const auto first = test::run_lobule({"run", path, "-o", out, "--quiet", "--backend", "cpu"});
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const auto changed = test::run_lobule({"run", path, "-o", out, "--quiet", "--backend", "cpu",
+                                         "--restart", "latest", "--set",
+                                         "model.parameters.k=0.02 1/s", "--set", "time.end=3 min"});
+  EXPECT_EQ(changed.exit_code, 2) << changed.output;
+  EXPECT_NE(changed.output.find("model.parameters.k"), std::string::npos) << changed.output;
+  const auto same = test::run_lobule({"run", path, "-o", out, "--quiet", "--backend", "cpu",
+                                      "--restart", "latest", "--set", "time.end=3 min"});
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+}
+
 }  // namespace
 }  // namespace lobule
