@@ -12,7 +12,7 @@ namespace lobule {
 
 template <class T, class Exec>
 void Engine<T, Exec>::upload(const HostFields<T>& f) {
-  meta_ = f;
+  meta_ = settings_of(f);
   species_.clear();
   const std::size_t n = f.box.padded();
   for (std::size_t s = 0; s < f.species.size(); ++s) {
@@ -28,8 +28,6 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
       Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
     }
     species_.push_back(std::move(d));
-    std::vector<T>().swap(meta_.species[s].u);  // free the copies: the engine holds the fields
-    std::vector<T>().swap(meta_.species[s].D);
   }
   label_ = typename Exec::template Array<std::uint8_t>(n);
   label_.upload(f.label.data());

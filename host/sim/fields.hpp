@@ -16,7 +16,8 @@
 
 namespace lobule {
 
-/// One species on the padded box layout (interior + halo).
+/// One species on the padded box layout (interior + halo). A new member must also be copied in
+/// settings_of below.
 template <class T>
 struct SpeciesField {
   std::string name;
@@ -51,6 +52,33 @@ struct HostFields {
   Rkl2Control rkl2;             ///< step halving of rkl2 where it undershoots
   VesselValueFn vessel_value;   ///< optional time dependence of the vessel values
 };
+
+/// Everything of f but the species' concentration and diffusivity arrays (what an engine keeps
+/// on the host beside the fields it holds on its device).
+template <class T>
+HostFields<T> settings_of(const HostFields<T>& f) {
+  HostFields<T> m;
+  m.box = f.box;
+  m.ih2 = f.ih2;
+  m.label = f.label;
+  m.scheme = f.scheme;
+  m.reaction = f.reaction;
+  m.rkl2 = f.rkl2;
+  m.vessel_value = f.vessel_value;
+  for (const auto& sp : f.species) {
+    SpeciesField<T> s;
+    s.name = sp.name;
+    s.decay = sp.decay;
+    s.source = sp.source;
+    s.bc = sp.bc;
+    s.driver = sp.driver;
+    s.d_free = sp.d_free;
+    s.c_half = sp.c_half;
+    s.vessels = sp.vessels;
+    m.species.push_back(std::move(s));
+  }
+  return m;
+}
 
 /// Volume of one voxel [µm³].
 template <class T>
