@@ -88,8 +88,28 @@ INSTANTIATE_TEST_SUITE_P(
                 "time", 0},
         BadCase{"missing_initial_file", "{ kind: uniform, value: 1.0 }",
                 "{ kind: file, path: nowhere.vti, array: u }", "initial.path", 8},
-        BadCase{"malformed_yaml", "species:", "species: [", "YAML syntax error", 0}),
+        BadCase{"malformed_yaml", "species:", "species: [", "YAML syntax error", 0},
+        BadCase{"repeated_top_key", "output: {", "time: { end: \"2 s\" }\noutput: {",
+                "given twice (first at line 9)", 10},
+        BadCase{"repeated_nested_key", "value: 1.0 }", "value: 1.0, value: 2.0 }",
+                "species[0].initial.value", 8},
+        BadCase{"second_document", "output: { every: \"0.5 s\" }\n",
+                "output: { every: \"0.5 s\" }\n---\nname: other\n", "second YAML document", 11},
+        BadCase{"empty_output_fields", "every: \"0.5 s\"", "every: \"0.5 s\", fields: []",
+                "output.fields", 10}),
     [](const auto& info) { return std::string(info.param.label); });
+
+// Document markers that start or end the one document are fine; a second document is not,
+// and neither is content after the end marker.
+TEST(ConfigErrors, OneDocumentPerFile) {
+  const std::string good = kGood;
+  EXPECT_EQ(test::config_error_of("---\n" + good), "");
+  EXPECT_EQ(test::config_error_of("# comment\n--- # start\n" + good + "...\n"), "");
+  EXPECT_NE(test::config_error_of(good + "...\nname: again\n").find("s.yaml:12"),
+            std::string::npos);
+  EXPECT_NE(test::config_error_of("---\n" + good + "--- {}\n").find("second YAML document"),
+            std::string::npos);
+}
 
 TEST(ConfigErrors, RunAlsoRefusesWithExitCode2) {
   TempDir dir;

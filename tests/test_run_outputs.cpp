@@ -192,7 +192,7 @@ TEST(Cli, CheckPrintsResolvedConfigMemoryAndLimits) {
   const auto r = run_lobule({"check", dir.write("s.yaml", kScenario)});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* s : {"valid", "diffusivity: 80 um^2/s", "12 x 10 x 8 = 960 voxels",
-                        "memory:", "explicit limit", "0.03333"})
+                        "memory:", "explicit limit", "0.03332"})  // 1/(2·D·Σ1/h² + λ)
     EXPECT_NE(r.output.find(s), std::string::npos) << s << " in:\n" << r.output;
 }
 

@@ -150,6 +150,49 @@ TEST_P(Analytic, UniformDecayTowardsSourceOverDecay) {
   EXPECT_GT(std::log2(e20 / e10), 1.8) << "rkl2 should be second order in the decay";
 }
 
+// Decay that dominates diffusion (λ = 20/s against 2·D·Σ1/h² = 0.24/s): dt: auto takes 0.9 ×
+// 1/(2·D·Σ1/h² + λ), so every step leaves u ≥ 0 and the total falls every step; 0.9 × the
+// stability limit 2/(4·D·Σ1/h² + λ) flipped the sign of u at every step.
+const char* kFastDecay = R"(
+name: fast_decay
+grid: { spacing: "5 um" }
+geometry: { kind: box, size: ["30 um", "30 um", "30 um"] }
+species:
+  - name: u
+    diffusivity: "1 um^2/s"
+    decay: "20 1/s"
+    initial: { kind: gaussian, center: ["15 um", "15 um", "15 um"], sigma: "5 um", peak: 1.0, background: 0.5 }
+boundaries: { default: no_flux }
+time: { end: "1 s", dt: auto, scheme: explicit }
+precision: double
+)";
+
+TEST_P(Analytic, DtAutoKeepsDecayDominatedRunsNonNegative) {
+  const BackendChoice which = GetParam();
+  const Config c = parse_config(kFastDecay, "fast_decay.yaml");
+  EXPECT_NEAR(c.time.dt, 0.9 / (2 * 1.0 * 3 / 25.0 + 20), 1e-12);
+  Stepper<double> run(c, which);
+  double last_total = 1e300;
+  long long checked = 0;
+  run.advance_to(1.0, [&](double, long long) {
+    const auto& f = run.fields();
+    double total = 0, lo = 1e300;
+    for (int k = 0; k < f.box.nz; ++k)
+      for (int j = 0; j < f.box.ny; ++j)
+        for (int i = 0; i < f.box.nx; ++i) {
+          const double v = f.species[0].u[f.box.idx(i, j, k)];
+          total += v;
+          lo = std::min(lo, v);
+        }
+    EXPECT_GE(lo, 0.0) << "step " << run.steps();
+    EXPECT_LT(total, last_total) << "step " << run.steps();
+    last_total = total;
+    ++checked;
+  });
+  EXPECT_EQ(checked, run.steps());
+  EXPECT_GT(checked, 10);
+}
+
 const char* kGaussian = R"(
 name: gaussian_pulse
 grid: { spacing: "2.5 um" }

@@ -66,7 +66,7 @@ struct FaceBoundary {
 struct TimeConfig {
   double end = 0;        ///< [s]
   double dt = 0;         ///< [s]; 0 in the file means "auto" until resolved
-  bool dt_auto = false;  ///< dt chosen by lobule (0.9 × the stability limit)
+  bool dt_auto = false;  ///< dt chosen by lobule (0.9 × the explicit limit, stability.hpp)
   Scheme scheme = Scheme::Explicit;
 };
 

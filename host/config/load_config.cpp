@@ -1,9 +1,11 @@
 // Reads a scenario YAML file into a validated Config; every error names file, line and key.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -12,6 +14,65 @@
 #include "parse_sections.hpp"
 
 namespace lobule {
+namespace {
+
+// YAML keeps the first of two equal keys in a mapping and drops the rest without a word: refuse
+// a repeated key, naming both lines. Depth-bounded (aliases can make a tree very deep).
+void refuse_repeated_keys(const YAML::Node& n, const std::string& file, const std::string& path,
+                          int depth = 0) {
+  if (depth > 64 || !n.IsDefined()) return;
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i)
+      refuse_repeated_keys(n[i], file, fmt::format("{}[{}]", path, i), depth + 1);
+    return;
+  }
+  if (!n.IsMap()) return;
+  std::map<std::string, int> seen;  // key -> first line (1-based)
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string key = kv.first.Scalar();
+    const std::string at = path.empty() ? key : path + "." + key;
+    const int line = kv.first.Mark().line + 1;
+    const auto [it, fresh] = seen.emplace(key, line);
+    if (!fresh)
+      throw ConfigError(fmt::format("{}:{}", file, line), at,
+                        fmt::format("'{}' is given twice (first at line {}); YAML would keep the "
+                                    "first and ignore this one: remove one of them",
+                                    key, it->second));
+    refuse_repeated_keys(kv.second, file, at, depth + 1);
+  }
+}
+
+// The line (1-based) where a second YAML document starts — a `---` line after content, or
+// content after a `...` line — or 0. Scanned from the text: yaml-cpp's LoadAll can loop forever
+// on some malformed input (fuzz/regressions/config/loadall_hung_on_a_directive.yaml).
+int second_document_line(const std::string& text) {
+  const auto marker = [](const std::string& s, const char* m) {
+    return s.compare(0, 3, m) == 0 &&
+           (s.size() == 3 || std::isspace(static_cast<unsigned char>(s[3])));
+  };
+  std::istringstream in(text);
+  std::string s;
+  bool content = false, ended = false;
+  for (int line = 1; std::getline(in, s); ++line) {
+    if (marker(s, "---")) {
+      if (content) return line;
+      content = s.find_first_not_of(" \t\r", 3) != std::string::npos;
+      continue;
+    }
+    if (marker(s, "...")) {
+      ended = content;
+      continue;
+    }
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string::npos || s[first] == '#' || (!content && s[0] == '%')) continue;
+    if (ended) return line;
+    content = true;
+  }
+  return 0;
+}
+
+}  // namespace
 
 Config parse_config(const std::string& yaml_text, const std::string& file,
                     const std::vector<std::string>& overrides) {
@@ -26,7 +87,12 @@ Config parse_config(const std::string& yaml_text, const std::string& file,
   } catch (const YAML::Exception& e) {
     throw ConfigError(file, "", fmt::format("YAML error: {}", e.msg));
   }
+  // One scenario per file: a second document after `---` would never be read.
+  if (const int line = second_document_line(yaml_text))
+    throw ConfigError(fmt::format("{}:{}", file, line), "",
+                      "a second YAML document would not be read: one scenario per file");
   if (!root.IsMap()) throw ConfigError(file, "", "the file must be a YAML mapping of sections");
+  refuse_repeated_keys(root, file, "");
   for (const auto& o : overrides) apply_override(root, o, *src);
 
   const ConfigNode top(root, "", src);

@@ -105,7 +105,8 @@ void parse_time(const ConfigNode& n, Config& c) {
   if (c.time.dt > c.time.end) n["dt"].fail("the time step is longer than the run (time.end)");
   if (is_explicit && c.time.dt > limit * (1 + 1e-12))
     n["dt"].fail(fmt::format(
-        "dt = {:g} s exceeds the explicit stability limit {:g} s (h^2/(6*D_max) for cubic voxels "
+        "dt = {:g} s exceeds the explicit stability limit {:g} s, 1/(2*D*sum(1/h^2) + decay), "
+        "beyond which forward Euler turns values negative (h^2/(6*D_max) for cubic voxels "
         "without decay); use a smaller dt, dt: auto, or scheme rkl2 for long steps",
         c.time.dt, limit));
 }
@@ -127,6 +128,10 @@ void parse_output(const ConfigNode& n, Config& c) {
     return;
   }
   if (!f.is_sequence()) f.fail("expected 'all' or a list of field names");
+  if (f.size() == 0)
+    f.fail(
+        "an empty list would write no field arrays: name the fields (e.g. [u, label]) or "
+        "give all");
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::string name = f.at(i).str();
     const bool known = name == "label" || (name == "zone" && c.geometry.kind != "box") ||

@@ -13,8 +13,9 @@ double diffusion_spectral_radius(double D, const std::array<double, 3>& h) {
 }
 
 double explicit_dt_limit(double D, double decay, const std::array<double, 3>& h) {
-  const double rate = diffusion_spectral_radius(D, h) + decay;  // largest |eigenvalue| [1/s]
-  return rate > 0 ? 2 / rate : std::numeric_limits<double>::infinity();
+  // The diagonal of the update: 1 − dt·(2·D·Σ1/h² + λ) ≥ 0.
+  const double rate = 0.5 * diffusion_spectral_radius(D, h) + decay;  // [1/s]
+  return rate > 0 ? 1 / rate : std::numeric_limits<double>::infinity();
 }
 
 int rkl2_stages(double dt, double D, double decay, const std::array<double, 3>& h) {

@@ -4,9 +4,11 @@
 
 namespace lobule {
 
-/// Largest stable forward Euler step for ∂u/∂t = D∇²u − λu on spacing h [s]:
-///   dt ≤ 2 / (4·D·Σ 1/h_i² + λ),   which is h²/(6·D) for a cubic voxel and λ = 0.
-/// Infinite when D = λ = 0.
+/// Largest forward Euler step for ∂u/∂t = D∇²u − λu + s on spacing h [s] that keeps u ≥ 0
+/// (every voxel's new value a non-negative combination of old ones):
+///   dt ≤ 1 / (2·D·Σ 1/h_i² + λ),   which is h²/(6·D) for a cubic voxel and λ = 0.
+/// It is also stable (the stability limit 2/(4·D·Σ 1/h_i² + λ) is never smaller); with decay
+/// the stability limit alone lets u flip sign every step. Infinite when D = λ = 0.
 double explicit_dt_limit(double D, double decay, const std::array<double, 3>& h);
 
 /// Largest eigenvalue magnitude of the 7-point diffusion operator, λ_max = 4·D·Σ 1/h_i² [1/s].
