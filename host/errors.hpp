@@ -10,7 +10,7 @@ enum ExitCode : int {
   kExitUsage = 2,         ///< bad command line, config or input file
   kExitIo = 3,            ///< writing results failed (permissions, full disk)
   kExitNumerical = 4,     ///< NaN/Inf or negative concentration beyond tolerance
-  kExitInterrupted = 130  ///< SIGINT/SIGTERM (a checkpoint was written first)
+  kExitInterrupted = 130  ///< SIGINT/SIGTERM/SIGHUP/SIGPIPE (a checkpoint was written first)
 };
 
 /// A bad input file named by the config (missing, unreadable, wrong grid): exit code 2.

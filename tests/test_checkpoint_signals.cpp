@@ -43,6 +43,46 @@ void expect_valid_pvd(const std::string& dir) {
   }
 }
 
+// A closed terminal (SIGHUP) stops the run as SIGTERM does: checkpoint, exit 130, and the
+// message in DIR/log.txt, since the terminal that would have shown it is gone.
+TEST(Signals, SighupStopsWithACheckpoint) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "100 s";
+  s.checkpoint_every = "0 s";
+  const std::string cfg = tmp.write("ck.yaml", s.yaml());
+  const std::string cut = tmp.path() + "/cut";
+  test::LobuleProcess p({"run", cfg, "-o", cut, "-q"}, tmp.path() + "/cut.log");
+  ASSERT_TRUE(wait_for(cut + "/fields/000004.vti"));
+  p.signal(SIGHUP);
+  EXPECT_EQ(p.wait(), 130) << test::slurp(tmp.path() + "/cut.log");
+  EXPECT_FALSE(CheckpointStore(cut + "/checkpoints").latest().empty());
+  const std::string log = test::slurp(cut + "/log.txt");
+  EXPECT_NE(log.find("interrupted: stopped by SIGHUP"), std::string::npos) << log;
+}
+
+// `lobule run ... | head -n 1`: once head has gone, the next log line hits a closed pipe. The
+// run stops with a checkpoint and exit code 130 instead of dying silently of SIGPIPE.
+TEST(Signals, AClosedOutputPipeStopsWithACheckpoint) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "100 s";
+  s.checkpoint_every = "0 s";
+  const std::string cfg = tmp.write("ck.yaml", s.yaml());
+  const std::string cut = tmp.path() + "/cut";
+  const auto r = test::run_shell("bash -c " + test::shell_quote(test::lobule_command() + " run " +
+                                                                test::shell_quote(cfg) + " -o " +
+                                                                test::shell_quote(cut) +
+                                                                " 2>&1 | head -n 1 >/dev/null; "
+                                                                "echo status=${PIPESTATUS[0]}"));
+  EXPECT_NE(r.output.find("status=130"), std::string::npos) << r.output;
+  EXPECT_FALSE(CheckpointStore(cut + "/checkpoints").latest().empty());
+  const std::string log = test::slurp(cut + "/log.txt");
+  EXPECT_NE(log.find("interrupted: stopped by SIGPIPE"), std::string::npos) << log;
+}
+
 TEST(Signals, SigtermLeavesACheckpointAndTheRestartEndsAsAnUninterruptedRun) {
   test::single_threaded_runs();
   test::TempDir tmp;

@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <csignal>
+#include <cstdio>
+
 #include "commands.hpp"
 #include "host/sim/simulation.hpp"
 
@@ -7,6 +10,9 @@ namespace lobule {
 
 int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
             bool quiet, const std::string& restart) {
+  // A pipe that closes before the run loop starts only makes writes fail; during the loop it
+  // stops the run with a checkpoint (run_signals.hpp).
+  std::signal(SIGPIPE, SIG_IGN);
   const Config c = load_config(a.config, a.set);
   print_warnings(c);
   RunOptions opt;
@@ -16,7 +22,8 @@ int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<Backe
   opt.restart = restart;
   const RunSummary s = run_simulation(c, opt);
   // The last line names the results, for scripts and the README's quick start.
-  fmt::print("results: {}\n", s.out_dir);
+  // std::fputs, not fmt::print: a closed stdout must not turn a finished run into an error.
+  std::fputs(fmt::format("results: {}\n", s.out_dir).c_str(), stdout);
   return 0;
 }
 

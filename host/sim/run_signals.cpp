@@ -17,6 +17,13 @@ extern "C" void on_stop(int sig) {
   }
 }
 
+// A closed output pipe: stop like SIGTERM, but never escalate (every later write to the pipe
+// raises SIGPIPE again; those writes then just fail).
+extern "C" void on_lost_output(int sig) {
+  int none = 0;
+  g_stop.compare_exchange_strong(none, sig);
+}
+
 extern "C" void on_checkpoint(int) {
   g_checkpoint.store(true);
 }
@@ -36,6 +43,8 @@ SignalGuard::SignalGuard() {
   g_checkpoint = false;
   install(SIGTERM, on_stop, &old_term_);
   install(SIGINT, on_stop, &old_int_);
+  install(SIGHUP, on_stop, &old_hup_);
+  install(SIGPIPE, on_lost_output, &old_pipe_);
   install(SIGUSR1, on_checkpoint, &old_usr1_);
   install(SIGXFSZ, SIG_IGN, &old_xfsz_);
 }
@@ -43,6 +52,8 @@ SignalGuard::SignalGuard() {
 SignalGuard::~SignalGuard() {
   sigaction(SIGTERM, &old_term_, nullptr);
   sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGHUP, &old_hup_, nullptr);
+  sigaction(SIGPIPE, &old_pipe_, nullptr);
   sigaction(SIGUSR1, &old_usr1_, nullptr);
   sigaction(SIGXFSZ, &old_xfsz_, nullptr);
 }
@@ -63,6 +74,10 @@ const char* signal_name(int sig) {
       return "SIGINT";
     case SIGUSR1:
       return "SIGUSR1";
+    case SIGHUP:
+      return "SIGHUP (the terminal closed)";
+    case SIGPIPE:
+      return "SIGPIPE (the output pipe closed)";
     default:
       return "a signal";
   }

@@ -92,6 +92,9 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
       ck.at_boundary(run, out.count(), false);
     }
     ck.at_end(run, out.count());
+  } catch (const Interrupted& e) {  // the terminal or pipe may be gone: the log keeps it
+    log.info(fmt::format("interrupted: {}", e.what()));
+    throw;
   } catch (const NumericalError& e) {
     throw NumericalError(fmt::format("{}; {}", e.what(), ck.last_good()));
   } catch (const IoError& e) {  // a full disk, a lost file system: say what survives
