@@ -6,17 +6,24 @@
 /// CheckpointError) and lets anything else escape: an escaping exception, a crash, a
 /// sanitizer report or a broken invariant (abort) is a finding.
 #pragma once
+#include <unistd.h>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "geometry/import_vti.hpp"
 #include "host/config/config.hpp"
 #include "host/config/config_error.hpp"
 #include "host/config/physics_text.hpp"
 #include "host/config/units.hpp"
+#include "host/io/vti_io.hpp"
 #include "host/sim/checkpoint_io.hpp"
 #include "host/sim/memory_estimate.hpp"
 #include "host/sim/restart.hpp"
@@ -138,6 +145,26 @@ inline void checkpoint_input(const std::uint8_t* data, std::size_t n) {
   const std::string bytes(reinterpret_cast<const char*>(data), n);
   read_checkpoint_image(bytes);
   read_checkpoint_image(with_valid_checksums(bytes));
+}
+
+/// A .vti file as the initial-values reader and the geometry import read it (4 × 3 × 2 cells,
+/// arrays u and label in the seeds). Either reads it whole or refuses with InputError.
+inline void vti_input(const std::uint8_t* data, std::size_t n) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("lobule_fuzz_" + std::to_string(::getpid()) + ".vti"))
+                               .string();
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), std::streamsize(n));
+  try {
+    require(read_vti_cell_array(path, "u", {4, 3, 2}).size() == 24);
+  } catch (const InputError&) {
+  }
+  try {
+    const Geometry g = read_label_image(path, "label");
+    require(g.label.size() == g.voxels() && (g.zone.empty() || g.zone.size() == g.voxels()));
+  } catch (const InputError&) {
+  }
+  std::remove(path.c_str());
 }
 
 }  // namespace lobule::fuzz

@@ -1,4 +1,6 @@
 #include "import_vti.hpp"
+#include "vti_layout.hpp"
+#include "vtk_messages.hpp"
 
 #include <fmt/format.h>
 #include <vtkCallbackCommand.h>
@@ -21,26 +23,13 @@
 namespace lobule {
 namespace {
 
-// Keeps VTK's last error or warning text for our own message.
-struct VtkMessages {
-  std::string last;
-  vtkNew<vtkCallbackCommand> cb;
-  explicit VtkMessages(vtkObject* o) {
-    cb->SetClientData(this);
-    cb->SetCallback([](vtkObject*, unsigned long, void* self, void* text) {
-      if (text) static_cast<VtkMessages*>(self)->last = static_cast<const char*>(text);
-    });
-    o->AddObserver(vtkCommand::ErrorEvent, cb);
-    o->AddObserver(vtkCommand::WarningEvent, cb);
-  }
-};
-
 void open_reader(vtkXMLImageDataReader* r, const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw InputError(fmt::format("{}: no such file", path));
   if (!r->CanReadFile(path.c_str()))
     throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
+  check_vti_appended_data(path);
   r->SetFileName(path.c_str());
 }
 
@@ -52,12 +41,12 @@ bool known_label(std::uint8_t v) {
 
 LabelImageInfo read_label_image_info(const std::string& path) {
   vtkNew<vtkXMLImageDataReader> r;
-  VtkMessages msg(r);
+  VtkMessages msg;
+  msg.watch(r);
   open_reader(r, path);
   r->UpdateInformation();
-  if (r->GetErrorCode() != 0 || !msg.last.empty())
-    throw InputError(fmt::format("{}: cannot read the header: {}", path,
-                                 msg.last.empty() ? "corrupt file" : msg.last));
+  if (r->GetErrorCode() != 0 || msg.any())
+    throw InputError(fmt::format("{}: cannot read the header: {}", path, msg.reason()));
   vtkInformation* info = r->GetOutputInformation(0);
   int ext[6];
   info->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), ext);
@@ -67,6 +56,12 @@ LabelImageInfo read_label_image_info(const std::string& path) {
   for (int a = 0; a < 3; ++a) {
     out.cells[a] = ext[2 * a + 1] - ext[2 * a];
     out.origin[a] += ext[2 * a] * out.spacing[a];  // VTK places point index 0 at the origin
+    if (out.cells[a] < 1)
+      throw InputError(fmt::format("{}: its extent along {} ({} .. {}) holds no cells", path,
+                                   "xyz"[a], ext[2 * a], ext[2 * a + 1]));
+    if (!(out.spacing[a] > 0 && std::isfinite(out.spacing[a]) && std::isfinite(out.origin[a])))
+      throw InputError(fmt::format("{}: spacing {} and origin {} along {} are not usable", path,
+                                   out.spacing[a], out.origin[a], "xyz"[a]));
   }
   for (int i = 0; i < r->GetNumberOfCellArrays(); ++i) out.arrays.push_back(r->GetCellArrayName(i));
   return out;
@@ -75,13 +70,13 @@ LabelImageInfo read_label_image_info(const std::string& path) {
 Geometry read_label_image(const std::string& path, const std::string& array) {
   const LabelImageInfo info = read_label_image_info(path);
   vtkNew<vtkXMLImageDataReader> r;
-  VtkMessages msg(r);
+  VtkMessages msg;
+  msg.watch(r);
   open_reader(r, path);
   r->Update();
   vtkImageData* img = r->GetOutput();
-  if (r->GetErrorCode() != 0 || !img || !msg.last.empty())
-    throw InputError(
-        fmt::format("{}: cannot read: {}", path, msg.last.empty() ? "corrupt file" : msg.last));
+  if (r->GetErrorCode() != 0 || !img || msg.any())
+    throw InputError(fmt::format("{}: cannot read: {}", path, msg.reason()));
   Geometry g;
   g.box = whole_box(info.cells[0], info.cells[1], info.cells[2]);
   g.spacing = info.spacing;

@@ -42,6 +42,10 @@ TEST(FuzzRegressions, UnitsInputs) {
   EXPECT_GE(replay("units", fuzz::units_input), 10u);
 }
 
+TEST(FuzzRegressions, VtiInputs) {
+  EXPECT_GE(replay("vti", fuzz::vti_input), 2u);
+}
+
 TEST(FuzzRegressions, CheckpointInputs) {
   EXPECT_GE(replay("checkpoint", fuzz::checkpoint_input), 3u);
 }

@@ -1,11 +1,13 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 
 #include "commands.hpp"
 #include "geometry/geometry.hpp"
 #include "host/config/stability.hpp"
 #include "host/sim/backend.hpp"
+#include "host/sim/build_fields.hpp"
 #include "host/sim/memory_estimate.hpp"
 #include "scheme_table.hpp"
 
@@ -26,6 +28,14 @@ std::string bytes(std::size_t b) {
 
 int cmd_check(const CommonArgs& a) {
   const Config c = load_config(a.config, a.set);
+  // Read what `run` reads before saying valid: the geometry (an image file whole) and every
+  // initial file. Not for grids too large to generate quickly.
+  const long long n = (long long)c.cells[0] * c.cells[1] * c.cells[2];
+  std::optional<Geometry> g;
+  if (n <= kCheckGeometryVoxels) {
+    g = make_geometry(c);
+    check_initial_files(c, *g);
+  }
   YAML::Emitter out;
   out << resolved_yaml(c);
   fmt::print("# {}: valid. Resolved configuration (units: um, s):\n{}\n\n", a.config, out.c_str());
@@ -34,11 +44,13 @@ int cmd_check(const CommonArgs& a) {
   fmt::print("grid: {} x {} x {} = {} voxels\n", c.cells[0], c.cells[1], c.cells[2], voxels);
   fmt::print("geometry: {}\n", describe_geometry(c));
   print_warnings(c);
-  if (c.geometry.kind != "box" && voxels <= kCheckGeometryVoxels)
-    print_label_fractions(make_geometry(c));
-  else if (c.geometry.kind != "box")
-    fmt::print("label fractions: not computed for more than {} voxels (see lobule geometry)\n",
-               kCheckGeometryVoxels);
+  if (c.geometry.kind != "box" && g)
+    print_label_fractions(*g);
+  else if (!g)
+    fmt::print(
+        "label fractions and initial files: not read for more than {} voxels (lobule geometry "
+        "and lobule run read them)\n",
+        kCheckGeometryVoxels);
   const auto cpu = estimate_memory(c, BackendChoice::Cpu);
   const auto gpu = estimate_memory(c, BackendChoice::Cuda);
   fmt::print("memory: cpu backend {} host; cuda backend {} host + {} GPU", bytes(cpu.host_bytes),

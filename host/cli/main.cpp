@@ -7,6 +7,7 @@
 #include <map>
 
 #include "commands.hpp"
+#include "geometry/vtk_messages.hpp"
 #include "host/config/config_error.hpp"
 #include "host/errors.hpp"
 #include "host/io/checkpoint_format.hpp"
@@ -25,6 +26,7 @@ int report(const char* kind, const std::string& what, int code) {
 
 int main(int argc, char** argv) {
   using namespace lobule;
+  silence_vtk_output();  // VTK's own reports would bury our messages; readers keep them
   CLI::App app{"lobule: reaction-diffusion on the liver lobule (MSC / MSC-EV therapy of fibrosis)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("lobule ") + "0.1.0");

@@ -1,5 +1,8 @@
 #include "vti_io.hpp"
 
+#include "geometry/vti_layout.hpp"
+#include "geometry/vtk_messages.hpp"
+
 #include <fmt/format.h>
 #include <vtkCallbackCommand.h>
 #include <vtkCellData.h>
@@ -15,6 +18,9 @@
 #include <vtkXMLImageDataReader.h>
 #include <vtkXMLImageDataWriter.h>
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #include "atomic_file.hpp"
@@ -24,21 +30,6 @@ namespace lobule {
 namespace {
 
 // Collects VTK's error messages instead of letting them go to stderr unattributed.
-struct VtkErrors {
-  std::string last;
-  vtkNew<vtkCallbackCommand> cb;
-  VtkErrors() {
-    cb->SetClientData(this);
-    cb->SetCallback([](vtkObject*, unsigned long, void* self, void* text) {
-      if (text) static_cast<VtkErrors*>(self)->last = static_cast<const char*>(text);
-    });
-  }
-  void watch(vtkObject* o) {
-    o->AddObserver(vtkCommand::ErrorEvent, cb);
-    o->AddObserver(vtkCommand::WarningEvent, cb);
-  }
-};
-
 template <class ArrayT, class V>
 vtkSmartPointer<vtkDataArray> wrap(const CellArray& a, vtkIdType n) {
   auto arr = vtkSmartPointer<ArrayT>::New();
@@ -79,7 +70,7 @@ void write_vti(const std::string& path, const Geometry& g, double time,
   img->GetFieldData()->AddArray(t);
 
   const std::string tmp = path + ".tmp";
-  VtkErrors errors;
+  VtkMessages errors;
   vtkNew<vtkXMLImageDataWriter> w;
   errors.watch(w);
   w->SetFileName(tmp.c_str());
@@ -99,33 +90,45 @@ void write_vti(const std::string& path, const Geometry& g, double time,
   if (w->Write() != 1 || w->GetErrorCode() != 0) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
+    // VTK reports its own codes from 20000 on, and below that the system's errno.
     const unsigned long code = w->GetErrorCode();
-    const std::string why = code == vtkErrorCode::OutOfDiskSpaceError
-                                ? "no space left on device (or the file size limit, ulimit -f)"
-                            : !errors.last.empty()
-                                ? errors.last
-                                : fmt::format("VTK writer failed (error code {})", code);
+    const bool full = code == vtkErrorCode::OutOfDiskSpaceError || code == ENOSPC || code == EFBIG;
+    const std::string why =
+        full ? "no space left on device (or the file size limit, ulimit -f)"
+        : code > 0 && code < vtkErrorCode::FirstVTKErrorCode
+            ? std::string(std::strerror(int(code)))
+            : errors.reason(fmt::format("VTK writer failed (error code {})", code));
     throw IoError(fmt::format("cannot write {}: {}", path, why));
   }
   commit_file_atomic(tmp, path);
 }
 
-std::vector<double> read_vti_cell_array(const std::string& path, const std::string& array,
-                                        const std::array<int, 3>& expect) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(fmt::format("{}: no such file", path));
-  VtkErrors errors;
+namespace {
+
+// The reader's output for `path`, or InputError.
+struct ReadImage {
   vtkNew<vtkXMLImageDataReader> r;
-  errors.watch(r);
-  if (!r->CanReadFile(path.c_str()))
-    throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
-  r->SetFileName(path.c_str());
-  r->Update();
-  vtkImageData* img = r->GetOutput();
-  if (r->GetErrorCode() != 0 || !img || !errors.last.empty())
-    throw InputError(fmt::format("{}: cannot read: {}", path,
-                                 errors.last.empty() ? "corrupt file" : errors.last));
+  VtkMessages errors;
+  vtkImageData* img = nullptr;
+
+  explicit ReadImage(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      throw InputError(fmt::format("{}: no such file", path));
+    errors.watch(r);
+    if (!r->CanReadFile(path.c_str()))
+      throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
+    check_vti_appended_data(path);
+    r->SetFileName(path.c_str());
+    r->Update();
+    img = r->GetOutput();
+    if (r->GetErrorCode() != 0 || !img || errors.any())
+      throw InputError(fmt::format("{}: cannot read: {}", path, errors.reason()));
+  }
+};
+
+std::vector<double> cell_array(const std::string& path, vtkImageData* img, const std::string& array,
+                               const std::array<int, 3>& expect) {
   int dims[3];
   img->GetDimensions(dims);
   for (int a = 0; a < 3; ++a)
@@ -144,9 +147,47 @@ std::vector<double> read_vti_cell_array(const std::string& path, const std::stri
   if (a->GetNumberOfComponents() != 1)
     throw InputError(fmt::format("{}: array '{}' has {} components, expected 1", path, array,
                                  a->GetNumberOfComponents()));
-  std::vector<double> out(std::size_t(a->GetNumberOfTuples()));
+  const std::size_t cells =
+      std::size_t(expect[0]) * std::size_t(expect[1]) * std::size_t(expect[2]);
+  if (std::size_t(a->GetNumberOfTuples()) != cells)
+    throw InputError(fmt::format("{}: array '{}' has {} values for {} cells", path, array,
+                                 a->GetNumberOfTuples(), cells));
+  std::vector<double> out(cells);
   for (vtkIdType i = 0; i < a->GetNumberOfTuples(); ++i) out[std::size_t(i)] = a->GetTuple1(i);
   return out;
+}
+
+}  // namespace
+
+std::vector<double> read_vti_cell_array(const std::string& path, const std::string& array,
+                                        const std::array<int, 3>& expect) {
+  ReadImage in(path);
+  return cell_array(path, in.img, array, expect);
+}
+
+std::vector<double> read_vti_on_grid(const std::string& path, const std::string& array,
+                                     const Geometry& grid) {
+  ReadImage in(path);
+  const std::array<int, 3> cells = {grid.box.gx, grid.box.gy, grid.box.gz};
+  auto values = cell_array(path, in.img, array, cells);
+  double spacing[3], origin[3];
+  int extent[6];
+  in.img->GetSpacing(spacing);
+  in.img->GetOrigin(origin);
+  in.img->GetExtent(extent);
+  for (int a = 0; a < 3; ++a) {
+    const double h = grid.spacing[a], corner = origin[a] + extent[2 * a] * spacing[a];
+    if (std::abs(spacing[a] - h) > 1e-6 * h)
+      throw InputError(fmt::format(
+          "{}: its voxels are {:g} x {:g} x {:g} um, the grid's {:g} x {:g} x {:g} um", path,
+          spacing[0], spacing[1], spacing[2], grid.spacing[0], grid.spacing[1], grid.spacing[2]));
+    if (std::abs(corner - grid.origin[a]) > 1e-6 * h)
+      throw InputError(fmt::format(
+          "{}: its grid starts at {:g} um along {}, the scenario's at {:g} um (a file from "
+          "another geometry or crop?)",
+          path, corner, "xyz"[a], grid.origin[a]));
+  }
+  return values;
 }
 
 }  // namespace lobule

@@ -22,8 +22,14 @@ void write_vti(const std::string& path, const Geometry& g, double time,
                const std::vector<CellArray>& arrays, const std::string& compression);
 
 /// Cell array `array` of a .vti file as doubles, interior voxels x fastest; checks that the
-/// file is readable and has `expect` cells per axis. Throws InputError naming what is wrong.
+/// file is readable, has `expect` cells per axis and one value per cell. Throws InputError
+/// naming what is wrong.
 std::vector<double> read_vti_cell_array(const std::string& path, const std::string& array,
                                         const std::array<int, 3>& expect);
+
+/// The same, and the file's grid must lie on `grid`: the same cells, spacing and origin (to
+/// 10⁻⁶ of a voxel).
+std::vector<double> read_vti_on_grid(const std::string& path, const std::string& array,
+                                     const Geometry& grid);
 
 }  // namespace lobule

@@ -1,7 +1,11 @@
 #include "build_fields.hpp"
 
-#include <cmath>
+#include <fmt/format.h>
 
+#include <cmath>
+#include <limits>
+
+#include "host/errors.hpp"
 #include "host/io/vti_io.hpp"
 
 namespace lobule {
@@ -22,6 +26,31 @@ double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
       break;
   }
   return 0;
+}
+
+std::vector<double> read_initial_file(const SpeciesConfig& s, const Geometry& g,
+                                      Precision precision) {
+  auto values = read_vti_on_grid(s.initial.path, s.initial.array, g);
+  const double most = precision == Precision::Float ? double(std::numeric_limits<float>::max())
+                                                    : std::numeric_limits<double>::max();
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    const double x = values[v];
+    if (g.label[v] == kOutside || (x >= 0 && x <= most)) continue;
+    const std::size_t i = v % std::size_t(g.box.nx),
+                      j = v / std::size_t(g.box.nx) % std::size_t(g.box.ny),
+                      k = v / std::size_t(g.box.nx) / std::size_t(g.box.ny);
+    throw InputError(fmt::format(
+        "{}: array '{}' (initial values of '{}') is {} at voxel ({}, {}, {}); concentrations "
+        "must be finite, non-negative{}",
+        s.initial.path, s.initial.array, s.name, x, i, j, k,
+        precision == Precision::Float ? " and within float range (or use precision: double)" : ""));
+  }
+  return values;
+}
+
+void check_initial_files(const Config& c, const Geometry& g) {
+  for (const auto& s : c.species)
+    if (s.initial.kind == InitialKind::File) read_initial_file(s, g, c.precision);
 }
 
 template <class T>
@@ -58,8 +87,7 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
     const bool local = sc.diffusivity == 0 && sc.driver.fields.empty();
     if (!local) sp.D.assign(b.padded(), T(0));  // a local field carries no diffusivity
     std::vector<double> from_file;
-    if (sc.initial.kind == InitialKind::File)
-      from_file = read_vti_cell_array(sc.initial.path, sc.initial.array, c.cells);
+    if (sc.initial.kind == InitialKind::File) from_file = read_initial_file(sc, g, c.precision);
     for (int k = 0; k < b.nz; ++k)
       for (int j = 0; j < b.ny; ++j)
         for (int i = 0; i < b.nx; ++i) {

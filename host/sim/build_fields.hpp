@@ -11,6 +11,15 @@ namespace lobule {
 double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
                      const std::array<double, 3>& L);
 
+/// The initial values of species s from its `initial: { kind: file }` .vti on geometry g: the
+/// file must lie on g's grid (cells, spacing, origin) and hold finite, non-negative values in
+/// the tissue (within float range for a float run). Throws InputError naming file, voxel, value.
+std::vector<double> read_initial_file(const SpeciesConfig& s, const Geometry& g,
+                                      Precision precision);
+
+/// Reads every initial file of c with those checks (`lobule check` refuses what `run` would).
+void check_initial_files(const Config& c, const Geometry& g);
+
 /// Builds the host fields of every species on the geometry's box. Masked (outside) voxels
 /// get D = 0 and u = 0; vessel voxels start at their held values. Throws InputError for an
 /// unreadable initial-condition file.
