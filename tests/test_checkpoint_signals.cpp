@@ -43,20 +43,29 @@ void expect_valid_pvd(const std::string& dir) {
   }
 }
 
+// A 100-second scenario that writes checkpoints only when told to, and where its run goes.
+struct LongRun {
+  test::TempDir tmp;
+  std::string cfg, out;
+  LongRun() {
+    test::single_threaded_runs();
+    test::CkScenario s;
+    s.end = "100 s";
+    s.checkpoint_every = "0 s";  // only a signal writes one
+    cfg = tmp.write("ck.yaml", s.yaml());
+    out = tmp.path() + "/cut";
+  }
+};
+
 // A closed terminal (SIGHUP) stops the run as SIGTERM does: checkpoint, exit 130, and the
 // message in DIR/log.txt, since the terminal that would have shown it is gone.
 TEST(Signals, SighupStopsWithACheckpoint) {
-  test::single_threaded_runs();
-  test::TempDir tmp;
-  test::CkScenario s;
-  s.end = "100 s";
-  s.checkpoint_every = "0 s";
-  const std::string cfg = tmp.write("ck.yaml", s.yaml());
-  const std::string cut = tmp.path() + "/cut";
-  test::LobuleProcess p({"run", cfg, "-o", cut, "-q"}, tmp.path() + "/cut.log");
+  const LongRun run;
+  const std::string &tmp = run.tmp.path(), &cfg = run.cfg, &cut = run.out;
+  test::LobuleProcess p({"run", cfg, "-o", cut, "-q"}, tmp + "/cut.log");
   ASSERT_TRUE(wait_for(cut + "/fields/000004.vti"));
   p.signal(SIGHUP);
-  EXPECT_EQ(p.wait(), 130) << test::slurp(tmp.path() + "/cut.log");
+  EXPECT_EQ(p.wait(), 130) << test::slurp(tmp + "/cut.log");
   EXPECT_FALSE(CheckpointStore(cut + "/checkpoints").latest().empty());
   const std::string log = test::slurp(cut + "/log.txt");
   EXPECT_NE(log.find("interrupted: stopped by SIGHUP"), std::string::npos) << log;
@@ -65,13 +74,8 @@ TEST(Signals, SighupStopsWithACheckpoint) {
 // `lobule run ... | head -n 1`: once head has gone, the next log line hits a closed pipe. The
 // run stops with a checkpoint and exit code 130 instead of dying silently of SIGPIPE.
 TEST(Signals, AClosedOutputPipeStopsWithACheckpoint) {
-  test::single_threaded_runs();
-  test::TempDir tmp;
-  test::CkScenario s;
-  s.end = "100 s";
-  s.checkpoint_every = "0 s";
-  const std::string cfg = tmp.write("ck.yaml", s.yaml());
-  const std::string cut = tmp.path() + "/cut";
+  const LongRun run;
+  const std::string &cfg = run.cfg, &cut = run.out;
   const auto r = test::run_shell("bash -c " + test::shell_quote(test::lobule_command() + " run " +
                                                                 test::shell_quote(cfg) + " -o " +
                                                                 test::shell_quote(cut) +
