@@ -1,4 +1,5 @@
 #include "simulation.hpp"
+#include "run_dir.hpp"
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -37,9 +38,8 @@ void write_resolved_config(const std::string& dir, const Config& c, const char* 
   n["build"]["backend_used"] = backend;
   YAML::Emitter out;
   out << n;
-  write_file_atomic(dir + "/config.yaml",
-                    "# Resolved configuration written by lobule; units are um and s.\n" +
-                        std::string(out.c_str()) + "\n");
+  write_file_atomic(dir + "/config.yaml", std::string(kConfigMarker) + "; units are um and s.\n" +
+                                              std::string(out.c_str()) + "\n");
 }
 
 // Output k (k ≥ 1) is at min(end, k·every); with every = 0 there is one, at end.
@@ -113,9 +113,16 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   if (!opt.restart.empty()) restart = find_restart_point(opt.restart, sum.out_dir, c);
   check_memory(c, which);
   make_directories(sum.out_dir);
+  const RunDirLock lock(sum.out_dir);  // one run at a time in a folder
+  std::vector<std::string> removed;
+  if (!restart) removed = clear_earlier_run(sum.out_dir);
   write_resolved_config(sum.out_dir, c, sum.backend.c_str());
   RunLog log(sum.out_dir + "/log.txt", opt.quiet, restart.has_value());
   log_start(log, c, sum.backend);
+  if (!removed.empty())
+    log.info(fmt::format("removed the outputs of an earlier run in {}: {} file(s) ({}{})",
+                         sum.out_dir, removed.size(), removed.front(),
+                         removed.size() > 1 ? ", ..." : ""));
   const SignalGuard signals;
 
   Stepper<T> run(c, which);

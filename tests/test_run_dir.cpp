@@ -1,0 +1,88 @@
+// A run owns its output folder: a second run into it at the same time is refused, a fresh
+// run clears what an earlier lobule run left there (and says so), and files lobule did not
+// write are never overwritten.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include "host/io/checkpoint_store.hpp"
+#include "support/checkpoint_fixtures.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lobule {
+namespace {
+
+bool wait_for(const std::string& path) {
+  for (int i = 0; i < 12000; ++i) {  // at most 60 s
+    if (fs::exists(path)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+TEST(RunDir, ASecondRunIntoABusyFolderIsRefused) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "100 s";
+  s.checkpoint_every = "0 s";
+  const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
+  test::LobuleProcess first({"run", cfg, "-o", out, "-q"}, tmp.path() + "/first.log");
+  ASSERT_TRUE(wait_for(out + "/fields/000001.vti"));
+  const auto second = test::run_lobule({"run", cfg, "-o", out, "-q"});
+  EXPECT_EQ(second.exit_code, 2) << second.output;
+  EXPECT_NE(second.output.find("is in use by another lobule run (process " +
+                               std::to_string(first.pid()) + ")"),
+            std::string::npos)
+      << second.output;
+  first.signal(SIGTERM);
+  EXPECT_EQ(first.wait(), 130);
+  // The first run's folder is intact and its own: it continues.
+  const auto resumed = test::run_lobule(
+      {"run", cfg, "-o", out, "-q", "--restart", "latest", "--set", "time.end=6 s"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+}
+
+TEST(RunDir, AFreshRunClearsAnEarlierRunAndSaysSo) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;  // 8 s, outputs every 0.5 s, checkpoints every 1.5 s
+  const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", out, "-q"}).exit_code, 0);
+  ASSERT_TRUE(fs::exists(out + "/fields/000016.vti"));
+  const std::string old_latest = CheckpointStore(out + "/checkpoints").latest();
+  ASSERT_FALSE(old_latest.empty());
+  const auto again = test::run_lobule(
+      {"run", cfg, "-o", out, "-q", "--set", "time.end=1 s", "--set", "checkpoint.every=0 s"});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("removed the outputs of an earlier run"), std::string::npos)
+      << again.output;
+  EXPECT_TRUE(fs::exists(out + "/fields/000002.vti"));
+  EXPECT_FALSE(fs::exists(out + "/fields/000003.vti")) << "a stale output of the earlier run";
+  EXPECT_EQ(CheckpointStore(out + "/checkpoints").latest(), "")
+      << "latest still names the earlier run's checkpoint";
+  EXPECT_EQ(test::pvd_entries(out + "/fields.pvd").size(), 3u);
+  EXPECT_EQ(test::csv_rows(out + "/timeseries.csv").size(), 3u);
+}
+
+TEST(RunDir, FilesLobuleDidNotWriteAreNeverOverwritten) {
+  test::TempDir tmp;
+  test::CkScenario s;
+  const std::string cfg = tmp.write("ck.yaml", s.yaml());
+  // `-o .` in a folder that holds the user's own config.yaml.
+  const std::string mine = tmp.write("config.yaml", "name: my own notes\n");
+  const auto r = test::run_lobule({"run", cfg, "-o", tmp.path(), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("does not overwrite files it did not write"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(test::slurp(mine), "name: my own notes\n");
+  EXPECT_FALSE(fs::exists(tmp.path() + "/fields.pvd"));
+}
+
+}  // namespace
+}  // namespace lobule
