@@ -95,6 +95,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "species[0].initial.value", 8},
         BadCase{"second_document", "output: { every: \"0.5 s\" }\n",
                 "output: { every: \"0.5 s\" }\n---\nname: other\n", "second YAML document", 11},
+        BadCase{"float_overflow", "value: 1.0", "value: 1e39", "beyond float range", 8},
+        BadCase{"too_many_outputs", "every: \"0.5 s\"", "every: \"1e-9 s\"", "output.every", 10},
         BadCase{"empty_output_fields", "every: \"0.5 s\"", "every: \"0.5 s\", fields: []",
                 "output.fields", 10}),
     [](const auto& info) { return std::string(info.param.label); });
@@ -109,6 +111,19 @@ TEST(ConfigErrors, OneDocumentPerFile) {
             std::string::npos);
   EXPECT_NE(test::config_error_of("---\n" + good + "--- {}\n").find("second YAML document"),
             std::string::npos);
+}
+
+// A value beyond float range runs in double; a seed beyond 64 bits is an error, not a clamp.
+TEST(ConfigErrors, RangesAreCheckedNotClamped) {
+  std::string big = kGood;
+  big.replace(big.find("value: 1.0"), 10, "value: 1e39");
+  EXPECT_NE(test::config_error_of(big).find("species[0].initial"), std::string::npos);
+  EXPECT_EQ(test::config_error_of(big + "precision: double\n"), "");
+  const std::string seed = test::config_error_of(
+      "name: s\ngrid: { spacing: \"5 um\" }\ngeometry: { kind: hex_lobule, radius: \"100 um\", "
+      "height: \"20 um\", sinusoids: { seed: 99999999999999999999, allow_coarse: true } }\n"
+      "species: [ { name: u, diffusivity: 1 } ]\ntime: { end: \"1 s\", dt: auto }\n");
+  EXPECT_NE(seed.find("beyond the 64-bit integer range"), std::string::npos) << seed;
 }
 
 TEST(ConfigErrors, RunAlsoRefusesWithExitCode2) {

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace lobule {
 
@@ -95,8 +97,12 @@ double ConfigNode::number() const {
 long long ConfigNode::integer() const {
   const std::string s = str();
   char* end = nullptr;
+  errno = 0;
   const long long v = std::strtoll(s.c_str(), &end, 10);
   if (end == s.c_str() || *end != '\0') fail(fmt::format("'{}' is not an integer", s));
+  if (errno == ERANGE)
+    fail(fmt::format("'{}' is beyond the 64-bit integer range (at most {})", s,
+                     std::numeric_limits<long long>::max()));
   return v;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "parse_sections.hpp"
 
@@ -46,6 +47,44 @@ std::string default_name(const std::string& file) {
 
 }  // namespace
 
+// What `run` cannot represent is refused here, naming the key: in float a value beyond float
+// range (or a c_half that underflows to 0) turns into inf or NaN on the first step; an output
+// interval or a step far below the run's length would write or take more than anyone can wait
+// for.
+static void check_representable(const ConfigNode& top, const Config& c) {
+  if (c.precision == Precision::Float) {
+    const double most = double(std::numeric_limits<float>::max());
+    const double least = double(std::numeric_limits<float>::min());
+    for (std::size_t q = 0; q < c.species.size(); ++q) {
+      const SpeciesConfig& s = c.species[q];
+      const ConfigNode n = top["species"].at(q);
+      const auto in_range = [&](double v, const ConfigNode& key) {
+        if (std::abs(v) > most)
+          key.fail(fmt::format("{:g} is beyond float range (3.4e38): use precision: double", v));
+      };
+      in_range(s.diffusivity, n["diffusivity"]);
+      in_range(s.decay, n.has("half_life") ? n["half_life"] : n["decay"]);
+      in_range(s.source, n["source"]);
+      const InitialCondition& ic = s.initial;
+      for (double v : {ic.value, ic.peak, ic.background, ic.amplitude, ic.offset})
+        in_range(v, n["initial"]);
+      for (const auto& v : s.vessels) in_range(v.value, n["vessels"]);
+      if (!s.driver.fields.empty() && s.driver.c_half < least)
+        n["diffusivity_driver"]["c_half"].fail(
+            fmt::format("{:g} underflows to 0 in float: use precision: double", s.driver.c_half));
+    }
+  }
+  if (c.output.every > 0 && c.time.end / c.output.every > 1e6)
+    top["output"]["every"].fail(
+        fmt::format("{:g} s would write {:.3g} outputs in {:g} s (at most 10^6)", c.output.every,
+                    c.time.end / c.output.every, c.time.end));
+  if (!(c.time.dt > 0) || c.time.end / c.time.dt > 1e12)
+    top["time"]["dt"].fail(fmt::format(
+        "dt = {:g} s would take {:.3g} steps to {:g} s: the diffusivities or rates are too large "
+        "for the explicit scheme (use scheme rkl2) or wrong",
+        c.time.dt, c.time.end / c.time.dt, c.time.end));
+}
+
 void parse_top_level(const ConfigNode& top, Config& c) {
   top.expect_keys({"name", "grid", "geometry", "model", "species", "boundaries", "time", "output",
                    "checkpoint", "precision", "backend", "build"});
@@ -75,6 +114,7 @@ void parse_top_level(const ConfigNode& top, Config& c) {
     c.backend =
         b == "cpu" ? BackendChoice::Cpu : (b == "cuda" ? BackendChoice::Cuda : BackendChoice::Auto);
   }
+  check_representable(top, c);
 }
 
 }  // namespace lobule
