@@ -126,6 +126,23 @@ TEST(ConfigErrors, RangesAreCheckedNotClamped) {
   EXPECT_NE(seed.find("beyond the 64-bit integer range"), std::string::npos) << seed;
 }
 
+// Misleading messages of careless use, and a huge --set value shown once, shortened.
+TEST(ConfigErrors, CarelessCommandLinesGetClearMessages) {
+  TempDir dir;
+  const auto folder = run_lobule({"check", dir.path()});
+  EXPECT_EQ(folder.exit_code, 2) << folder.output;
+  EXPECT_NE(folder.output.find("is a directory"), std::string::npos) << folder.output;
+  const auto unknown = run_lobule({"frobnicate", "x.yaml"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown command 'frobnicate'"), std::string::npos)
+      << unknown.output;
+  const std::string huge(100000, 'a');
+  const auto big = run_lobule({"check", dir.write("good.yaml", kGood), "--set", "name=" + huge});
+  EXPECT_EQ(big.exit_code, 2) << big.output.substr(0, 300);
+  EXPECT_NE(big.output.find("at most 200"), std::string::npos) << big.output.substr(0, 300);
+  EXPECT_LT(big.output.size(), 400u) << "the value is echoed shortened";
+}
+
 TEST(ConfigErrors, RunAlsoRefusesWithExitCode2) {
   TempDir dir;
   std::string bad = kGood;

@@ -56,6 +56,17 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("info", "version, build options, backends and GPUs");
 
+  // CLI11 answers an unknown command with "A subcommand is required": say what it is instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string cmd = argv[1];
+    if (cmd != "run" && cmd != "check" && cmd != "geometry" && cmd != "info") {
+      std::fprintf(stderr,
+                   "lobule: unknown command '%s': use run, check, geometry or info "
+                   "(lobule --help)\n",
+                   cmd.size() > 60 ? (cmd.substr(0, 57) + "...").c_str() : cmd.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -41,7 +41,7 @@ std::string ConfigNode::where() const {
   // Values set on the command line are reported as such, also for keys below them.
   for (const auto& [key, text] : src_->overrides)
     if (path_ == key || path_.rfind(key + ".", 0) == 0 || path_.rfind(key + "[", 0) == 0)
-      return text;
+      return text.size() > 80 ? text.substr(0, 77) + "..." : text;  // a huge value, once
   return line_ > 0 ? fmt::format("{}:{}", src_->file, line_) : src_->file;
 }
 

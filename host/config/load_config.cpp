@@ -108,6 +108,9 @@ Config parse_config(const std::string& yaml_text, const std::string& file,
 }
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ConfigError(path, "", "is a directory: give the scenario's YAML file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, "", "cannot open the config file (does it exist?)");
   std::stringstream ss;

@@ -93,8 +93,12 @@ void parse_top_level(const ConfigNode& top, Config& c) {
   c.name = top.has("name") ? top["name"].str() : default_name(c.file);
   for (char ch : c.name)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'))
-      top["name"].fail(fmt::format("'{}' may hold only letters, digits, '_', '-' and '.'", c.name));
+      top["name"].fail(fmt::format("'{}' may hold only letters, digits, '_', '-' and '.'",
+                                   c.name.size() > 60 ? c.name.substr(0, 57) + "..." : c.name));
   if (c.name.empty() || c.name[0] == '.') top["name"].fail("must not be empty or start with '.'");
+  if (c.name.size() > 200)
+    top["name"].fail(
+        fmt::format("{} characters: at most 200 (it names the output folder)", c.name.size()));
 
   if (!geometry_from_file(top) || top.has("grid")) parse_grid(top["grid"], c);
   parse_geometry(top, c);
