@@ -3,6 +3,8 @@
 // a run too big for memory (exit code 3 before anything is allocated).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -167,6 +169,48 @@ TEST(Faults, AMissingOrDamagedRestartFileGivesExitCodeTwo) {
   const std::string junk = tmp.write("junk.ckpt", "LOBULECK and then nothing useful");
   r = test::run_lobule({"run", cfg, "-o", tmp.path() + "/x", "--restart", junk});
   EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+// A zero-filled or garbled `latest` beside intact checkpoints: --restart latest uses the newest
+// intact one and says so, instead of refusing.
+TEST(Faults, ADamagedLatestFallsBackToTheNewestIntactCheckpoint) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;  // 8 s, a checkpoint every 1.5 s
+  const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", out, "-q", "--set", "time.end=4 s"}).exit_code, 0);
+  const std::string newest = CheckpointStore(out + "/checkpoints").list().front();
+  for (const std::string garbage : {std::string(64, '\0'), std::string("step_garbage\n")}) {
+    std::ofstream(out + "/checkpoints/latest", std::ios::binary) << garbage;
+    const auto r = test::run_lobule(
+        {"run", cfg, "-o", out, "-q", "--restart", "latest", "--set", "time.end=4 s"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("latest names no checkpoint file"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("restart from " + newest), std::string::npos) << r.output;
+  }
+}
+
+// A restart must not drop what was written before the checkpoint: with timeseries.csv or
+// fields.pvd gone (or the pvd damaged), it is refused with exit 2 naming the file.
+TEST(Faults, ARestartRefusesToLoseEarlierOutputs) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", out, "-q", "--set", "time.end=4 s"}).exit_code, 0);
+  const auto restart = [&] {
+    return test::run_lobule({"run", cfg, "-o", out, "-q", "--restart", "latest"});
+  };
+  const std::string csv = test::slurp(out + "/timeseries.csv");
+  std::filesystem::remove(out + "/timeseries.csv");
+  auto r = restart();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("timeseries.csv is missing"), std::string::npos) << r.output;
+  std::ofstream(out + "/timeseries.csv") << csv;
+  std::ofstream(out + "/fields.pvd") << "<VTKFile type=\"Collection\"><Collection>";
+  r = restart();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("fields.pvd lists 0 outputs"), std::string::npos) << r.output;
 }
 
 }  // namespace

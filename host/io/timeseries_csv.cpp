@@ -35,6 +35,11 @@ TimeseriesCsv::TimeseriesCsv(const std::string& path, const std::vector<std::str
   const std::string header = header_line(columns);
   std::string kept = header;
   std::ifstream in(path);
+  if (!in && keep_rows > 0)
+    throw InputError(fmt::format(
+        "{} is missing: continuing would lose the {} rows written before the checkpoint; restore "
+        "it, or run without --restart to start afresh",
+        path, keep_rows));
   if (in) {
     std::stringstream ss;
     ss << in.rdbuf();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "host/errors.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/vti_io.hpp"
 #include "host/model/model.hpp"
@@ -40,6 +41,11 @@ OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geo
     return;
   }
   pvd_.load();
+  if (pvd_.size() < resume)
+    throw InputError(fmt::format(
+        "{}/fields.pvd lists {} outputs, but the checkpoint follows {}: it is missing or "
+        "damaged; restore it, or run without --restart to start afresh",
+        dir, pvd_.size(), resume));
   pvd_.keep_first(resume);
   pvd_.write();
   csv_ = std::make_unique<TimeseriesCsv>(csv, columns, resume);

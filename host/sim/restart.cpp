@@ -25,9 +25,21 @@ RestartPoint load_verified(const std::string& file) {
 }
 
 // `latest` first, then the older checkpoints, newest first (never newer ones: those belong
-// to a run that was restarted from an earlier checkpoint).
-std::vector<std::string> latest_candidates(const CheckpointStore& store) {
-  const std::string named = store.latest();
+// to a run that was restarted from an earlier checkpoint). A `latest` that names no checkpoint
+// file (zero-filled, garbled, or naming a file that is gone) counts as absent: every
+// checkpoint is then a candidate, newest first, and `notes` says why.
+std::vector<std::string> latest_candidates(const CheckpointStore& store,
+                                           std::vector<std::string>& notes) {
+  std::string named = store.latest();
+  std::error_code ec;
+  if (!named.empty() && (checkpoint_step_of(fs::path(named).filename().string()) < 0 ||
+                         !fs::is_regular_file(named, ec))) {
+    notes.push_back(
+        fmt::format("{}/latest names no checkpoint file; using the newest intact "
+                    "checkpoint",
+                    store.dir()));
+    named.clear();
+  }
   std::vector<std::string> out;
   if (!named.empty()) out.push_back(named);
   const long long limit =
@@ -55,7 +67,8 @@ RestartPoint find_restart_point(const std::string& spec, const std::string& out_
     return p;
   }
   const CheckpointStore store(out_dir + "/checkpoints");
-  const auto candidates = latest_candidates(store);
+  std::vector<std::string> notes;
+  const auto candidates = latest_candidates(store, notes);
   if (candidates.empty())
     throw CheckpointError(fmt::format(
         "--restart latest: no checkpoint in {} (is -o the directory of the earlier run?); "
@@ -71,6 +84,7 @@ RestartPoint find_restart_point(const std::string& spec, const std::string& out_
       continue;
     }
     check_matches_config(p->header, p->file, c);  // a mismatch is no reason to go further back
+    p->warnings = notes;
     for (const auto& d : damaged) p->warnings.push_back("skipped damaged checkpoint: " + d);
     return *p;
   }
