@@ -3,7 +3,9 @@
 // a run too big for memory (exit code 3 before anything is allocated).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include <cmath>
 #include <cstdlib>
@@ -156,7 +158,31 @@ TEST(Faults, ARunTooBigForMemoryIsRefusedBeforeAllocating) {
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find(" free (MemAvailable)"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("precision: float"), std::string::npos) << "it is a float run already";
   EXPECT_FALSE(fs::exists(dir));
+  const auto d = test::run_lobule({"run", cfg, "-o", dir, "-q", "--set", "precision=double"});
+  EXPECT_EQ(d.exit_code, 3) << d.output;
+  EXPECT_NE(d.output.find("or precision: float"), std::string::npos) << d.output;
+}
+
+// The output folder vanishes under a running run: it stops with exit code 3 and does not claim
+// that a checkpoint inside it is intact.
+TEST(Faults, AVanishedOutputFolderIsReportedAsSuch) {
+  test::single_threaded_runs();
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.end = "100 s";
+  const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
+  test::LobuleProcess p({"run", cfg, "-o", out, "-q"}, tmp.path() + "/run.log");
+  for (int i = 0; i < 12000 && !fs::exists(out + "/checkpoints/latest"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(fs::exists(out + "/checkpoints/latest"));
+  std::error_code ec;  // the run may write into it while it goes: retry
+  for (int i = 0; i < 100 && fs::exists(out); ++i) fs::remove_all(out, ec);
+  EXPECT_EQ(p.wait(), 3) << test::slurp(tmp.path() + "/run.log");
+  const std::string log = test::slurp(tmp.path() + "/run.log");
+  EXPECT_NE(log.find("is gone too"), std::string::npos) << log;
+  EXPECT_EQ(log.find("it is intact"), std::string::npos) << log;
 }
 
 TEST(Faults, AMissingOrDamagedRestartFileGivesExitCodeTwo) {

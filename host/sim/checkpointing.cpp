@@ -1,5 +1,7 @@
 #include "checkpointing.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -81,6 +83,11 @@ std::string Checkpointer<T>::last_good() const {
 template <class T>
 std::string Checkpointer<T>::continue_hint() const {
   if (last_file_.empty()) return "no checkpoint was written: the run must start again";
+  // Only claim what is still there (the output folder itself may be what vanished).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(last_file_, ec))
+    return fmt::format("the last checkpoint, {}, is gone too: the run must start again",
+                       last_file_);
   return fmt::format(
       "{}; it is intact: fix the cause, then continue with: lobule run {} -o {} "
       "--restart latest",

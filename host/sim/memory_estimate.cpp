@@ -69,19 +69,22 @@ void check_memory(const Config& c, BackendChoice backend) {
   const std::size_t host_free = host_memory_available();
   const std::string grid = fmt::format("{}x{}x{} voxels, {} species, {}", c.cells[0], c.cells[1],
                                        c.cells[2], c.species.size(), to_string(c.precision));
+  // precision: float halves the fields; only worth saying to a double run.
+  const char* use_float = c.precision == Precision::Double ? " or precision: float" : "";
   if (host_free > 0 && need.host_bytes > host_free)
     throw IoError(fmt::format(
         "not enough host memory: the run ({}) needs {}, {} free (MemAvailable); use a coarser "
-        "grid.spacing, a smaller geometry or precision: float, or a machine with more memory",
-        grid, format_bytes(need.host_bytes), format_bytes(host_free)));
+        "grid.spacing, a smaller geometry{}, or a machine with more memory",
+        grid, format_bytes(need.host_bytes), format_bytes(host_free), use_float));
 #ifdef LOBULE_HAVE_CUDA
   if (backend == BackendChoice::Cuda) {
     const auto gpus = cuda::list_gpus();
     if (!gpus.empty() && need.device_bytes > gpus[0].free_bytes)
       throw IoError(fmt::format(
           "not enough GPU memory: the run ({}) needs {}, {} free on GPU 0 ({}); use a coarser "
-          "grid.spacing, precision: float, a larger GPU, or --backend cpu",
-          grid, format_bytes(need.device_bytes), format_bytes(gpus[0].free_bytes), gpus[0].name));
+          "grid.spacing{}, a larger GPU, or --backend cpu",
+          grid, format_bytes(need.device_bytes), format_bytes(gpus[0].free_bytes), gpus[0].name,
+          use_float));
   }
 #endif
 }
