@@ -13,6 +13,12 @@
 namespace lobule {
 namespace {
 
+// The offset attribute of a DataArray tag (its first capture: the decimal offset).
+const std::regex& offset_attribute() {
+  static const std::regex re(R"re(\soffset\s*=\s*"(\d{1,18})")re");
+  return re;
+}
+
 // Reads an unsigned little-endian integer of `bytes` (4 or 8) at `at`; false past the end.
 bool read_uint(std::ifstream& in, std::uint64_t at, int bytes, std::uint64_t& v) {
   unsigned char b[8] = {};
@@ -59,10 +65,9 @@ void check_array_types(const std::string& path, const std::string& xml) {
                           path, m[1].str()));
         // Its format must be one VTK knows, and appended data needs its offset.
         static const std::regex format_re(R"re(\sformat\s*=\s*"(ascii|binary|appended)")re");
-        static const std::regex offset_re(R"re(\soffset\s*=\s*"\d{1,18}")re");
         std::smatch f;
         if (!std::regex_search(tag, f, format_re) ||
-            (f[1] == "appended" && !std::regex_search(tag, offset_re)))
+            (f[1] == "appended" && !std::regex_search(tag, offset_attribute())))
           throw InputError(
               fmt::format("{}: a DataArray has no usable format (ascii, binary, or "
                           "appended with an offset): the file is damaged",
@@ -108,14 +113,13 @@ void check_vti_appended_data(const std::string& path) {
   const bool compressed = std::regex_search(file_tag, compressor_re);
 
   // Every DataArray with an offset, named or not (VTK reads it either way).
-  static const std::regex offset_re(R"re(\soffset\s*=\s*"(\d{1,18})")re");
   static const std::regex name_re(R"re(\sName\s*=\s*"([^"]*)")re");
   for (auto at = xml.find("<DataArray"); at != std::string::npos;
        at = xml.find("<DataArray", at + 1)) {
     const std::string tag = xml.substr(at, xml.find('>', at) - at);
     std::smatch m;
     // An appended array without its offset attribute is read from offset 0.
-    const bool has_offset = std::regex_search(tag, m, offset_re);
+    const bool has_offset = std::regex_search(tag, m, offset_attribute());
     if (!has_offset && tag.find("appended") == std::string::npos) continue;
     const std::uint64_t start = data0 + (has_offset ? std::stoull(m[1]) : 0);
     const std::string name = std::regex_search(tag, m, name_re) ? m[1].str() : "(unnamed)";

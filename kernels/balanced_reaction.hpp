@@ -34,8 +34,7 @@ struct RemainderOf {
     model.rates(t, v, n, u, P, L);
     for (int i = 0; i < n; ++i)
       if (frozen[i].p != nullptr)
-        remainder_rates(P[i], L[i], frozen[i].production(v.c), frozen[i].loss(v.c), u[i], P[i],
-                        L[i]);
+        remainder_rates(P[i], L[i], frozen[i].p[v.c], frozen[i].l[v.c], u[i], P[i], L[i]);
   }
 };
 

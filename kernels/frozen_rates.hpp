@@ -9,17 +9,14 @@
 
 namespace lobule {
 
-/// p and ℓ of one species: an array on the device that runs the kernel, or a constant where the
-/// pointer is null. Passed to kernels by value.
+/// p and ℓ of one species: arrays on the device that runs the kernel, or constants where the
+/// pointers are null. Kernels see them as ArrayRates or ConstantRates (with_rates).
 template <class T>
 struct FrozenRates {
   const T* p = nullptr;  ///< production per voxel [conc/s], padded layout; null: p0
   const T* l = nullptr;  ///< loss rate per voxel [1/s], padded layout; null: l0
   T p0 = 0;              ///< constant production [conc/s]
   T l0 = 0;              ///< constant loss rate [1/s]
-
-  RD_HOST_DEVICE RD_FORCEINLINE T production(std::size_t c) const { return p ? p[c] : p0; }
-  RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t c) const { return l ? l[c] : l0; }
 };
 
 /// Constant frozen rates (every voxel the same p, ℓ): what a kernel sees for FrozenRates

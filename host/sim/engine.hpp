@@ -35,7 +35,7 @@ class Engine final : public Backend<T> {
 
   void explicit_step(double t, double dt);
   void freeze_rates(double t);
-  void react_remainder(double t, double dt);
+  void react_remainder(double t, double dt, bool before);
   void diffuse_frozen(double t, double dt);
   void update_diffusivities();
   void rkl2(std::size_t s, double t, double dt, int halvings);

@@ -136,9 +136,9 @@ void Engine<T, Exec>::step(double t, double dt) {
     return;
   }
   freeze_rates(t);
-  react_remainder(t, 0.5 * dt);
+  react_remainder(t, 0.5 * dt, true);
   diffuse_frozen(t, dt);
-  react_remainder(t + 0.5 * dt, 0.5 * dt);
+  react_remainder(t + 0.5 * dt, 0.5 * dt, false);
 }
 
 template <class T, class Exec>
@@ -183,9 +183,11 @@ FrozenRates<T> Engine<T, Exec>::frozen(std::size_t s) const {
 
 // R̃(dt) from t: the coupled model less the frozen rates of its diffusing species; for the
 // diffusion–decay model nothing is left of a diffusing species (its rates are constant), and a
-// species that does not diffuse reacts here whole.
+// species that does not diffuse reacts here whole. Before the diffusion sub-step (`before`),
+// the vessels of a diffusing species move to their values at t + dt (its middle) when they
+// change in time; after it they need nothing: RKL2's last stage holds the end values.
 template <class T, class Exec>
-void Engine<T, Exec>::react_remainder(double t, double dt) {
+void Engine<T, Exec>::react_remainder(double t, double dt, bool before) {
   const auto held = vessel_tables(t + dt);
   if (coupled()) {
     std::vector<FrozenRates<T>> fr(species_.size());
@@ -197,8 +199,7 @@ void Engine<T, Exec>::react_remainder(double t, double dt) {
   }
   for (std::size_t s = 0; s < species_.size(); ++s) {
     const SpeciesField<T>& m = meta_.species[s];
-    // A diffusing species has no remainder, but its vessels move to their values at t + dt, so
-    // that the diffusion sub-step starts from the held values of the middle of the step.
+    if (diffuses(s) && !(before && meta_.vessel_value && held[s].any())) continue;
     const LinearDecay<T> rest = diffuses(s) ? LinearDecay<T>{} : LinearDecay<T>{m.decay, m.source};
     if (rest.decay == T(0) && rest.source == T(0) && !held[s].any()) continue;
     ReactionFields<T, 1> one;
@@ -255,10 +256,14 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
 // over the whole domain, so that ranks of a decomposed run would agree.
 template <class T, class Exec>
 void Engine<T, Exec>::rkl2(std::size_t s, double t, double dt, int halvings) {
-  const double mass = Exec::interior_sum(meta_.box, species_[s].u.data());
   Array* result = nullptr;
   const double clipped = rkl2_attempt(s, t, dt, result);
-  if (clipped > meta_.rkl2.max_undershoot * std::abs(mass) && halvings < meta_.rkl2.max_halvings) {
+  // The attempt leaves u untouched, so the mass is summed only when something was clipped.
+  const auto too_much = [&] {
+    const double mass = Exec::interior_sum(meta_.box, species_[s].u.data());
+    return clipped > meta_.rkl2.max_undershoot * std::abs(mass);
+  };
+  if (clipped > 0 && halvings < meta_.rkl2.max_halvings && too_much()) {
     rkl2(s, t, 0.5 * dt, halvings + 1);
     rkl2(s, t + 0.5 * dt, 0.5 * dt, halvings + 1);
     return;

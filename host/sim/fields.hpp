@@ -16,15 +16,12 @@
 
 namespace lobule {
 
-/// One species on the padded box layout (interior + halo). A new member must also be copied in
-/// settings_of below.
+/// What a species is apart from its arrays: coefficients, boundaries, driver, vessels.
 template <class T>
-struct SpeciesField {
+struct SpeciesSettings {
   std::string name;
-  std::vector<T> u;  ///< concentration [conc]
-  std::vector<T> D;  ///< diffusivity per voxel [µm²/s]; 0 in masked voxels
-  T decay = 0;       ///< λ [1/s]
-  T source = 0;      ///< s [conc/s]
+  T decay = 0;   ///< λ [1/s]
+  T source = 0;  ///< s [conc/s]
   BoundarySet<T> bc;
   /// Variable diffusivity: when `driver` names species, D = d_free/(1 + C/c_half) with C the
   /// sum of their concentrations, recomputed before every diffusion step.
@@ -35,17 +32,23 @@ struct SpeciesField {
   VesselTable<T> vessels;
 };
 
+/// One species on the padded box layout (interior + halo).
+template <class T>
+struct SpeciesField : SpeciesSettings<T> {
+  std::vector<T> u;  ///< concentration [conc]
+  std::vector<T> D;  ///< diffusivity per voxel [µm²/s]; 0 in masked voxels; empty: local field
+};
+
 /// Values a model holds in vessel voxels as functions of time: the concentration [conc] of
 /// species s in voxels of `label` at tissue time t [s]. Called for the labels in each
 /// species' VesselTable mask; without it the table's constant values apply.
 using VesselValueFn = std::function<double(std::size_t s, int label, double t)>;
 
-/// All species of a run on one box.
+/// What a run's fields live on apart from the species: grid, labels, integration settings.
 template <class T>
-struct HostFields {
+struct FieldSettings {
   Box box;
   InvH2<T> ih2{};
-  std::vector<SpeciesField<T>> species;
   std::vector<std::uint8_t> label;  ///< Label per voxel, padded layout, halo kOutside
   Scheme scheme = Scheme::Explicit;
   ReactionControl<T> reaction;  ///< sub-stepping of the reaction step
@@ -53,30 +56,21 @@ struct HostFields {
   VesselValueFn vessel_value;   ///< optional time dependence of the vessel values
 };
 
+/// All species of a run on one box.
+template <class T>
+struct HostFields : FieldSettings<T> {
+  std::vector<SpeciesField<T>> species;
+};
+
 /// Everything of f but the species' concentration and diffusivity arrays (what an engine keeps
 /// on the host beside the fields it holds on its device).
 template <class T>
 HostFields<T> settings_of(const HostFields<T>& f) {
   HostFields<T> m;
-  m.box = f.box;
-  m.ih2 = f.ih2;
-  m.label = f.label;
-  m.scheme = f.scheme;
-  m.reaction = f.reaction;
-  m.rkl2 = f.rkl2;
-  m.vessel_value = f.vessel_value;
-  for (const auto& sp : f.species) {
-    SpeciesField<T> s;
-    s.name = sp.name;
-    s.decay = sp.decay;
-    s.source = sp.source;
-    s.bc = sp.bc;
-    s.driver = sp.driver;
-    s.d_free = sp.d_free;
-    s.c_half = sp.c_half;
-    s.vessels = sp.vessels;
-    m.species.push_back(std::move(s));
-  }
+  static_cast<FieldSettings<T>&>(m) = f;
+  m.species.resize(f.species.size());
+  for (std::size_t s = 0; s < f.species.size(); ++s)
+    static_cast<SpeciesSettings<T>&>(m.species[s]) = f.species[s];
   return m;
 }
 
