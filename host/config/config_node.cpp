@@ -55,15 +55,19 @@ void ConfigNode::expect_map() const {
 }
 
 void ConfigNode::expect_keys(std::initializer_list<const char*> allowed) const {
+  expect_keys(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void ConfigNode::expect_keys(const std::vector<std::string>& allowed) const {
   expect_map();
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar()) fail("a key must be a plain name, not a list or mapping");
     const std::string key = kv.first.Scalar();
     bool ok = false;
-    for (const char* a : allowed) ok = ok || key == a;
+    for (const auto& a : allowed) ok = ok || key == a;
     if (!ok) {
       std::string list;
-      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
       (*this)[key].fail(fmt::format("unknown key (allowed here: {})", list));
     }
   }
@@ -76,11 +80,15 @@ std::string ConfigNode::str() const {
 }
 
 std::string ConfigNode::choice(std::initializer_list<const char*> options) const {
+  return choice(std::vector<std::string>(options.begin(), options.end()));
+}
+
+std::string ConfigNode::choice(const std::vector<std::string>& options) const {
   const std::string v = str();
   std::string list;
-  for (const char* o : options) {
+  for (const auto& o : options) {
     if (v == o) return v;
-    list += (list.empty() ? "" : ", ") + std::string(o);
+    list += (list.empty() ? "" : ", ") + o;
   }
   fail(fmt::format("'{}' is not one of: {}", v, list));
 }

@@ -41,12 +41,14 @@ class ConfigNode {
 
   /// Requires a map whose keys are all in `allowed`; names the first unknown key.
   void expect_keys(std::initializer_list<const char*> allowed) const;
+  void expect_keys(const std::vector<std::string>& allowed) const;
   void expect_map() const;
 
   std::string str() const;                                               ///< a scalar string
   std::string choice(std::initializer_list<const char*> options) const;  ///< one of options
-  double number() const;                                                 ///< a plain number
-  long long integer() const;                                             ///< an integer
+  std::string choice(const std::vector<std::string>& options) const;
+  double number() const;      ///< a plain number
+  long long integer() const;  ///< an integer
   bool boolean() const;
   double quantity(Dim want) const;             ///< number or "value unit"
   std::array<double, 3> vec3(Dim want) const;  ///< [a, b, c] quantities

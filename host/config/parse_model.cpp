@@ -10,13 +10,10 @@ namespace lobule {
 void parse_model(const ConfigNode& model, Config& c) {
   if (!model.defined()) return;
   model.expect_keys({"name", "parameters"});
-  const std::string name = model["name"].str();
+  std::vector<std::string> names = {"diffusion_decay"};
+  for (const auto& m : model_names()) names.push_back(m);
+  const std::string name = model["name"].choice(names);
   auto impl = make_model(name);
-  if (!impl && name != "diffusion_decay") {
-    std::string list = "diffusion_decay";
-    for (const auto& m : model_names()) list += ", " + m;
-    model["name"].fail(fmt::format("'{}' is not one of: {}", name, list));
-  }
   c.model = name;
   if (!impl) {
     if (model.has("parameters"))
