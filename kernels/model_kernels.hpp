@@ -24,18 +24,18 @@ class ModelKernels {
   /// R(dt) from t on the fields u[0..n); held[q] are the vessel values at t + dt. Fields q with
   /// frozen[q].p set react with those frozen rates taken out (RemainderOf, balanced splitting);
   /// an empty `frozen` reacts with the whole rates.
-  virtual void react(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  virtual void react(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
                      const std::vector<VesselTable<T>>& held, T t, T dt,
                      const ReactionControl<T>& ctl,
                      const std::vector<FrozenRates<T>>& frozen) const = 0;
   /// rate[q] = P_q − L_q·u_q [conc/s] at every voxel (0 where held or outside), for the unsplit
   /// explicit scheme.
-  virtual void rates(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  virtual void rates(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
                      const std::vector<VesselTable<T>>& held, T t,
                      const std::vector<T*>& rate) const = 0;
   /// p[q] = P_q and l[q] = L_q at (t, u) for the fields whose p[q] is non-null (0 where held or
   /// outside): the rates a balanced step freezes.
-  virtual void freeze(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  virtual void freeze(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
                       const std::vector<VesselTable<T>>& held, T t, const std::vector<T*>& p,
                       const std::vector<T*>& l) const = 0;
 };

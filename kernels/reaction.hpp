@@ -14,11 +14,24 @@
 namespace lobule {
 
 /// Where a reaction is evaluated: padded index c, interior coordinates (i, j, k) of the local
-/// box, and the voxel's label.
+/// box, the voxel's label and its lobule zone (0 at the portal tract .. 1 at the central vein;
+/// 0 where the geometry has no zones).
 struct VoxelRef {
   std::size_t c;
   int i, j, k;
   std::uint8_t label;
+  float zone;
+};
+
+/// The static per-voxel data a reaction reads beside its fields, in the padded layout on the
+/// device that runs it: labels, and the zone coordinate (null: a geometry without zones).
+struct VoxelMap {
+  const std::uint8_t* label = nullptr;
+  const float* zone = nullptr;
+
+  RD_HOST_DEVICE VoxelRef at(std::size_t c, int i, int j, int k) const {
+    return VoxelRef{c, i, j, k, label[c], zone != nullptr ? zone[c] : 0.0f};
+  }
 };
 
 /// A reaction model R is a small copyable struct with

@@ -40,13 +40,13 @@ TEST(BackendChoice, CudaWithoutAGpuIsAnErrorEverywhere) {
 // Kernels built for one memory space are refused by an engine of the other.
 struct DeviceOnly final : ModelKernels<float> {
   bool host_memory() const override { return false; }
-  void react(const Box&, const std::uint8_t*, const std::vector<float*>&,
+  void react(const Box&, const VoxelMap&, const std::vector<float*>&,
              const std::vector<VesselTable<float>>&, float, float, const ReactionControl<float>&,
              const std::vector<FrozenRates<float>>&) const override {}
-  void rates(const Box&, const std::uint8_t*, const std::vector<float*>&,
+  void rates(const Box&, const VoxelMap&, const std::vector<float*>&,
              const std::vector<VesselTable<float>>&, float,
              const std::vector<float*>&) const override {}
-  void freeze(const Box&, const std::uint8_t*, const std::vector<float*>&,
+  void freeze(const Box&, const VoxelMap&, const std::vector<float*>&,
               const std::vector<VesselTable<float>>&, float, const std::vector<float*>&,
               const std::vector<float*>&) const override {}
 };

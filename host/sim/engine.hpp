@@ -44,11 +44,13 @@ class Engine final : public Backend<T> {
   std::vector<T*> field_pointers();
   std::vector<VesselTable<T>> vessel_tables(double t) const;
   bool coupled() const { return model_ != nullptr; }
+  VoxelMap voxel_map() { return {label_.data(), zone_.size() > 0 ? zone_.data() : nullptr}; }
   bool diffuses(std::size_t s) const { return species_[s].d_max > T(0); }
 
   HostFields<T> meta_;  // settings, coefficients, labels and vessel values; no field arrays
   std::vector<Species> species_;
   typename Exec::template Array<std::uint8_t> label_;
+  typename Exec::template Array<float> zone_;  // lobule zone per voxel; empty without zones
   Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments
   std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species
   std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]

@@ -31,6 +31,8 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
   }
   label_ = typename Exec::template Array<std::uint8_t>(n);
   label_.upload(f.label.data());
+  zone_ = typename Exec::template Array<float>(f.zone.size() == n ? n : 0);
+  if (f.zone.size() == n) zone_.upload(f.zone.data());
   for (auto& a : scratch_) {
     a = Array(n);
     // Defined halos for the buffers that get swapped into a species.
@@ -107,7 +109,7 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
       if (r.size() != meta_.box.padded()) r = Array(meta_.box.padded());
       rate.push_back(r.data());
     }
-    model_->rates(meta_.box, label_.data(), field_pointers(), held, T(t), rate);
+    model_->rates(meta_.box, voxel_map(), field_pointers(), held, T(t), rate);
   }
   for (std::size_t s = 0; s < ns; ++s) {
     auto& sp = species_[s];
@@ -163,7 +165,7 @@ void Engine<T, Exec>::freeze_rates(double t) {
     p[s] = sp.p.data();
     l[s] = sp.l.data();
   }
-  model_->freeze(meta_.box, label_.data(), field_pointers(), vessel_tables(t), T(t), p, l);
+  model_->freeze(meta_.box, voxel_map(), field_pointers(), vessel_tables(t), T(t), p, l);
   for (std::size_t s = 0; s < species_.size(); ++s)
     if (l[s] != nullptr) species_[s].l_max = Exec::interior_max(meta_.box, l[s]);
 }
@@ -193,8 +195,7 @@ void Engine<T, Exec>::react_remainder(double t, double dt, bool before) {
     std::vector<FrozenRates<T>> fr(species_.size());
     for (std::size_t s = 0; s < species_.size(); ++s)
       if (diffuses(s)) fr[s] = frozen(s);
-    model_->react(meta_.box, label_.data(), field_pointers(), held, T(t), T(dt), meta_.reaction,
-                  fr);
+    model_->react(meta_.box, voxel_map(), field_pointers(), held, T(t), T(dt), meta_.reaction, fr);
     return;
   }
   for (std::size_t s = 0; s < species_.size(); ++s) {
@@ -206,7 +207,7 @@ void Engine<T, Exec>::react_remainder(double t, double dt, bool before) {
     one.u[0] = species_[s].u.data();
     one.vessel[0] = held[s];
     one.n = 1;
-    Exec::react_linear(meta_.box, label_.data(), one, rest, T(t), T(dt), meta_.reaction);
+    Exec::react_linear(meta_.box, voxel_map(), one, rest, T(t), T(dt), meta_.reaction);
   }
 }
 

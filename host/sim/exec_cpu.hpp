@@ -79,9 +79,9 @@ struct CpuExec {
     cpu::update_diffusivity(b, label, d, D);
   }
   template <class T>
-  static void react_linear(const Box& b, const std::uint8_t* label, const ReactionFields<T, 1>& f,
+  static void react_linear(const Box& b, const VoxelMap& m, const ReactionFields<T, 1>& f,
                            const LinearDecay<T>& r, T t, T dt, const ReactionControl<T>& ctl) {
-    cpu::react(b, label, f, r, t, dt, ctl);
+    cpu::react(b, m, f, r, t, dt, ctl);
   }
 };
 

@@ -70,9 +70,9 @@ struct CudaExec {
     cuda::update_diffusivity(b, label, d, D);
   }
   template <class T>
-  static void react_linear(const Box& b, const std::uint8_t* label, const ReactionFields<T, 1>& f,
+  static void react_linear(const Box& b, const VoxelMap& m, const ReactionFields<T, 1>& f,
                            const LinearDecay<T>& r, T t, T dt, const ReactionControl<T>& ctl) {
-    cuda::react_linear_decay(b, label, f, r, t, dt, ctl);
+    cuda::react_linear_decay(b, m, f, r, t, dt, ctl);
   }
 
  private:

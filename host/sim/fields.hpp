@@ -50,6 +50,7 @@ struct FieldSettings {
   Box box;
   InvH2<T> ih2{};
   std::vector<std::uint8_t> label;  ///< Label per voxel, padded layout, halo kOutside
+  std::vector<float> zone;          ///< lobule zone per voxel, padded layout; empty: no zones
   Scheme scheme = Scheme::Explicit;
   ReactionControl<T> reaction;  ///< sub-stepping of the reaction step
   Rkl2Control rkl2;             ///< step halving of rkl2 where it undershoots

@@ -15,24 +15,24 @@ class CpuModelKernels final : public ModelKernels<T> {
   explicit CpuModelKernels(const R& r) : r_(r) {}
   bool host_memory() const override { return true; }
 
-  void react(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  void react(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
              const std::vector<VesselTable<T>>& held, T t, T dt, const ReactionControl<T>& ctl,
              const std::vector<FrozenRates<T>>& frozen) const override {
     const auto f = reaction_view<T, N>(u, held);
     if (frozen.empty())
-      cpu::react(b, label, f, r_, t, dt, ctl);
+      cpu::react(b, m, f, r_, t, dt, ctl);
     else
-      cpu::react(b, label, f, remainder_of(r_, frozen), t, dt, ctl);
+      cpu::react(b, m, f, remainder_of(r_, frozen), t, dt, ctl);
   }
-  void rates(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  void rates(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
              const std::vector<VesselTable<T>>& held, T t,
              const std::vector<T*>& rate) const override {
-    cpu::reaction_rates(b, label, reaction_view<T, N>(u, held), r_, t, rate.data());
+    cpu::reaction_rates(b, m, reaction_view<T, N>(u, held), r_, t, rate.data());
   }
-  void freeze(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  void freeze(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
               const std::vector<VesselTable<T>>& held, T t, const std::vector<T*>& p,
               const std::vector<T*>& l) const override {
-    cpu::production_and_loss(b, label, reaction_view<T, N>(u, held), r_, t, p.data(), l.data());
+    cpu::production_and_loss(b, m, reaction_view<T, N>(u, held), r_, t, p.data(), l.data());
   }
 
  private:

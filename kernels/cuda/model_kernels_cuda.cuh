@@ -10,19 +10,17 @@ namespace lobule::cuda {
 namespace detail {
 
 template <class T, class R>
-__global__ void rates_kernel(Box b, const std::uint8_t* __restrict__ label,
-                             ReactionFields<T, R::kMaxFields> f, R r, T t,
+__global__ void rates_kernel(Box b, VoxelMap m, ReactionFields<T, R::kMaxFields> f, R r, T t,
                              PointerList<T, R::kMaxFields> rate) {
   VoxelRef v;
-  if (my_voxel(b, label, v)) net_rates_at(r, f, v, t, rate.p);
+  if (my_voxel(b, m, v)) net_rates_at(r, f, v, t, rate.p);
 }
 
 template <class T, class R>
-__global__ void freeze_kernel(Box b, const std::uint8_t* __restrict__ label,
-                              ReactionFields<T, R::kMaxFields> f, R r, T t,
+__global__ void freeze_kernel(Box b, VoxelMap m, ReactionFields<T, R::kMaxFields> f, R r, T t,
                               PointerList<T, R::kMaxFields> p, PointerList<T, R::kMaxFields> l) {
   VoxelRef v;
-  if (my_voxel(b, label, v)) production_and_loss_at(r, f, v, t, p.p, l.p);
+  if (my_voxel(b, m, v)) production_and_loss_at(r, f, v, t, p.p, l.p);
 }
 
 }  // namespace detail
@@ -36,30 +34,29 @@ class CudaModelKernels final : public ModelKernels<T> {
   explicit CudaModelKernels(const R& r) : r_(r) {}
   bool host_memory() const override { return false; }
 
-  void react(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  void react(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
              const std::vector<VesselTable<T>>& held, T t, T dt, const ReactionControl<T>& ctl,
              const std::vector<FrozenRates<T>>& frozen) const override {
     const auto f = reaction_view<T, N>(u, held);
     if (frozen.empty())
-      cuda::react(b, label, f, r_, t, dt, ctl);
+      cuda::react(b, m, f, r_, t, dt, ctl);
     else
-      cuda::react(b, label, f, remainder_of(r_, frozen), t, dt, ctl);
+      cuda::react(b, m, f, remainder_of(r_, frozen), t, dt, ctl);
   }
-  void rates(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  void rates(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
              const std::vector<VesselTable<T>>& held, T t,
              const std::vector<T*>& rate) const override {
     if (b.interior() == 0) return;
     detail::rates_kernel<T, R><<<detail::plane_grid(b), detail::plane_block()>>>(
-        b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(rate));
+        b, m, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(rate));
     LOBULE_CUDA_CHECK(cudaGetLastError());
   }
-  void freeze(const Box& b, const std::uint8_t* label, const std::vector<T*>& u,
+  void freeze(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
               const std::vector<VesselTable<T>>& held, T t, const std::vector<T*>& p,
               const std::vector<T*>& l) const override {
     if (b.interior() == 0) return;
     detail::freeze_kernel<T, R><<<detail::plane_grid(b), detail::plane_block()>>>(
-        b, label, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(p),
-        pointer_list<T, N>(l));
+        b, m, reaction_view<T, N>(u, held), r_, t, pointer_list<T, N>(p), pointer_list<T, N>(l));
     LOBULE_CUDA_CHECK(cudaGetLastError());
   }
 
