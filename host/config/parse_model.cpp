@@ -9,11 +9,15 @@ namespace lobule {
 
 void parse_model(const ConfigNode& model, Config& c) {
   if (!model.defined()) return;
-  model.expect_keys({"name", "parameters"});
+  model.expect_map();
   std::vector<std::string> names = {"diffusion_decay"};
   for (const auto& m : model_names()) names.push_back(m);
   const std::string name = model["name"].choice(names);
   auto impl = make_model(name);
+  std::vector<std::string> keys = {"name", "parameters"};
+  if (impl)
+    for (const auto& k : impl->scenario_keys()) keys.push_back(k);
+  model.expect_keys(keys);
   c.model = name;
   if (!impl) {
     if (model.has("parameters"))
@@ -22,7 +26,25 @@ void parse_model(const ConfigNode& model, Config& c) {
     return;
   }
   impl->parse_parameters(model["parameters"]);
+  impl->parse_scenario(model, c);
   c.model_impl = std::move(impl);
+}
+
+// A model that defines its own species (the liver model) takes no species list; any other
+// model's fields are the scenario's species.
+void parse_model_species(const ConfigNode& list, Config& c) {
+  const auto own = c.model_impl ? c.model_impl->species() : std::vector<SpeciesConfig>{};
+  if (own.empty()) {
+    parse_species(list, c);
+    check_model_species(list, c);
+    return;
+  }
+  if (list.defined())
+    list.fail(fmt::format(
+        "model {} defines its fields itself; set their diffusivities, half-lives and blood "
+        "levels under model.parameters and model.blood instead of a species list",
+        c.model));
+  c.species = own;
 }
 
 // A coupled model's fields are the species, in the model's order: local fields with no

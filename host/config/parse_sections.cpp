@@ -55,7 +55,8 @@ static void check_representable(const ConfigNode& top, const Config& c) {
   if (c.precision == Precision::Float) {
     const double most = double(std::numeric_limits<float>::max());
     const double least = double(std::numeric_limits<float>::min());
-    for (std::size_t q = 0; q < c.species.size(); ++q) {
+    // (a model that defines its species checks its own parameters)
+    for (std::size_t q = 0; q < c.species.size() && top.has("species"); ++q) {
       const SpeciesConfig& s = c.species[q];
       const ConfigNode n = top["species"].at(q);
       const auto in_range = [&](double v, const ConfigNode& key) {
@@ -104,8 +105,7 @@ void parse_top_level(const ConfigNode& top, Config& c) {
   parse_geometry(top, c);
 
   parse_model(top["model"], c);
-  parse_species(top["species"], c);
-  check_model_species(top["species"], c);
+  parse_model_species(top["species"], c);
   parse_boundaries(top["boundaries"], c);
   parse_time(top["time"], c);
   parse_output(top["output"], c);

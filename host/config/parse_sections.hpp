@@ -20,6 +20,9 @@ void parse_model(const ConfigNode& model, Config& c);
 void parse_species(const ConfigNode& list, Config& c);
 /// A coupled model's species are its fields, in order, with its kind of each.
 void check_model_species(const ConfigNode& list, Config& c);
+/// The species: the model's own (the liver model), or the scenario's list checked against the
+/// model's fields.
+void parse_model_species(const ConfigNode& list, Config& c);
 void parse_boundaries(const ConfigNode& node, Config& c);
 void parse_time(const ConfigNode& node, Config& c);
 void parse_output(const ConfigNode& node, Config& c);

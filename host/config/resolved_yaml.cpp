@@ -72,8 +72,15 @@ YAML::Node resolved_yaml(const Config& c) {
   n["grid"]["spacing"] = vec(c.spacing, dims::kLength);
   n["geometry"] = geometry_yaml(c);
   n["model"]["name"] = c.model;
-  if (c.model_impl) n["model"]["parameters"] = c.model_impl->resolved_parameters();
+  if (c.model_impl) {
+    n["model"]["parameters"] = c.model_impl->resolved_parameters();
+    YAML::Node model = n["model"];
+    c.model_impl->resolved_scenario(model);
+  }
+  // A model that defines its species (the liver model) takes no species list back.
+  const bool own_species = c.model_impl && !c.model_impl->species().empty();
   for (const auto& s : c.species) {
+    if (own_species) break;
     YAML::Node sp;
     sp["name"] = s.name;
     sp["diffusivity"] = q(s.diffusivity, dims::kDiffusivity);

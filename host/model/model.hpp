@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "host/config/config.hpp"
 #include "host/config/config_node.hpp"
 #include "host/config/enums.hpp"
 #include "kernels/grid.hpp"
@@ -32,6 +33,8 @@ struct FieldSnapshot {
   Box box;
   double voxel_volume = 0;  ///< [µm³]
   const std::uint8_t* label = nullptr;
+  const float* zone = nullptr;  ///< lobule zone per voxel (null: no zones)
+  double t = 0;                 ///< tissue time [s]
   std::function<double(std::size_t q, std::size_t c)> u;
 };
 
@@ -50,6 +53,24 @@ class Model {
   virtual std::shared_ptr<const ModelKernels<float>> kernels_float(BackendChoice backend) const = 0;
   virtual std::shared_ptr<const ModelKernels<double>> kernels_double(
       BackendChoice backend) const = 0;
+  /// Keys of the model section besides name and parameters that the model reads.
+  virtual std::vector<std::string> scenario_keys() const { return {}; }
+  /// Reads those keys of the model section (after the parameters).
+  virtual void parse_scenario(const ConfigNode& /*model*/, const Config& /*c*/) {}
+  /// The model's species when it defines them itself (the scenario then has no species list);
+  /// empty: the scenario's species list names the model's fields.
+  virtual std::vector<SpeciesConfig> species() const { return {}; }
+  /// The resolved scenario keys, for DIR/config.yaml (written under model:).
+  virtual void resolved_scenario(YAML::Node& /*model*/) const {}
+  /// Fills u (one vector per field, the geometry's interior voxel order) with the model's own
+  /// initial state; false when the species' initial conditions apply instead.
+  virtual bool initial_state(const Config& /*c*/, const Geometry& /*g*/,
+                             std::vector<std::vector<double>>& /*u*/) const {
+    return false;
+  }
+  /// True when the model's observables replace the per-field totals and means of
+  /// timeseries.csv (the columns are then `time` and the model's own).
+  virtual bool replaces_field_columns() const { return false; }
   /// Columns the model adds to timeseries.csv after the per-field totals and means.
   virtual std::vector<std::string> observable_columns() const { return {}; }
   virtual std::vector<double> observables(const FieldSnapshot&) const { return {}; }

@@ -4,7 +4,9 @@
 #pragma once
 #include <fmt/format.h>
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "host/config/units.hpp"
@@ -17,9 +19,14 @@ namespace lobule {
 /// One parameter: its YAML key under model.parameters, its dimension, a member of Params.
 template <class Params>
 struct ParamSpec {
-  const char* key;
+  std::string key;
   Dim dim;
-  double Params::*field;
+  std::function<double&(Params&)> ref;
+
+  ParamSpec(std::string k, Dim d, double Params::*member)
+      : key(std::move(k)), dim(d), ref([member](Params& p) -> double& { return p.*member; }) {}
+  ParamSpec(std::string k, Dim d, std::function<double&(Params&)> r)
+      : key(std::move(k)), dim(d), ref(std::move(r)) {}
 };
 
 template <class Params, template <class> class Rates>
@@ -40,29 +47,28 @@ class ModelOf : public Model {
       if (!n.has(p.key)) continue;
       const double v = n[p.key].quantity(p.dim);
       if (!(v >= 0)) n[p.key].fail("must not be negative");
-      params_.*(p.field) = v;
+      p.ref(params_) = v;
     }
   }
   YAML::Node resolved_parameters() const override {
     YAML::Node out;
-    for (const auto& p : table_) out[p.key] = format_quantity(params_.*(p.field), p.dim);
+    Params copy = params_;
+    for (const auto& p : table_) out[p.key] = format_quantity(p.ref(copy), p.dim);
     return out;
   }
   std::shared_ptr<const ModelKernels<float>> kernels_float(BackendChoice b) const override {
-    return make<float>(b);
+    return kernels_with<float>(b, params_);
   }
   std::shared_ptr<const ModelKernels<double>> kernels_double(BackendChoice b) const override {
-    return make<double>(b);
+    return kernels_with<double>(b, params_);
   }
   const Params& params() const { return params_; }
 
  protected:
-  Params params_{};
-
- private:
+  /// The kernels of Rates<T> built from parameters p (the model's own, or a variant of them).
   template <class T>
-  std::shared_ptr<const ModelKernels<T>> make(BackendChoice b) const {
-    const Rates<T> r(params_);
+  static std::shared_ptr<const ModelKernels<T>> kernels_with(BackendChoice b, const Params& p) {
+    const Rates<T> r(p);
     if (b == BackendChoice::Cuda) {
 #ifdef LOBULE_HAVE_CUDA
       return make_cuda_kernels<T, Rates<T>>(r);
@@ -72,6 +78,10 @@ class ModelOf : public Model {
     }
     return std::make_shared<CpuModelKernels<T, Rates<T>>>(r);
   }
+
+  Params params_{};
+
+ private:
   std::vector<ParamSpec<Params>> table_;
 };
 

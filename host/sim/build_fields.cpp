@@ -7,6 +7,7 @@
 
 #include "host/errors.hpp"
 #include "host/io/vti_io.hpp"
+#include "host/model/model.hpp"
 
 namespace lobule {
 
@@ -65,6 +66,12 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j)
       for (int i = 0; i < b.nx; ++i) f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
+  if (!g.zone.empty()) {
+    f.zone.assign(b.padded(), 0.0f);
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i) f.zone[b.idx(i, j, k)] = g.zone[g.at(i, j, k)];
+  }
   const std::array<double, 3> L = {b.gx * g.spacing[0], b.gy * g.spacing[1], b.gz * g.spacing[2]};
   for (std::size_t s = 0; s < c.species.size(); ++s) {
     const SpeciesConfig& sc = c.species[s];
@@ -102,6 +109,18 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
         }
     f.species.push_back(std::move(sp));
   }
+  std::vector<std::vector<double>> own;
+  if (c.model_impl && c.model_impl->initial_state(c, g, own))
+    for (std::size_t s = 0; s < f.species.size() && s < own.size(); ++s) {
+      SpeciesField<T>& sp = f.species[s];
+      for (int k = 0; k < b.nz; ++k)
+        for (int j = 0; j < b.ny; ++j)
+          for (int i = 0; i < b.nx; ++i) {
+            const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
+            if (g.label[v] == kOutside || sp.vessels.holds(g.label[v])) continue;
+            sp.u[p] = T(own[s][v]);
+          }
+    }
   return f;
 }
 

@@ -34,6 +34,7 @@ OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geo
   for (const auto& s : c.species) names.push_back(s.name);
   const std::string csv = dir + "/timeseries.csv";
   auto columns = observable_columns(names);
+  if (c.model_impl && c.model_impl->replaces_field_columns()) columns = {"time"};
   if (c.model_impl)
     for (const auto& m : c.model_impl->observable_columns()) columns.push_back(m);
   if (resume == 0) {
@@ -75,7 +76,12 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   pvd_.add(t, rel);
   auto row = observables(t, f, g_);
   if (c_.model_impl) {
-    FieldSnapshot s{f.box, voxel_volume(f), f.label.data(),
+    if (c_.model_impl->replaces_field_columns()) row = {t};
+    FieldSnapshot s{f.box,
+                    voxel_volume(f),
+                    f.label.data(),
+                    f.zone.empty() ? nullptr : f.zone.data(),
+                    t,
                     [&f](std::size_t q, std::size_t c) { return double(f.species[q].u[c]); }};
     for (double v : c_.model_impl->observables(s)) row.push_back(v);
   }
