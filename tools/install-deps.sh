@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages lobule needs (run as root, or with sudo available).
-#   build:  cmake, ninja, g++, VTK 9, yaml-cpp, CLI11, fmt, GoogleTest, Google Benchmark, OpenMP
+#   build:  cmake, ninja, g++, VTK 9, yaml-cpp, CLI11, fmt, GoogleTest, Google Benchmark, OpenMP,
+#           Boost headers (Odeint, the tests' reference ODE integrator)
 #   tools:  ParaView 5.11 (pvbatch) and xvfb for the rendering scripts and their tests;
 #           clang with its sanitizer and libFuzzer runtimes for tools/fuzz.sh
 # Debian's python3-paraview conflicts with python3-vtk9, which libvtk9-dev needs, so the
@@ -13,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(cmake ninja-build g++ git pkg-config
           libvtk9-dev libyaml-cpp-dev libcli11-dev libfmt-dev
-          libgtest-dev libgmock-dev libbenchmark-dev libomp-dev
+          libgtest-dev libgmock-dev libbenchmark-dev libomp-dev libboost-dev
           paraview xvfb xauth python3-numpy python3-scipy
           clang libclang-rt-14-dev)
 

@@ -6,11 +6,13 @@
 namespace lobule {
 
 std::unique_ptr<Model> make_annihilation();
+std::unique_ptr<Model> make_liver_fibrosis();
 
 namespace {
 using Factory = std::unique_ptr<Model> (*)();
 const std::pair<const char*, Factory> kModels[] = {
-    {"annihilation", make_annihilation},  // test model: A + B → ∅ and a local record
+    {"annihilation", make_annihilation},      // test model: A + B → ∅ and a local record
+    {"liver_fibrosis", make_liver_fibrosis},  // MODEL.md: cells, cytokines, EVs and scar
 };
 }  // namespace
 

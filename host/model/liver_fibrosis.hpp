@@ -1,0 +1,46 @@
+/// The liver fibrosis model (kernels/models/liver_fibrosis_rates.hpp; docs/liver_model.md): its
+/// 17 fields, parameter table, scenario keys (model.blood, model.initial, model.injury), initial
+/// states and the observables of timeseries.csv.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "kernels/models/liver_fibrosis_rates.hpp"
+#include "model_of.hpp"
+
+namespace lobule {
+
+/// How the run starts (model.initial).
+enum class LiverStart { Healthy, Cirrhotic, File };
+
+class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
+ public:
+  LiverFibrosis();
+
+  std::string name() const override { return "liver_fibrosis"; }
+  std::vector<FieldSpec> fields() const override;
+  void parse_parameters(const ConfigNode& n) override;
+  std::vector<std::string> scenario_keys() const override;
+  void parse_scenario(const ConfigNode& model, const Config& c) override;
+  std::vector<SpeciesConfig> species() const override;
+  void resolved_scenario(YAML::Node& model) const override;
+  bool initial_state(const Config& c, const Geometry& g,
+                     std::vector<std::vector<double>>& u) const override;
+  bool replaces_field_columns() const override { return true; }
+  std::vector<std::string> observable_columns() const override;
+  std::vector<double> observables(const FieldSnapshot& s) const override;
+
+  LiverStart start() const { return start_; }
+  /// The healthy steady state on geometry g (no injury): every field, interior voxel order.
+  std::vector<std::vector<double>> healthy_state(const Config& c, const Geometry& g) const;
+
+ private:
+  LiverStart start_ = LiverStart::Healthy;
+  std::string start_file_;  ///< model.initial: { file: ... }, resolved against the config
+};
+
+/// The equilibrium of collagen and cross-linked collagen at one voxel with every other field
+/// held: repeated u_q = P_q/L_q (u has kLiverFields values). Used by the healthy state solve.
+void settle_local_fields(const LiverRates<double>& r, const VoxelRef& v, double* u);
+
+}  // namespace lobule
