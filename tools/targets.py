@@ -23,8 +23,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Per scenario: the --set options of the quick version (longer steps, fewer outputs).
 QUICK = {
     "healthy": ["time.end=7 d", "output.every=1 d"],
-    "ccl4_4wk": ["time.dt=6 h"],
-    "ccl4_12wk": ["time.dt=8 h", "output.every=4 d"],
+    "ccl4_4wk": ["time.dt=2 h"],
+    "ccl4_12wk": ["output.every=4 d"],
 }
 # Outputs needed for each target's days: the quick 12-week run writes every 4 days (84 and 264
 # are multiples of 4).
