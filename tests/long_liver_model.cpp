@@ -4,31 +4,12 @@
 #include "host/config/config.hpp"
 #include "host/sim/stepper.hpp"
 #include "kernels/models/liver_fibrosis_params.hpp"
+#include "support/liver_scenarios.hpp"
 
 namespace lobule {
 namespace {
 
-// A small lobule (radius 150 µm, one 30 µm layer) at a coarse spacing.
-std::string lobule_scenario(const std::string& model_extra, const std::string& time) {
-  return R"(
-name: liver_test
-grid: { spacing: "30 um" }
-geometry:
-  kind: hex_lobule
-  radius: "150 um"
-  height: "30 um"
-  central_vein_radius: "20 um"
-  portal: { vein_radius: "15 um", artery_radius: "5 um", duct_radius: "5 um", tract_radius: "30 um" }
-  sinusoids: { allow_coarse: true, plate_thickness: "60 um" }
-model:
-  name: liver_fibrosis
-)" + model_extra +
-         R"(
-time: )" +
-         time + R"(
-precision: double
-)";
-}
+using test::lobule_scenario;
 
 // The healthy state is a fixed point of the step at any dt: one day at dt = 1 min and at
 // dt = 10 min moves no field mean by more than 1e-4 of its value.
