@@ -30,7 +30,6 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   std::vector<std::string> observable_columns() const override;
   std::vector<double> observables(const FieldSnapshot& s) const override;
 
-  LiverStart start() const { return start_; }
   /// The healthy steady state on geometry g (no injury): every field, interior voxel order.
   std::vector<std::vector<double>> healthy_state(const Config& c, const Geometry& g) const;
 
@@ -38,9 +37,5 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   LiverStart start_ = LiverStart::Healthy;
   std::string start_file_;  ///< model.initial: { file: ... }, resolved against the config
 };
-
-/// The equilibrium of collagen and cross-linked collagen at one voxel with every other field
-/// held: repeated u_q = P_q/L_q (u has kLiverFields values). Used by the healthy state solve.
-void settle_local_fields(const LiverRates<double>& r, const VoxelRef& v, double* u);
 
 }  // namespace lobule

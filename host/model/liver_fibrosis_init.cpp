@@ -8,6 +8,7 @@
 #include "host/errors.hpp"
 #include "host/sim/backend.hpp"
 #include "host/sim/build_fields.hpp"
+#include "host/sim/output_writer.hpp"
 #include "liver_fibrosis.hpp"
 
 namespace lobule {
@@ -37,39 +38,10 @@ double relative_change(const HostFields<double>& a, const HostFields<double>& b)
   return worst;
 }
 
-// Local fields at every cell voxel to their equilibrium with the diffusing fields held.
-void settle_all(const LiverRates<double>& r, HostFields<double>& f) {
-  const Box& b = f.box;
-#pragma omp parallel for collapse(2)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j)
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = b.idx(i, j, k);
-        const VoxelRef v{c, i, j, k, f.label[c], f.zone.empty() ? 0.0f : f.zone[c]};
-        if (!LiverRates<double>::has_cells(v.label)) continue;
-        double u[kLiverFields];
-        for (int q = 0; q < kLiverFields; ++q) u[q] = f.species[std::size_t(q)].u[c];
-        settle_local_fields(r, v, u);
-        for (int q = kLiverDiffusing; q < kLiverFields; ++q) f.species[std::size_t(q)].u[c] = u[q];
-      }
-}
-
-std::vector<std::vector<double>> interior_fields(const HostFields<double>& f, const Geometry& g) {
-  std::vector<std::vector<double>> u(f.species.size(), std::vector<double>(g.voxels(), 0.0));
-  const Box& b = f.box;
-  for (std::size_t q = 0; q < f.species.size(); ++q)
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j)
-        for (int i = 0; i < b.nx; ++i) u[q][g.at(i, j, k)] = f.species[q].u[b.idx(i, j, k)];
-  return u;
-}
-
-}  // namespace
-
 // u_q = P_q/L_q for collagen and cross-linked collagen, the slowest fields (months), repeated
 // until they stop moving: neither feeds its own production, so this is their equilibrium with
 // everything else held. The faster cells (days) settle by the steps themselves.
-void settle_local_fields(const LiverRates<double>& r, const VoxelRef& v, double* u) {
+void settle_collagen(const LiverRates<double>& r, const VoxelRef& v, double* u) {
   double P[kLiverFields], L[kLiverFields];
   for (int it = 0; it < 100; ++it) {
     r.rates(0.0, v, kLiverFields, u, P, L);
@@ -83,6 +55,32 @@ void settle_local_fields(const LiverRates<double>& r, const VoxelRef& v, double*
     if (change < 1e-14) return;
   }
 }
+
+// Collagen and cross-linked collagen at every cell voxel to their equilibrium (settle_collagen).
+void settle_all(const LiverRates<double>& r, HostFields<double>& f) {
+  const Box& b = f.box;
+#pragma omp parallel for collapse(2)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j)
+      for (int i = 0; i < b.nx; ++i) {
+        const std::size_t c = b.idx(i, j, k);
+        const VoxelRef v{c, i, j, k, f.label[c], f.zone.empty() ? 0.0f : f.zone[c]};
+        if (!LiverRates<double>::has_cells(v.label)) continue;
+        double u[kLiverFields];
+        for (int q = 0; q < kLiverFields; ++q) u[q] = f.species[std::size_t(q)].u[c];
+        settle_collagen(r, v, u);
+        for (int q = kLiverDiffusing; q < kLiverFields; ++q) f.species[std::size_t(q)].u[c] = u[q];
+      }
+}
+
+// Every field in the geometry's voxel order (the interior of the padded box).
+std::vector<std::vector<double>> interior_fields(const HostFields<double>& f) {
+  std::vector<std::vector<double>> u;
+  for (const auto& sp : f.species) u.push_back(interior_of(f.box, sp.u));
+  return u;
+}
+
+}  // namespace
 
 // The steady state of the whole model without injury: pseudo-time steps of the CPU engine
 // (balanced RKL2, steady-state exact) for the diffusing fields, the local fields settled to their
@@ -117,7 +115,7 @@ std::vector<std::vector<double>> LiverFibrosis::healthy_state(const Config& c,
     engine->download(f);
     if (it >= kDynamicSteps) settle_all(rates, f);
     last_change = relative_change(f, before);
-    if (last_change < kSettleTolerance) return interior_fields(f, g);
+    if (last_change < kSettleTolerance) return interior_fields(f);
   }
   // Not settled: the run starts from the last state, and says so (it will drift).
   fmt::print(stderr,
@@ -125,7 +123,7 @@ std::vector<std::vector<double>> LiverFibrosis::healthy_state(const Config& c,
              "steps of {} h (largest relative change of a field in the last step: {:.2g}); the "
              "run starts from the last state and will drift\n",
              kMaxSettleSteps, kSettleStep / kHour, last_change);
-  return interior_fields(f, g);
+  return interior_fields(f);
 }
 
 // healthy: the steady state; cirrhotic: the same with the geometry's septa as mature scar

@@ -74,9 +74,10 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   const std::string rel = fmt::format("fields/{:06d}.vti", index_);
   write_vti(dir_ + "/" + rel, g_, t, arrays, c_.output.compression);
   pvd_.add(t, rel);
-  auto row = observables(t, f, g_);
+  // The per-field totals and means, unless the model's own columns replace them.
+  const bool own_columns = c_.model_impl && c_.model_impl->replaces_field_columns();
+  auto row = own_columns ? std::vector<double>{t} : observables(t, f, g_);
   if (c_.model_impl) {
-    if (c_.model_impl->replaces_field_columns()) row = {t};
     FieldSnapshot s{f.box,
                     voxel_volume(f),
                     f.label.data(),
