@@ -46,19 +46,19 @@ inline constexpr int kMaxInjuryPeriods = 16;
 // half-saturation constants in the unit of their argument.
 #define LOBULE_LIVER_PARAMETERS(X)                                                            \
   /* hepatocytes */                                                                           \
-  X(r_hep, kRate, 4.6 / kDay, "hepatocyte regeneration rate at full growth-factor drive")     \
+  X(r_hep, kRate, 1.5 / kDay, "hepatocyte regeneration rate at full growth-factor drive")     \
   X(K_hgf, kNone, 0.3, "HGF half-saturation [ng/mL]")                                         \
   X(a_egf, kNone, 1.0, "weight of EGF beside HGF in regeneration")                            \
   X(K_egf, kNone, 0.3, "EGF half-saturation [ng/mL]")                                         \
-  X(C_block, kNone, 6.5, "scar density that leaves no room for hepatocytes")                  \
+  X(C_block, kNone, 20.0, "scar density that leaves no room for hepatocytes")                 \
   X(k_tnf, kRate, 0.05 / kDay, "TNF-alpha-induced hepatocyte death rate")                     \
   X(K_tnf, kNone, 0.5, "TNF-alpha half-saturation [ng/mL]")                                   \
   X(p_cargo, kNone, 0.8, "largest protection of hepatocytes by EV cargo (0..1)")              \
   X(K_cargo, kNone, 1.0, "EV cargo half-saturation [a.u.]")                                   \
   /* hepatic stellate cells */                                                                \
-  X(a_hsc, kRate, 0.064 / kDay, "HSC activation rate by TGF-beta")                            \
+  X(a_hsc, kRate, 0.12 / kDay, "HSC activation rate by TGF-beta")                             \
   X(K_tgfb, kNone, 2.0, "TGF-beta half-saturation [ng/mL]")                                   \
-  X(a_dmg, kNone, 13.0, "amplification of HSC activation by hepatocyte loss")                 \
+  X(a_dmg, kNone, 100.0, "amplification of HSC activation by hepatocyte loss")                \
   X(K_hgf_inh, kNone, 1.0, "HGF level that halves HSC activation [ng/mL]")                    \
   X(d_hsc, kRate, 0.57 / kDay, "HSC deactivation and apoptosis rate")                         \
   X(d_hgf, kRate, 0.1 / kDay, "HSC apoptosis rate added by HGF")                              \
@@ -82,16 +82,16 @@ inline constexpr int kMaxInjuryPeriods = 16;
   X(k_up, kRate, 1.0 / kDay, "EV uptake rate per unit cell density")                          \
   X(lambda_cargo, kRate, 0.5 / kDay, "EV cargo turnover rate")                                \
   /* collagen */                                                                              \
-  X(p_col, kRate, 0.64 / kDay, "collagen deposition rate per unit of activated HSCs")         \
+  X(p_col, kRate, 1.0 / kDay, "collagen deposition rate per unit of activated HSCs")          \
   X(a_col, kNone, 1.0, "TGF-beta boost of collagen deposition")                               \
-  X(k_deg, kRate, 0.22 / kDay, "MMP degradation rate of fibrillar collagen")                  \
+  X(k_deg, kRate, 1.6 / kDay, "MMP degradation rate of fibrillar collagen")                   \
   X(K_mmp, kNone, 0.064, "MMP half-saturation [ng/mL]")                                       \
-  X(k_x, kRate, 0.0052 / kDay, "cross-linking rate")                                          \
-  X(k_deg_x, kRate, 0.0031 / kDay, "MMP degradation rate of cross-linked collagen")           \
-  X(p_tract, kRate, 0.003 / kDay, "collagen upkeep by portal fibroblasts in portal tracts")   \
+  X(k_x, kRate, 0.0135 / kDay, "cross-linking rate")                                          \
+  X(k_deg_x, kRate, 0.006 / kDay, "MMP degradation rate of cross-linked collagen")            \
+  X(p_tract, kRate, 0.004 / kDay, "collagen upkeep by portal fibroblasts in portal tracts")   \
   /* cytokine and growth-factor sources [field unit/s per unit of the cell field] */          \
   X(s_tgfb_m1, kRate, 4.0 / kDay, "TGF-beta secretion by M1 macrophages")                     \
-  X(s_tgfb_hsc, kRate, 126.0 / kDay, "TGF-beta secretion by activated HSCs")                  \
+  X(s_tgfb_hsc, kRate, 60.0 / kDay, "TGF-beta secretion by activated HSCs")                   \
   X(s_tgfb_inj, kNone, 580.0, "TGF-beta released per injured hepatocyte [ng/mL]")             \
   X(s_tnf_m1, kRate, 50.0 / kDay, "TNF-alpha secretion by M1 macrophages")                    \
   X(s_il10_msc, kRate, 10.0 / kDay, "IL-10 secretion by MSCs")                                \
@@ -110,7 +110,7 @@ inline constexpr int kMaxInjuryPeriods = 16;
   X(s_mmp_hsc, kRate, 13.5 / kDay, "MMP secretion by activated HSCs")                         \
   X(s_timp_hsc, kRate, 840.0 / kDay, "TIMP-1 secretion by activated HSCs")                    \
   X(s_timp_m1, kRate, 4.0 / kDay, "TIMP-1 secretion by M1 macrophages")                       \
-  X(k_mt, kRate, 210.0 / kDay, "MMP-TIMP complexation [1/(ng/mL)/s]")                         \
+  X(k_mt, kRate, 100.0 / kDay, "MMP-TIMP complexation [1/(ng/mL)/s]")                         \
   X(s_ev_msc, kRate, 0.0, "EV release by engrafted MSCs [10^9/mL/s per cell/10^6 um^3]")      \
   /* blood */                                                                                 \
   X(k_ex, kRate, 1.0 / kHour, "exchange rate of sinusoid voxels with blood")

@@ -73,7 +73,12 @@ struct LiverRates {
     const T C = col + colx > T(0) ? col + colx : T(0);
     const T I = injury(t, T(v.zone));  // [1/s]
     const T I_per_day = I * T(kDay);   // I in units of 1/d where it adds to (1 − hep)
-    const T loss = hep < T(1) ? T(1) - hep : T(0);  // hepatocyte loss (1 − hep)
+    // Hepatocyte loss: the deficit against the voxel's capacity, (1 − C/C_block − hep)⁺, where
+    // MODEL.md writes (1 − hep) (docs/liver_model.md: hepatocytes that scar leaves no room for
+    // are not an injury signal; with 1 − hep, portal tracts and septa would keep activating
+    // HSCs and recruiting macrophages in the healthy liver).
+    const T cap = T(1) - C / C_block;
+    const T loss = hep < cap ? cap - hep : T(0);
     const T h_hgf = hill(hgf, K_hgf), h_cargo = hill(cargo, K_cargo), h_il10 = hill(il10, K_il10);
     const T h_tgfb = hill(tgfb, K_tgfb), h_mmp = hill(mmp, K_mmp);
     const T cells = hep + hsc + mac1 + mac2;
@@ -82,11 +87,10 @@ struct LiverRates {
     //        − [I + k_tnf·h(tnfa)]·hep·[1 − p_cargo·h(cargo)]
     // (growth g·hep·(cap − hep) = g·cap·hep − (g·hep)·hep while hep < cap = 1 − C/C_block)
     const T growth = r_hep * (h_hgf + a_egf * hill(egf, K_egf));
-    const T cap = T(1) - C / C_block;
     if (hep < cap) P[kHep] = growth * cap * hep, L[kHep] = growth * hep;
     L[kHep] += (I + k_tnf * hill(tnfa, K_tnf)) * (T(1) - p_cargo * h_cargo);
 
-    // hsc' = a_hsc·h(tgfb)·[1 + a_dmg·(1 − hep)]·(1 − hsc)/(1 + hgf/K_hgf_inh)
+    // hsc' = a_hsc·h(tgfb)·[1 + a_dmg·loss]·(1 − hsc)/(1 + hgf/K_hgf_inh)
     //        − [d_hsc + d_hgf·h(hgf) + d_cargo·h(cargo) + d_il10·h(il10)]·hsc
     const T act = a_hsc * h_tgfb * (T(1) + a_dmg * loss) / (T(1) + hgf / K_hgf_inh);
     P[kHsc] = act;
@@ -94,7 +98,7 @@ struct LiverRates {
 
     // Φ = φ0 + a_il10·h(il10) + a_msc·h(msc) + a_cargo·h(cargo)   (drive to M2)
     const T phi = phi0 + a_il10 * h_il10 + a_msc * hill(msc, K_msc) + a_cargo * h_cargo;
-    // mac1' = r_mac·[I + (1 − hep)] + r_mac0 − k12·Φ·mac1 + k21·mac2 − d_mac·mac1
+    // mac1' = r_mac·[I + loss] + r_mac0 − k12·Φ·mac1 + k21·mac2 − d_mac·mac1
     P[kMac1] = r_mac * (I_per_day + loss) + r_mac0 + k21 * mac2;
     L[kMac1] = k12 * phi + d_mac;
     // mac2' = k12·Φ·mac1 − k21·mac2 − d_mac·mac2
@@ -124,7 +128,7 @@ struct LiverRates {
     P[kHgf] =
         s_hgf_msc * msc + (v.label == 1 ? s_hgf_lsec * hill(vegf, K_vegf) : T(0)) + s_hgf_hsc * hsc;
     L[kHgf] += u_hgf * hep / (K_hgf + hgf);
-    // vegf' = … + s_vegf_msc·msc + s_vegf_dmg·(1 − hep) − λ·vegf
+    // vegf' = … + s_vegf_msc·msc + s_vegf_dmg·loss − λ·vegf
     P[kVegf] = s_vegf_msc * msc + s_vegf_dmg * loss;
     // egf' = … + s_egf_msc·msc − λ·egf − u_egf·hep·h(egf)
     P[kEgf] = s_egf_msc * msc;

@@ -39,16 +39,18 @@ inline LiverState liver_rhs(const LiverParams& p, const LiverState& u, int label
   const double C = col + colx;
   const double Phi = p.phi0 + p.a_il10 * h(il10, p.K_il10) + p.a_msc * h(msc, p.K_msc) +
                      p.a_cargo * h(cargo, p.K_cargo);
+  // Hepatocyte loss against the capacity the scar leaves (docs/liver_model.md), not 1 − hep.
+  const double loss = std::max(0.0, std::max(0.0, 1 - C / p.C_block) - hep);
   d[kHep] = p.r_hep * (h(hgf, p.K_hgf) + p.a_egf * h(egf, p.K_egf)) * hep *
                 std::max(0.0, 1 - hep - C / p.C_block) -
             (I + p.k_tnf * h(tnfa, p.K_tnf)) * hep * (1 - p.p_cargo * h(cargo, p.K_cargo));
-  d[kHsc] = p.a_hsc * h(tgfb, p.K_tgfb) * (1 + p.a_dmg * (1 - hep)) * (1 - hsc) /
+  d[kHsc] = p.a_hsc * h(tgfb, p.K_tgfb) * (1 + p.a_dmg * loss) * (1 - hsc) /
                 (1 + hgf / p.K_hgf_inh) -
             (p.d_hsc + p.d_hgf * h(hgf, p.K_hgf) + p.d_cargo * h(cargo, p.K_cargo) +
              p.d_il10 * h(il10, p.K_il10)) *
                 hsc;
   // I enters beside the dimensionless (1 − hep) in units of 1/d.
-  d[kMac1] = p.r_mac * (I * kDay + (1 - hep)) + p.r_mac0 - p.k12 * Phi * mac1 + p.k21 * mac2 -
+  d[kMac1] = p.r_mac * (I * kDay + loss) + p.r_mac0 - p.k12 * Phi * mac1 + p.k21 * mac2 -
              p.d_mac * mac1;
   d[kMac2] = p.k12 * Phi * mac1 - p.k21 * mac2 - p.d_mac * mac2;
   d[kMsc] = -p.d_msc * msc;
@@ -61,7 +63,7 @@ inline LiverState liver_rhs(const LiverParams& p, const LiverState& u, int label
   d[kIl10] += p.s_il10_msc * msc + p.s_il10_m2 * mac2;
   d[kHgf] += p.s_hgf_msc * msc + (label == 1 ? p.s_hgf_lsec * h(vegf, p.K_vegf) : 0.0) +
              p.s_hgf_hsc * hsc - p.u_hgf * hep * h(hgf, p.K_hgf);
-  d[kVegf] += p.s_vegf_msc * msc + p.s_vegf_dmg * (1 - hep);
+  d[kVegf] += p.s_vegf_msc * msc + p.s_vegf_dmg * loss;
   d[kEgf] += p.s_egf_msc * msc - p.u_egf * hep * h(egf, p.K_egf);
   d[kMmp] += p.s_mmp_msc * msc + p.s_mmp_m2 * mac2 + p.s_mmp_hsc * hsc - p.k_mt * mmp * timp;
   d[kTimp] += p.s_timp_hsc * hsc + p.s_timp_m1 * mac1 - p.k_mt * mmp * timp;
