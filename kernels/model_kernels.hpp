@@ -71,10 +71,12 @@ PointerList<T, N> pointer_list(const std::vector<T*>& v) {
   return out;
 }
 
-/// R with the frozen rates of fields frozen[q] (those with arrays) taken out.
+/// R with the frozen rates of fields frozen[q] (those with arrays) taken out, for a reaction
+/// sub-step of length dt [s] (which caps the remainder's give-back rate at 1/dt).
 template <class T, class R>
-RemainderOf<T, R> remainder_of(const R& r, const std::vector<FrozenRates<T>>& frozen) {
+RemainderOf<T, R> remainder_of(const R& r, const std::vector<FrozenRates<T>>& frozen, T dt) {
   RemainderOf<T, R> rem{r};
+  rem.give_back_max = dt > T(0) ? T(1) / dt : T(0);
   for (std::size_t q = 0; q < frozen.size() && q < std::size_t(R::kMaxFields); ++q)
     rem.frozen[q] = frozen[q];
   return rem;

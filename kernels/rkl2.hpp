@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "diffusion_stencil.hpp"
 #include "frozen_rates.hpp"
@@ -31,7 +32,9 @@ struct Rkl2Control {
 /// 0 when z = 0 (nothing diffuses).
 inline int rkl2_stage_count(double z) {
   if (!(z > 0)) return 0;
-  int s = int(std::ceil((-1 + std::sqrt(9 + 16 * z)) / 2 - 1e-9));  // root of s² + s − 2 = 4z
+  const double root = (-1 + std::sqrt(9 + 16 * z)) / 2;       // root of s² + s − 2 = 4z
+  if (!(root < 1e9)) return std::numeric_limits<int>::max();  // runaway (or infinite) z
+  int s = int(std::ceil(root - 1e-9));
   if (s < 2) s = 2;
   while (double(s) * s + s - 2 < 4 * z) ++s;
   return s;

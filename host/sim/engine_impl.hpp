@@ -1,12 +1,15 @@
 // The engine's definitions, included once per execution space (engine_cpu.cpp,
 // engine_cuda.cpp). Everything here is written once: the backends differ only in Exec.
 #pragma once
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
 #include "engine.hpp"
+#include "host/errors.hpp"
 
 namespace lobule {
 
@@ -229,6 +232,16 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
   const SpeciesField<T>& m = meta_.species[s];
   const Box& bx = meta_.box;
   const int stages = rkl2_stage_count(dt, double(sp.d_max), meta_.ih2, sp.l_max);
+  // A step that needs more stages than this costs more than that many explicit steps: the
+  // frozen loss rate has run away (a field blew up) or dt is absurd for the grid. Stop with a
+  // message instead of grinding (stage counts grow as the square root of dt·rate).
+  constexpr int kMaxStages = 100000;
+  if (stages > kMaxStages)
+    throw NumericalError(fmt::format(
+        "species '{}': one RKL2 step of {} s would need {} stages (largest frozen loss rate "
+        "{:.3g} 1/s, largest D {:.3g} um^2/s); a field has run away or dt is far too long for "
+        "this grid",
+        m.name, dt, stages, sp.l_max, double(sp.d_max)));
   Rkl2Context<T> mid{
       bx.sy(), bx.sz(), meta_.ih2, label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
   Rkl2Context<T> end = mid;

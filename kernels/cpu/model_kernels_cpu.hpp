@@ -22,7 +22,7 @@ class CpuModelKernels final : public ModelKernels<T> {
     if (frozen.empty())
       cpu::react(b, m, f, r_, t, dt, ctl);
     else
-      cpu::react(b, m, f, remainder_of(r_, frozen), t, dt, ctl);
+      cpu::react(b, m, f, remainder_of(r_, frozen, dt), t, dt, ctl);
   }
   void rates(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
              const std::vector<VesselTable<T>>& held, T t,

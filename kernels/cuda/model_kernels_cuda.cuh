@@ -41,7 +41,7 @@ class CudaModelKernels final : public ModelKernels<T> {
     if (frozen.empty())
       cuda::react(b, m, f, r_, t, dt, ctl);
     else
-      cuda::react(b, m, f, remainder_of(r_, frozen), t, dt, ctl);
+      cuda::react(b, m, f, remainder_of(r_, frozen, dt), t, dt, ctl);
   }
   void rates(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
              const std::vector<VesselTable<T>>& held, T t,
