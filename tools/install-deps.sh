@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(cmake ninja-build g++ git pkg-config
           libvtk9-dev libyaml-cpp-dev libcli11-dev libfmt-dev
           libgtest-dev libgmock-dev libbenchmark-dev libomp-dev libboost-dev
-          paraview xvfb xauth python3-numpy python3-scipy
+          paraview xvfb xauth python3-numpy python3-scipy python3-matplotlib
           clang libclang-rt-14-dev)
 
 missing=()

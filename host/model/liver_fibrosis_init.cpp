@@ -124,11 +124,19 @@ std::vector<std::vector<double>> LiverFibrosis::healthy_state(const Config& c,
                       "model at start-up; nothing was written",
                       signal_name(sig)));
     const HostFields<double> before = f;
-    engine->upload(f);
-    engine->step(0.0, h);
-    engine->download(f);
+    bool ran_away = false;
+    try {
+      engine->upload(f);
+      engine->step(0.0, h);
+      engine->download(f);
+    } catch (const NumericalError& e) {  // a runaway RKL2 stage count (host/sim/engine_impl.hpp)
+      if (!(h > kSmallestSettleStep))
+        throw NumericalError(
+            fmt::format("solving the healthy state of the liver model: {}", e.what()));
+      ran_away = true;
+    }
     // The step alone judges the overshoot; settling the collagen may move it far (it starts far).
-    if (relative_change(f, before) > kOvershoot && h > kSmallestSettleStep) {
+    if ((ran_away || relative_change(f, before) > kOvershoot) && h > kSmallestSettleStep) {
       f = before;
       h *= 0.25;
       continue;
