@@ -14,7 +14,7 @@
 namespace lobule {
 namespace {
 
-const VoxelRef kVoxel{0, 0, 0, 0, 0};
+const VoxelRef kVoxel{0, 0, 0, 0, 0, 0.0f};
 
 // A' = −k·A·B, B' = k·A·B − μ·B: loss rates proportional to the removed field (L_A = k·B,
 // L_B = μ), production P_B = k·A·B.
