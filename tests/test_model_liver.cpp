@@ -314,6 +314,29 @@ TEST(LiverConfig, ScenarioKeysAreReadWithUnits) {
   EXPECT_DOUBLE_EQ(liver(again).params().k_deg, p.k_deg);
 }
 
+// `lobule check` reads model.initial's file as `run` would: a file that is not a .vti, or one
+// with a negative value, is refused with exit code 2 naming the file; a good one is valid.
+TEST(LiverConfig, CheckReadsTheStartFile) {
+  test::TempDir dir;
+  const auto check = [&](const std::string& initial) {
+    const std::string cfg =
+        dir.write("s.yaml", box_scenario(initial, R"({ end: "1 h", dt: "1 h", scheme: rkl2 })"));
+    return test::run_lobule({"check", cfg});
+  };
+  const std::string garbage = dir.write("garbage.vti", "not a vti");
+  auto r = check("  initial: { file: " + garbage + " }\n");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("garbage.vti: not a VTK ImageData"), std::string::npos) << r.output;
+  r = check(
+      box_start(dir, [](int q, std::size_t v) { return q == kCollagen && v == 5 ? -1.0 : 0.5; }));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("array 'collagen'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("non-negative"), std::string::npos) << r.output;
+  r = check(box_start(dir, [](int, std::size_t) { return 0.5; }));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("valid"), std::string::npos) << r.output;
+}
+
 TEST(LiverConfig, BadScenarioKeysNameTheKey) {
   const auto has = [](const std::string& e, const std::string& what) {
     return e.find(what) != std::string::npos;

@@ -26,6 +26,7 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   void resolved_scenario(YAML::Node& model) const override;
   bool initial_state(const Config& c, const Geometry& g,
                      std::vector<std::vector<double>>& u) const override;
+  void check_inputs(const Config& c, const Geometry& g) const override;
   bool replaces_field_columns() const override { return true; }
   std::vector<std::string> observable_columns() const override;
   std::vector<double> observables(const FieldSnapshot& s) const override;
@@ -34,6 +35,9 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   std::vector<std::vector<double>> healthy_state(const Config& c, const Geometry& g) const;
 
  private:
+  /// Every field from model.initial's file (checked as any initial file is).
+  std::vector<std::vector<double>> read_start_file(const Config& c, const Geometry& g) const;
+
   LiverStart start_ = LiverStart::Healthy;
   std::string start_file_;  ///< model.initial: { file: ... }, resolved against the config
 };

@@ -156,21 +156,31 @@ std::vector<std::vector<double>> LiverFibrosis::healthy_state(const Config& c,
   return interior_fields(f);
 }
 
+std::vector<std::vector<double>> LiverFibrosis::read_start_file(const Config& c,
+                                                                const Geometry& g) const {
+  std::vector<std::vector<double>> u;
+  for (int q = 0; q < kLiverFields; ++q) {
+    SpeciesConfig s;
+    s.name = fields()[std::size_t(q)].name;
+    s.initial.kind = InitialKind::File;
+    s.initial.path = start_file_;
+    s.initial.array = s.name;
+    u.push_back(read_initial_file(s, g, c.precision));
+  }
+  return u;
+}
+
+void LiverFibrosis::check_inputs(const Config& c, const Geometry& g) const {
+  if (start_ == LiverStart::File) read_start_file(c, g);
+}
+
 // healthy: the steady state; cirrhotic: the same with the geometry's septa as mature scar
 // (collagen + collagen_x = 1, 60 % cross-linked), hepatocytes only where the scar leaves room,
 // and activated HSCs in and beside the septa; file: every field from an earlier run's output.
 bool LiverFibrosis::initial_state(const Config& c, const Geometry& g,
                                   std::vector<std::vector<double>>& u) const {
   if (start_ == LiverStart::File) {
-    u.clear();
-    for (int q = 0; q < kLiverFields; ++q) {
-      SpeciesConfig s;
-      s.name = fields()[std::size_t(q)].name;
-      s.initial.kind = InitialKind::File;
-      s.initial.path = start_file_;
-      s.initial.array = s.name;
-      u.push_back(read_initial_file(s, g, c.precision));
-    }
+    u = read_start_file(c, g);
     return true;
   }
   u = healthy_state(c, g);

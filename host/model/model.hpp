@@ -68,6 +68,9 @@ class Model {
                              std::vector<std::vector<double>>& /*u*/) const {
     return false;
   }
+  /// Reads every input file the model's initial state needs and throws InputError for one
+  /// that `run` would refuse (so that `lobule check` refuses it too); no-op by default.
+  virtual void check_inputs(const Config& /*c*/, const Geometry& /*g*/) const {}
   /// True when the model's observables replace the per-field totals and means of
   /// timeseries.csv (the columns are then `time` and the model's own).
   virtual bool replaces_field_columns() const { return false; }

@@ -52,6 +52,7 @@ std::vector<double> read_initial_file(const SpeciesConfig& s, const Geometry& g,
 void check_initial_files(const Config& c, const Geometry& g) {
   for (const auto& s : c.species)
     if (s.initial.kind == InitialKind::File) read_initial_file(s, g, c.precision);
+  if (c.model_impl) c.model_impl->check_inputs(c, g);
 }
 
 template <class T>

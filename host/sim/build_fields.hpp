@@ -17,7 +17,8 @@ double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
 std::vector<double> read_initial_file(const SpeciesConfig& s, const Geometry& g,
                                       Precision precision);
 
-/// Reads every initial file of c with those checks (`lobule check` refuses what `run` would).
+/// Reads every initial file of c with those checks, the model's own included (Model::
+/// check_inputs): `lobule check` refuses what `run` would.
 void check_initial_files(const Config& c, const Geometry& g);
 
 /// Builds the host fields of every species on the geometry's box. Masked (outside) voxels
