@@ -216,8 +216,10 @@ TEST(Faults, ADamagedLatestFallsBackToTheNewestIntactCheckpoint) {
   }
 }
 
-// A restart must not drop what was written before the checkpoint: with timeseries.csv or
-// fields.pvd gone (or the pvd damaged), it is refused with exit 2 naming the file.
+// A restart must not drop what was written before the checkpoint: with timeseries.csv gone it
+// is refused with exit 2 naming the file; a missing or damaged fields.pvd is rebuilt from the
+// .vti files (with the times they carry) and said so, unless one of those files is gone too:
+// then the restart is refused naming it.
 TEST(Faults, ARestartRefusesToLoseEarlierOutputs) {
   test::single_threaded_runs();
   test::TempDir tmp;
@@ -228,15 +230,27 @@ TEST(Faults, ARestartRefusesToLoseEarlierOutputs) {
     return test::run_lobule({"run", cfg, "-o", out, "-q", "--restart", "latest"});
   };
   const std::string csv = test::slurp(out + "/timeseries.csv");
+  const auto entries = test::pvd_entries(out + "/fields.pvd");
+  ASSERT_GE(entries.size(), 3u);
   std::filesystem::remove(out + "/timeseries.csv");
   auto r = restart();
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("timeseries.csv is missing"), std::string::npos) << r.output;
   std::ofstream(out + "/timeseries.csv") << csv;
   std::ofstream(out + "/fields.pvd") << "<VTKFile type=\"Collection\"><Collection>";
+  const std::string kept = test::slurp(out + "/fields/000001.vti");
+  std::filesystem::remove(out + "/fields/000001.vti");
   r = restart();
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("fields.pvd lists 0 outputs"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot be rebuilt"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("000001.vti: no such file"), std::string::npos) << r.output;
+  std::ofstream(out + "/fields/000001.vti", std::ios::binary) << kept;
+  r = restart();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(test::slurp(out + "/log.txt").find("rebuilt from the"), std::string::npos);
+  const auto after = test::pvd_entries(out + "/fields.pvd");
+  ASSERT_GE(after.size(), entries.size());
+  for (std::size_t i = 0; i + 1 < entries.size(); ++i) EXPECT_EQ(after[i], entries[i]) << i;
 }
 
 }  // namespace

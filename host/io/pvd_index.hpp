@@ -16,6 +16,8 @@ class PvdIndex {
   /// Reads the entries of the existing file (restart); none when it does not exist.
   /// Throws IoError when it exists but cannot be read.
   void load();
+  /// Adds an entry without writing (rebuilding the index).
+  void push(double time, const std::string& file) { entries_.push_back({time, file}); }
   /// Keeps only the first n entries (restart) without writing.
   void keep_first(std::size_t n);
   const std::string& path() const { return path_; }

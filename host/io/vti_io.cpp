@@ -165,6 +165,15 @@ std::vector<double> read_vti_cell_array(const std::string& path, const std::stri
   return cell_array(path, in.img, array, expect);
 }
 
+double read_vti_time(const std::string& path) {
+  ReadImage in(path);
+  vtkFieldData* fd = in.img->GetFieldData();
+  vtkDataArray* t = fd ? fd->GetArray("TimeValue") : nullptr;
+  if (!t || t->GetNumberOfTuples() < 1 || !std::isfinite(t->GetTuple1(0)))
+    throw InputError(fmt::format("{}: carries no TimeValue (not a lobule output?)", path));
+  return t->GetTuple1(0);
+}
+
 std::vector<double> read_vti_on_grid(const std::string& path, const std::string& array,
                                      const Geometry& grid) {
   ReadImage in(path);

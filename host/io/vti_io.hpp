@@ -27,6 +27,10 @@ void write_vti(const std::string& path, const Geometry& g, double time,
 std::vector<double> read_vti_cell_array(const std::string& path, const std::string& array,
                                         const std::array<int, 3>& expect);
 
+/// The time [s] a .vti file was written for (its TimeValue field data, as write_vti stores it).
+/// Throws InputError when the file cannot be read or carries no time.
+double read_vti_time(const std::string& path);
+
 /// The same, and the file's grid must lie on `grid`: the same cells, spacing and origin (to
 /// 10⁻⁶ of a voxel).
 std::vector<double> read_vti_on_grid(const std::string& path, const std::string& array,

@@ -41,15 +41,37 @@ OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geo
     csv_ = std::make_unique<TimeseriesCsv>(csv, columns);
     return;
   }
-  pvd_.load();
-  if (pvd_.size() < resume)
-    throw InputError(fmt::format(
-        "{}/fields.pvd lists {} outputs, but the checkpoint follows {}: it is missing or "
-        "damaged; restore it, or run without --restart to start afresh",
-        dir, pvd_.size(), resume));
+  try {
+    pvd_.load();
+  } catch (const IoError&) {  // garbled: rebuilt below from the .vti files
+    pvd_.keep_first(0);
+  }
+  if (pvd_.size() < resume) rebuild_index(resume);
   pvd_.keep_first(resume);
   pvd_.write();
   csv_ = std::make_unique<TimeseriesCsv>(csv, columns, resume);
+}
+
+// fields.pvd lists fewer outputs than the checkpoint follows (missing or damaged): rebuilt
+// from fields/000000.vti ... with the time each file carries, when all of them are there and
+// readable; otherwise the restart is refused naming the first file that is not.
+template <class T>
+void OutputWriter<T>::rebuild_index(std::size_t outputs) {
+  PvdIndex rebuilt(pvd_.path());
+  for (std::size_t i = 0; i < outputs; ++i) {
+    const std::string rel = fmt::format("fields/{:06d}.vti", i);
+    try {
+      rebuilt.push(read_vti_time(dir_ + "/" + rel), rel);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format(
+          "{}/fields.pvd lists {} outputs, but the checkpoint follows {}, and the index cannot "
+          "be rebuilt from the output files ({}); restore them, or run without --restart to "
+          "start afresh",
+          dir_, pvd_.size(), outputs, e.what()));
+    }
+  }
+  pvd_ = rebuilt;
+  rebuilt_index_ = true;
 }
 
 template <class T>

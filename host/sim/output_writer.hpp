@@ -22,6 +22,8 @@ class OutputWriter {
   /// Writes the fields at time t as the next .vti, adds it to the .pvd, appends a CSV row.
   void write(double t, const HostFields<T>& f);
   std::size_t count() const { return index_; }
+  /// True when a restart found fields.pvd missing or short and rebuilt it from the .vti files.
+  bool rebuilt_index() const { return rebuilt_index_; }
 
  private:
   std::string dir_;
@@ -30,6 +32,8 @@ class OutputWriter {
   PvdIndex pvd_;
   std::unique_ptr<TimeseriesCsv> csv_;
   std::size_t index_ = 0;
+  bool rebuilt_index_ = false;
+  void rebuild_index(std::size_t outputs);
 };
 
 /// Copies the interior voxels of a padded-layout array into a contiguous x-fastest array.

@@ -134,6 +134,11 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
                          human_time(run.time()), run.steps(), restart->header.outputs));
   }
   OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0);
+  if (out.rebuilt_index())
+    log.info(
+        fmt::format("warning: {}/fields.pvd was missing or damaged; rebuilt from the {} "
+                    "output files",
+                    sum.out_dir, out.count()));
   Checkpointer<T> ck(c, sum.out_dir, log, run.time());
   if (restart) ck.started_from(restart->file, run.time(), run.steps());
   if (!restart) out.write(0.0, run.fields());
