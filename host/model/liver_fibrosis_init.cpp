@@ -10,6 +10,7 @@
 #include "host/sim/build_fields.hpp"
 #include "host/sim/output_writer.hpp"
 #include "host/sim/run_signals.hpp"
+#include "kernels/voxel_class.hpp"
 #include "liver_fibrosis.hpp"
 
 namespace lobule {
@@ -36,13 +37,15 @@ constexpr double kOvershoot = 1e3;             // a larger relative change in on
 // degradation to balance it and the state would fall into scar.
 constexpr int kDynamicSteps = 40;
 
-// Largest change of any field between a and b, relative to the field's largest value in b;
-// infinite when a holds a value that is not finite.
+// Largest change of any field between a and b over the tissue voxels, relative to the field's
+// largest value there in b; infinite when a holds a value that is not finite. (The halo layer
+// and outside voxels hold boundary values and stage increments, not field values.)
 double relative_change(const HostFields<double>& a, const HostFields<double>& b) {
   double worst = 0;
   for (std::size_t q = 0; q < a.species.size(); ++q) {
     double d = 0, m = 1e-30;
     for (std::size_t c = 0; c < a.species[q].u.size(); ++c) {
+      if (!is_tissue(a.label[c])) continue;
       if (!std::isfinite(a.species[q].u[c])) return HUGE_VAL;
       d = std::max(d, std::abs(a.species[q].u[c] - b.species[q].u[c]));
       m = std::max(m, std::abs(b.species[q].u[c]));

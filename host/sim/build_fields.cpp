@@ -64,15 +64,13 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
   f.scheme = c.time.scheme;
   const Box& b = g.box;
   f.label.assign(b.padded(), kOutside);
+  if (!g.zone.empty()) f.zone.assign(b.padded(), 0.0f);
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j)
-      for (int i = 0; i < b.nx; ++i) f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
-  if (!g.zone.empty()) {
-    f.zone.assign(b.padded(), 0.0f);
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j)
-        for (int i = 0; i < b.nx; ++i) f.zone[b.idx(i, j, k)] = g.zone[g.at(i, j, k)];
-  }
+      for (int i = 0; i < b.nx; ++i) {
+        f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
+        if (!f.zone.empty()) f.zone[b.idx(i, j, k)] = g.zone[g.at(i, j, k)];
+      }
   const std::array<double, 3> L = {b.gx * g.spacing[0], b.gy * g.spacing[1], b.gz * g.spacing[2]};
   for (std::size_t s = 0; s < c.species.size(); ++s) {
     const SpeciesConfig& sc = c.species[s];

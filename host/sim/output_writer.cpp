@@ -28,13 +28,18 @@ std::vector<T> interior_of(const Box& b, const std::vector<T>& padded) {
 template <class T>
 OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geometry& g,
                               std::size_t resume)
-    : dir_(dir), c_(c), g_(g), pvd_(dir + "/fields.pvd"), index_(resume) {
+    : dir_(dir),
+      c_(c),
+      g_(g),
+      pvd_(dir + "/fields.pvd"),
+      index_(resume),
+      own_columns_(c.model_impl && c.model_impl->replaces_field_columns()) {
   make_directories(dir + "/fields");
   std::vector<std::string> names;
   for (const auto& s : c.species) names.push_back(s.name);
   const std::string csv = dir + "/timeseries.csv";
   auto columns = observable_columns(names);
-  if (c.model_impl && c.model_impl->replaces_field_columns()) columns = {"time"};
+  if (own_columns_) columns = {"time"};
   if (c.model_impl)
     for (const auto& m : c.model_impl->observable_columns()) columns.push_back(m);
   if (resume == 0) {
@@ -97,8 +102,7 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   write_vti(dir_ + "/" + rel, g_, t, arrays, c_.output.compression);
   pvd_.add(t, rel);
   // The per-field totals and means, unless the model's own columns replace them.
-  const bool own_columns = c_.model_impl && c_.model_impl->replaces_field_columns();
-  auto row = own_columns ? std::vector<double>{t} : observables(t, f, g_);
+  auto row = own_columns_ ? std::vector<double>{t} : observables(t, f, g_);
   if (c_.model_impl) {
     FieldSnapshot s{f.box,
                     voxel_volume(f),

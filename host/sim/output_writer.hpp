@@ -32,6 +32,7 @@ class OutputWriter {
   PvdIndex pvd_;
   std::unique_ptr<TimeseriesCsv> csv_;
   std::size_t index_ = 0;
+  bool own_columns_ = false;  ///< the model's columns replace the per-field ones
   bool rebuilt_index_ = false;
   void rebuild_index(std::size_t outputs);
 };

@@ -44,14 +44,14 @@ inline LiverState liver_rhs(const LiverParams& p, const LiverState& u, int label
   d[kHep] = p.r_hep * (h(hgf, p.K_hgf) + p.a_egf * h(egf, p.K_egf)) * hep *
                 std::max(0.0, 1 - hep - C / p.C_block) -
             (I + p.k_tnf * h(tnfa, p.K_tnf)) * hep * (1 - p.p_cargo * h(cargo, p.K_cargo));
-  d[kHsc] = p.a_hsc * h(tgfb, p.K_tgfb) * (1 + p.a_dmg * loss) * (1 - hsc) /
-                (1 + hgf / p.K_hgf_inh) -
-            (p.d_hsc + p.d_hgf * h(hgf, p.K_hgf) + p.d_cargo * h(cargo, p.K_cargo) +
-             p.d_il10 * h(il10, p.K_il10)) *
-                hsc;
+  d[kHsc] =
+      p.a_hsc * h(tgfb, p.K_tgfb) * (1 + p.a_dmg * loss) * (1 - hsc) / (1 + hgf / p.K_hgf_inh) -
+      (p.d_hsc + p.d_hgf * h(hgf, p.K_hgf) + p.d_cargo * h(cargo, p.K_cargo) +
+       p.d_il10 * h(il10, p.K_il10)) *
+          hsc;
   // I enters beside the dimensionless (1 − hep) in units of 1/d.
-  d[kMac1] = p.r_mac * (I * kDay + loss) + p.r_mac0 - p.k12 * Phi * mac1 + p.k21 * mac2 -
-             p.d_mac * mac1;
+  d[kMac1] =
+      p.r_mac * (I * kDay + loss) + p.r_mac0 - p.k12 * Phi * mac1 + p.k21 * mac2 - p.d_mac * mac1;
   d[kMac2] = p.k12 * Phi * mac1 - p.k21 * mac2 - p.d_mac * mac2;
   d[kMsc] = -p.d_msc * msc;
   d[kEvCargo] = p.q_ev * p.k_up * (hep + hsc + mac1 + mac2) * ev - p.lambda_cargo * cargo;
