@@ -239,8 +239,8 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
   if (stages > kMaxStages)
     throw NumericalError(fmt::format(
         "species '{}': one RKL2 step of {} s would need {} stages (largest frozen loss rate "
-        "{:.3g} 1/s, largest D {:.3g} um^2/s); a field has run away or dt is far too long for "
-        "this grid",
+        "{:.3g} 1/s, largest D {:.3g} um^2/s): a field has run away or dt is far too long for "
+        "this grid; use a shorter time.dt (lobule check shows the stages per species)",
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
   Rkl2Context<T> mid{
       bx.sy(), bx.sz(), meta_.ih2, label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
