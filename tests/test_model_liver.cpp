@@ -122,7 +122,7 @@ TEST_P(LiverModel, WellMixedBoxFollowsTheOdeSolution) {
     for (int q = 0; q < kLiverFields; ++q)
       for (std::size_t v = 0; v < f.species[std::size_t(q)].u.size(); ++v)
         if (f.label[v] != kOutside) f.species[std::size_t(q)].u[v] = start[std::size_t(q)];
-    s.restore(f, 0.0, 0);
+    s.restore(f, 0.0, 0, 0);
     if (errors.empty()) {
       const LiverParams p = liver(c).params();
       auto rhs = [&](const test::LiverState& x, test::LiverState& dxdt, double t) {
@@ -193,7 +193,7 @@ TEST_P(LiverModel, MmpTimpComplexationConservesTheirDifference) {
     for (std::size_t v = 0; v < f.label.size(); ++v)
       if (f.label[v] != kOutside)
         f.species[kMmp].u[v] = U(rng), f.species[kTimp].u[v] = 0.5 * U(rng);
-    s.restore(f, 0.0, 0);
+    s.restore(f, 0.0, 0, 0);
     const double diff0 = total(f, kMmp) - total(f, kTimp), mmp0 = total(f, kMmp);
     s.advance_to(end);
     const auto& g = s.fields();

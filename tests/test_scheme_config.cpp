@@ -178,7 +178,7 @@ TEST(SchemeCli, Rkl2WarnsWhenItClipsUndershoots) {
   // A 3-voxel pulse of a fast cytokine in one 10 min step: even 64 halvings leave undershoots.
   test::TempDir dir;
   const auto r =
-      test::run_lobule({"run", test::source_path("inputs/demo.yaml"), "-o", dir.path() + "/out",
+      test::run_lobule({"run", test::source_path("inputs/pulse.yaml"), "-o", dir.path() + "/out",
                         "--quiet", "--backend", "cpu", "--set", "time.scheme=rkl2", "--set",
                         "time.dt=600", "--set", "time.end=600", "--set", "output.every=0"});
   EXPECT_EQ(r.exit_code, 0) << r.output;

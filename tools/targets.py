@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""Runs the liver model's scenarios and prints each calibration target of MODEL.md (1-4) with
+"""Runs the liver model's scenarios and prints each calibration target of MODEL.md (1-5) with
 its measured value and PASS/FAIL.
+
+Target 5 (therapy) compares the arms at their end (day 112): CPA for MSC portal against
+untreated; for the orderings (IV between none and portal; EVs below MSC portal, growing with
+dose and repetition) the mean scar C = collagen_mean + collagen_x_mean, whose changes are
+continuous where CPA counts voxels. Its quick version runs the untreated scenario once and
+starts every arm from its day-84 state (the arms share those 84 days), 28 days each.
 
   python3 tools/targets.py                      # all targets, the scenarios as shipped
   python3 tools/targets.py --quick              # coarse time steps (the default ctest version)
@@ -28,7 +34,19 @@ QUICK = {
 }
 # Outputs needed for each target's days: the quick 12-week run writes every 4 days (84 and 264
 # are multiples of 4).
-TARGET_SCENARIOS = {1: ["healthy"], 2: ["ccl4_4wk", "ccl4_12wk"], 3: ["ccl4_4wk"], 4: ["ccl4_12wk"]}
+TARGET_SCENARIOS = {1: ["healthy"], 2: ["ccl4_4wk", "ccl4_12wk"], 3: ["ccl4_4wk"], 4: ["ccl4_12wk"],
+                    5: []}
+# Target 5's arms: name -> (scenario, extra --set options). The EV dose is 1e10 as shipped.
+ARMS = {
+    "untreated": ("regression_untreated", []),
+    "msc_portal": ("msc_portal", []),
+    "msc_iv": ("msc_iv", []),
+    "ev_1e9": ("ev_portal", ["model.therapy[0].dose=1e9"]),
+    "ev_portal": ("ev_portal", ["output.every=6 h"]),
+    "ev_1e11": ("ev_portal", ["model.therapy[0].dose=1e11"]),
+    "ev_repeated": ("ev_repeated", []),
+}
+THERAPY_DAY = 84
 
 
 def fail(msg):
@@ -36,11 +54,13 @@ def fail(msg):
     sys.exit(2)
 
 
-def run_scenario(args, name, workdir):
-    out = os.path.join(workdir, name)
+def run_scenario(args, name, workdir, extra=(), out_name=None, quick=None):
+    out = os.path.join(workdir, out_name or name)
     cmd = [args.lobule, "run", os.path.join(ROOT, "inputs", name + ".yaml"), "-o", out, "--quiet",
            "--set", "output.fields=[hep, collagen, collagen_x]"]
-    for s in (QUICK.get(name, []) if args.quick else []) + args.set:
+    if quick is None:
+        quick = QUICK.get(name, []) if args.quick else []
+    for s in quick + list(extra) + args.set:
         cmd += ["--set", s]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
@@ -124,17 +144,64 @@ def target4(runs, results):
           x >= 0.5, ">= 50%")
 
 
+def run_arms(args, workdir):
+    """The runs of target 5 and the day on which each arm's doses start."""
+    runs = {}
+    if not args.quick:
+        for arm, (scenario, extra) in ARMS.items():
+            runs[arm] = run_scenario(args, scenario, workdir, extra, out_name=arm)
+        return runs, THERAPY_DAY
+    # Quick: the untreated scenario to day 84 with every field written, then each arm from that
+    # state for 28 days with its doses at day 0.
+    run_scenario(args, "regression_untreated", workdir, out_name="to_day84",
+                 quick=["time.end=84 d", "output.every=84 d", "output.fields=all"])
+    start = os.path.join(workdir, "to_day84", "fields", "000001.vti")
+    for arm, (scenario, extra) in ARMS.items():
+        shift = [f"model.initial={{file: {start}}}", "model.injury=[]", "time.end=28 d"]
+        if scenario != "regression_untreated":
+            shift.append("model.therapy[0].at=0 d")
+        runs[arm] = run_scenario(args, scenario, workdir, extra, out_name=arm, quick=shift)
+    return runs, 0
+
+
+def target5(runs, results):
+    arms, day0 = runs["therapy"]
+    end = {arm: at(rows, day0 + 28, arm) for arm, rows in arms.items()}
+    cpa_u, cpa_m = end["untreated"]["cpa"], end["msc_portal"]["cpa"]
+    check(results, "5 therapy, CPA at the end: MSC portal / untreated",
+          f"{100 * cpa_m:.3g}% / {100 * cpa_u:.3g}% = {cpa_m / max(cpa_u, 1e-30):.3g}",
+          cpa_m <= 0.6 * cpa_u, "<= 0.6")
+    c = {arm: scar(r) for arm, r in end.items()}
+    check(results, "5 therapy, mean scar C at the end: MSC portal < MSC IV < untreated",
+          f"{c['msc_portal']:.4g} < {c['msc_iv']:.4g} < {c['untreated']:.4g}",
+          c["msc_portal"] < c["msc_iv"] < c["untreated"] and cpa_m <= end["msc_iv"]["cpa"] <= cpa_u,
+          "IV between portal and none (CPA too, or equal)")
+    check(results, "5 therapy, mean scar C at the end: EV 1e9 > 1e10 > 1e11 doses",
+          f"{c['ev_1e9']:.4g} > {c['ev_portal']:.4g} > {c['ev_1e11']:.4g}",
+          c["untreated"] > c["ev_1e9"] > c["ev_portal"] > c["ev_1e11"], "growing with dose")
+    check(results, "5 therapy, mean scar C at the end: EV weekly x4 < once; MSC portal < EV",
+          f"{c['ev_repeated']:.4g} < {c['ev_portal']:.4g}; {c['msc_portal']:.4g} < "
+          f"{min(c['ev_repeated'], c['ev_1e11']):.4g}",
+          c["ev_repeated"] < c["ev_portal"] and c["msc_portal"] < min(c["ev_repeated"], c["ev_1e11"]),
+          "repetition helps; EVs less than MSC portal")
+    r6 = at(arms["ev_portal"], day0 + 0.25, "ev_portal")
+    sep, par = r6["ev_septum_mean"], r6["ev_parenchyma_mean"]
+    check(results, "5 therapy, EV penetration 6 h after the dose: septum / parenchyma",
+          f"{sep:.4g} / {par:.4g} = {sep / max(par, 1e-30):.3g}", par > 0 and sep <= 0.5 * par,
+          "<= 0.5")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lobule", default=os.path.join(ROOT, "build", "lobule"), help="the lobule executable")
     p.add_argument("--quick", action="store_true", help="longer time steps (the default ctest version)")
-    p.add_argument("--only", type=int, action="append", choices=[1, 2, 3, 4], help="check only these targets")
+    p.add_argument("--only", type=int, action="append", choices=[1, 2, 3, 4, 5], help="check only these targets")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed to every run")
     p.add_argument("--keep", metavar="DIR", help="keep the run directories in DIR")
     args = p.parse_args()
     if not os.access(args.lobule, os.X_OK):
         fail(f"no lobule executable at {args.lobule} (build it, or give --lobule)")
-    targets = sorted(set(args.only or [1, 2, 3, 4]))
+    targets = sorted(set(args.only or [1, 2, 3, 4, 5]))
     workdir = args.keep or tempfile.mkdtemp(prefix="lobule-targets-")
     os.makedirs(workdir, exist_ok=True)
     try:
@@ -143,10 +210,12 @@ def main():
             for s in TARGET_SCENARIOS[t]:
                 if s not in runs:
                     runs[s] = run_scenario(args, s, workdir)
+            if t == 5:
+                runs["therapy"] = run_arms(args, workdir)
         results = []
         print(f"liver model targets ({'quick' if args.quick else 'as shipped'}):")
         for t in targets:
-            {1: target1, 2: target2, 3: target3, 4: target4}[t](runs, results)
+            {1: target1, 2: target2, 3: target3, 4: target4, 5: target5}[t](runs, results)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

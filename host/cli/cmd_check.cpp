@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "geometry/geometry.hpp"
 #include "host/config/stability.hpp"
+#include "host/model/model.hpp"
 #include "host/sim/backend.hpp"
 #include "host/sim/build_fields.hpp"
 #include "host/sim/memory_estimate.hpp"
@@ -44,6 +45,8 @@ int cmd_check(const CommonArgs& a) {
   fmt::print("grid: {} x {} x {} = {} voxels\n", c.cells[0], c.cells[1], c.cells[2], voxels);
   fmt::print("geometry: {}\n", describe_geometry(c));
   print_warnings(c);
+  if (c.model_impl && g)
+    for (const auto& line : c.model_impl->describe_schedule(*g)) fmt::print("{}\n", line);
   if (c.geometry.kind != "box" && g)
     print_label_fractions(*g);
   else if (!g)

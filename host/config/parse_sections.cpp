@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "host/model/model.hpp"
 #include "parse_sections.hpp"
 
 namespace lobule {
@@ -119,6 +120,7 @@ void parse_top_level(const ConfigNode& top, Config& c) {
         b == "cpu" ? BackendChoice::Cpu : (b == "cuda" ? BackendChoice::Cuda : BackendChoice::Auto);
   }
   check_representable(top, c);
+  if (c.model_impl) c.model_impl->check_scenario(top["model"], c);
 }
 
 }  // namespace lobule

@@ -16,7 +16,7 @@ struct UnitDef {
   Dim dim;
 };
 
-// Length in µm, time in s.
+// Length in µm, time in s (volumes in µm³).
 constexpr UnitDef kUnits[] = {
     {"nm", 1e-3, dims::kLength},       {"um", 1.0, dims::kLength},
     {"\xC2\xB5m", 1.0, dims::kLength}, {"\xCE\xBCm", 1.0, dims::kLength},
@@ -25,7 +25,8 @@ constexpr UnitDef kUnits[] = {
     {"s", 1.0, dims::kTime},           {"min", 60.0, dims::kTime},
     {"h", 3600.0, dims::kTime},        {"d", 86400.0, dims::kTime},
     {"day", 86400.0, dims::kTime},     {"days", 86400.0, dims::kTime},
-    {"wk", 604800.0, dims::kTime},
+    {"wk", 604800.0, dims::kTime},     {"uL", 1e9, dims::kVolume},
+    {"mL", 1e12, dims::kVolume},       {"L", 1e15, dims::kVolume},
 };
 
 constexpr int kMaxPower = 12;
@@ -83,7 +84,7 @@ std::pair<double, Dim> parse_units(const std::string& s, const std::string& text
       const UnitDef* u = find_unit(name);
       if (!u)
         throw UnitError(
-            fmt::format("'{}': unknown unit '{}' (known: nm, um, mm, cm, m; ms, s, min, h, d, wk)",
+            fmt::format("'{}': unknown unit '{}' (known: nm, um, mm, cm, m; uL, mL, L; ms, s, min, h, d, wk)",
                         text, name));
       const int e = sign * power;
       for (int n = 0; n < (e < 0 ? -e : e); ++n)

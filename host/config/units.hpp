@@ -19,6 +19,7 @@ inline constexpr Dim kLength{1, 0};
 inline constexpr Dim kTime{0, 1};
 inline constexpr Dim kRate{0, -1};         ///< 1/s
 inline constexpr Dim kDiffusivity{2, -1};  ///< µm²/s
+inline constexpr Dim kVolume{3, 0};        ///< µm³
 }  // namespace dims
 
 /// A number in base units (µm, s) with its dimension.
@@ -33,8 +34,8 @@ class UnitError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Parses "NUMBER [UNITS]", UNITS a product/quotient of um, µm, nm, mm, cm, m, ms, s, min, h,
-/// d with optional integer powers (um^2/s, 1/min, 1/d). A bare number is dimensionless.
+/// Parses "NUMBER [UNITS]", UNITS a product/quotient of um, µm, nm, mm, cm, m, uL, mL, L, ms, s,
+/// min, h, d, wk with optional integer powers (um^2/s, 1/min, 1/d). A bare number is dimensionless.
 Quantity parse_quantity(const std::string& text);
 
 /// Parses text and converts it to base units, requiring dimension `want`; a bare number

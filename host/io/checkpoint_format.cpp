@@ -87,7 +87,7 @@ void read_fixed(Cursor& c, CheckpointHeader& h, std::uint32_t& nfields) {
   for (auto& v : box) v = c.get<std::int32_t>("box");
   h.box = Box{box[0], box[1], box[2], box[3], box[4], box[5], box[6], box[7], box[8]};
   check_box(h.box, c);
-  c.get<std::uint32_t>("reserved word");
+  h.events = c.get<std::uint32_t>("event count");
   for (auto& s : h.spacing) {
     s = c.get<double>("spacing");
     if (!(std::isfinite(s) && s > 0)) c.bad(fmt::format("voxel spacing {}", s));
@@ -149,7 +149,7 @@ std::string encode_checkpoint_header(CheckpointHeader& h) {
   for (int v :
        {h.box.nx, h.box.ny, h.box.nz, h.box.ox, h.box.oy, h.box.oz, h.box.gx, h.box.gy, h.box.gz})
     put(out, std::int32_t(v));
-  put(out, std::uint32_t(0));
+  put(out, h.events);
   for (double s : h.spacing) put(out, s);
   put(out, h.time);
   put(out, std::int64_t(h.steps));

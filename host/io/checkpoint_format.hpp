@@ -9,7 +9,7 @@
 ///   16     4     u32 word size of the field data: 4 (float32) or 8 (float64)
 ///   20     4     u32 number of fields F
 ///   24     36    i32 box nx ny nz (interior voxels), ox oy oz (global offset), gx gy gz (grid)
-///   60     4     u32 reserved, 0
+///   60     4     u32 model events applied (therapy doses; 0 in files without any)
 ///   64     24    f64 voxel spacing x y z [um]
 ///   88     8     f64 tissue time t [s]
 ///   96     8     i64 completed time steps
@@ -67,6 +67,7 @@ struct CheckpointHeader {
   std::array<double, 3> spacing{};  ///< [µm]
   double time = 0;                  ///< tissue time [s]
   long long steps = 0;              ///< completed time steps
+  std::uint32_t events = 0;         ///< model events (therapy doses) applied so far
   std::uint64_t outputs = 0;        ///< output times written so far, t = 0 included
   std::uint64_t physics_hash = 0;   ///< FNV-1a 64 of physics
   RngState rng;

@@ -98,6 +98,13 @@ void LiverFibrosis::parse_parameters(const ConfigNode& n) {
     if (!(p.C_half[q] > 0)) n["C_half_" + f].fail("C_half must be positive");
   }
   if (p.p_cargo > 1) n["p_cargo"].fail("p_cargo is a fraction: at most 1");
+  for (const auto& [key, v] :
+       {std::pair<const char*, double>{"f_engraft", p.f_engraft}, {"f_liver", p.f_liver},
+        {"f_liver_ev", p.f_liver_ev}})
+    if (v > 1) n[key].fail(fmt::format("{} is a fraction: at most 1", key));
+  for (const auto& [key, v] : {std::pair<const char*, double>{"V_liver", p.V_liver},
+                               {"V_portal", p.V_portal}, {"tau_ev", p.tau_ev}})
+    if (!(v > 0)) n[key].fail(fmt::format("{} must be positive", key));
 }
 
 std::vector<std::string> LiverFibrosis::scenario_keys() const {
@@ -105,10 +112,7 @@ std::vector<std::string> LiverFibrosis::scenario_keys() const {
 }
 
 void LiverFibrosis::parse_scenario(const ConfigNode& model, const Config& c) {
-  if (model.has("therapy"))
-    model["therapy"].fail(
-        "MSC and EV doses are not supported by this version of the liver model yet; remove "
-        "model.therapy");
+  parse_therapy(model["therapy"]);
   const ConfigNode blood = model["blood"];
   if (blood.defined()) {
     blood.expect_map();
@@ -209,6 +213,7 @@ void LiverFibrosis::resolved_scenario(YAML::Node& model) const {
     injury.push_back(n);
   }
   model["injury"] = injury;
+  resolved_therapy(model);
 }
 
 std::vector<std::string> LiverFibrosis::observable_columns() const {
@@ -228,7 +233,9 @@ std::vector<std::string> LiverFibrosis::observable_columns() const {
 // Means over tissue voxels (labels 0, 1, 6, 7); CPA = share of them with C ≥ 0.5; zone thirds
 // by the zone coordinate (all zone 1 without zones); totals integrate over the tissue volume:
 // msc [cells/10⁶ µm³] → cells, ev [10⁹/mL = 10⁻³/µm³] → particles, ev_cargo → a.u.·10⁶ µm³.
-// Septum: tissue with C ≥ 0.5 or labelled septum; parenchyma: labels 0 and 1 with C < 0.5.
+// Septum: voxels labelled septum, and parenchyma or sinusoid voxels with C ≥ 0.5 (septa laid
+// down in the lobule); parenchyma: labels 0 and 1 with C < 0.5. Portal tracts are neither: they
+// surround the inflow vessels, and their EVs would say nothing about penetration into scar.
 std::vector<double> LiverFibrosis::observables(const FieldSnapshot& s) const {
   double n = 0, scar = 0, sum[kLiverFields] = {}, zone_sum[3] = {}, zone_n[3] = {};
   double ev_sep = 0, n_sep = 0, ev_par = 0, n_par = 0;
@@ -246,9 +253,10 @@ std::vector<double> LiverFibrosis::observables(const FieldSnapshot& s) const {
         const double z = s.zone ? double(s.zone[c]) : 0.0;
         const int third = z < 1.0 / 3 ? 0 : (z < 2.0 / 3 ? 1 : 2);
         zone_sum[third] += C, zone_n[third] += 1;
-        if (C >= 0.5 || l == kSeptum)
+        const bool lobular = l == kParenchyma || l == kSinusoid;
+        if (l == kSeptum || (lobular && C >= 0.5))
           ev_sep += u[kEv], n_sep += 1;
-        else if (l == kParenchyma || l == kSinusoid)
+        else if (lobular)
           ev_par += u[kEv], n_par += 1;
       }
   auto mean = [](double a, double b) { return b > 0 ? a / b : 0.0; };

@@ -1,6 +1,6 @@
 /// The liver fibrosis model (kernels/models/liver_fibrosis_rates.hpp; docs/liver_model.md): its
-/// 17 fields, parameter table, scenario keys (model.blood, model.initial, model.injury), initial
-/// states and the observables of timeseries.csv.
+/// 17 fields, parameter table, scenario keys (model.blood, model.initial, model.injury,
+/// model.therapy), initial states, therapy doses and the observables of timeseries.csv.
 #pragma once
 #include <string>
 #include <vector>
@@ -12,6 +12,15 @@ namespace lobule {
 
 /// How the run starts (model.initial).
 enum class LiverStart { Healthy, Cirrhotic, File };
+
+/// One entry of model.therapy as written: a dose, repeated `count` times `every` [s] apart,
+/// and where it was written (for errors found after parsing).
+struct TherapyEntry {
+  TherapyDose dose;
+  double every = 0;
+  long long count = 1;
+  std::string where, path;
+};
 
 class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
  public:
@@ -27,6 +36,12 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   bool initial_state(const Config& c, const Geometry& g,
                      std::vector<std::vector<double>>& u) const override;
   void check_inputs(const Config& c, const Geometry& g) const override;
+  void check_scenario(const ConfigNode& model, const Config& c) const override;
+  std::vector<double> event_times() const override;
+  void apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const override;
+  double step_limit(double t) const override;
+  VesselValues vessel_values() const override;
+  std::vector<std::string> describe_schedule(const Geometry& g) const override;
   bool replaces_field_columns() const override { return true; }
   std::vector<std::string> observable_columns() const override;
   std::vector<double> observables(const FieldSnapshot& s) const override;
@@ -38,6 +53,14 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   /// Every field from model.initial's file (checked as any initial file is).
   std::vector<std::vector<double>> read_start_file(const Config& c, const Geometry& g) const;
 
+  // The therapy schedule (liver_therapy.cpp).
+  void parse_therapy(const ConfigNode& therapy);
+  void resolved_therapy(YAML::Node& model) const;
+  void check_therapy_geometry(const Geometry& g) const;
+  double cells_placed(const TherapyDose& d, double V_tissue) const;
+  double ev_step() const;  ///< the longest step while an EV pulse lasts [s]
+
+  std::vector<TherapyEntry> therapy_;
   LiverStart start_ = LiverStart::Healthy;
   std::string start_file_;  ///< model.initial: { file: ... }, resolved against the config
 };

@@ -5,6 +5,7 @@
 #pragma once
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +39,12 @@ struct FieldSnapshot {
   std::function<double(std::size_t q, std::size_t c)> u;
 };
 
+/// Adds amount a [field unit] to field q in interior voxel v (Geometry::at order).
+using FieldAdd = std::function<void(std::size_t q, std::size_t v, double a)>;
+
+/// The value [conc] species s holds in vessel voxels of `label` at tissue time t [s].
+using VesselValues = std::function<double(std::size_t s, int label, double t)>;
+
 /// A registered reaction model.
 class Model {
  public:
@@ -57,6 +64,9 @@ class Model {
   virtual std::vector<std::string> scenario_keys() const { return {}; }
   /// Reads those keys of the model section (after the parameters).
   virtual void parse_scenario(const ConfigNode& /*model*/, const Config& /*c*/) {}
+  /// Checks the model section against the rest of the parsed config c (time.end, ...);
+  /// throws ConfigError naming the key.
+  virtual void check_scenario(const ConfigNode& /*model*/, const Config& /*c*/) const {}
   /// The model's species when it defines them itself (the scenario then has no species list);
   /// empty: the scenario's species list names the model's fields.
   virtual std::vector<SpeciesConfig> species() const { return {}; }
@@ -77,6 +87,21 @@ class Model {
   /// Columns the model adds to timeseries.csv after the per-field totals and means.
   virtual std::vector<std::string> observable_columns() const { return {}; }
   virtual std::vector<double> observables(const FieldSnapshot&) const { return {}; }
+
+  /// Times [s], ascending, at which the model changes the state itself (therapy doses). The
+  /// run lands a step on each and applies event k (apply_event) before the step that starts
+  /// there, after the output and checkpoint of that time; checkpoints count the events applied.
+  virtual std::vector<double> event_times() const { return {}; }
+  /// Applies event k on geometry g: adds to the fields through `add`.
+  virtual void apply_event(std::size_t /*k*/, const Geometry& /*g*/, const FieldAdd& /*add*/) const {}
+  /// The longest step [s] the model allows at tissue time t (a blood pulse that a step must
+  /// resolve); infinite by default. A function of t alone, so restarts stay bit-exact.
+  virtual double step_limit(double /*t*/) const { return INFINITY; }
+  /// Vessel values that change in time (blood levels after a dose); null: the species' constant
+  /// vessel values apply.
+  virtual VesselValues vessel_values() const { return {}; }
+  /// Lines `lobule check` prints about the model's schedule on geometry g (doses resolved).
+  virtual std::vector<std::string> describe_schedule(const Geometry& /*g*/) const { return {}; }
 
   template <class T>
   std::shared_ptr<const ModelKernels<T>> kernels(BackendChoice backend) const;

@@ -120,6 +120,8 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
             sp.u[p] = T(own[s][v]);
           }
     }
+  // Blood levels that change in time (an EV dose) replace the constant vessel values.
+  if (c.model_impl) f.vessel_value = c.model_impl->vessel_values();
   return f;
 }
 

@@ -104,6 +104,7 @@ void Checkpointer<T>::write(Stepper<T>& run, std::size_t outputs, const std::str
   h.spacing = run.geometry().spacing;
   h.time = run.time();
   h.steps = run.steps();
+  h.events = std::uint32_t(run.events_done());
   h.outputs = outputs;
   h.physics = physics_;
   h.physics_hash = physics_hash_;

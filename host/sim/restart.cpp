@@ -10,6 +10,7 @@
 #include "host/config/physics_text.hpp"
 #include "host/io/checkpoint_store.hpp"
 #include "host/io/run_log.hpp"
+#include "host/model/model.hpp"
 
 namespace fs = std::filesystem;
 
@@ -118,6 +119,11 @@ void check_matches_config(const CheckpointHeader& h, const std::string& file, co
         "{} does not match the config {}:\n  {}\nrestart with the config the checkpoint was "
         "written with, or start a new run in another directory (-o)",
         file, c.file, join(diffs, "\n  ")));
+  const std::size_t events = c.model_impl ? c.model_impl->event_times().size() : 0;
+  if (h.events > events)
+    throw CheckpointError(fmt::format(
+        "{}: the checkpoint has applied {} therapy doses, the config schedules {}", file,
+        h.events, events));
   if (h.time > c.time.end)
     throw CheckpointError(fmt::format(
         "{}: the checkpoint is at t = {} s, after time.end = {} s; set a later time.end to "
@@ -130,7 +136,7 @@ void restore_from(Stepper<T>& run, const RestartPoint& p) {
   HostFields<T> f = run.fields();
   FileSource src(p.file);
   read_checkpoint_fields(src, p.header, f);
-  run.restore(std::move(f), p.header.time, p.header.steps);
+  run.restore(std::move(f), p.header.time, p.header.steps, p.header.events);
 }
 
 template void restore_from<float>(Stepper<float>&, const RestartPoint&);

@@ -10,7 +10,28 @@ namespace lobule {
 template <class T>
 Stepper<T>::Stepper(const Config& c, BackendChoice which)
     : c_(c), g_(make_geometry(c)), f_(build_fields<T>(c, g_)), backend_(make_backend<T>(which)) {
-  if (c.model_impl) backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
+  if (c.model_impl) {
+    backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
+    events_ = c.model_impl->event_times();
+  }
+  backend_->upload(f_);
+}
+
+// Events at or before t_ not yet applied: the model adds to the host copy of the fields, which
+// then replaces the backend's state (a dose is rare; the copy costs one download and upload).
+template <class T>
+void Stepper<T>::apply_due_events() {
+  if (events_done_ >= events_.size() || events_[events_done_] > t_) return;
+  fields();
+  const Box& b = f_.box;
+  const FieldAdd add = [&](std::size_t q, std::size_t v, double a) {
+    const int i = int(v % std::size_t(b.nx)), j = int(v / std::size_t(b.nx) % std::size_t(b.ny));
+    const int k = int(v / (std::size_t(b.nx) * std::size_t(b.ny)));
+    T& u = f_.species[q].u[b.idx(i, j, k)];
+    u = T(double(u) + a);
+  };
+  while (events_done_ < events_.size() && events_[events_done_] <= t_)
+    c_.model_impl->apply_event(events_done_++, g_, add);
   backend_->upload(f_);
 }
 
@@ -18,11 +39,16 @@ template <class T>
 void Stepper<T>::advance_to(double target, const std::function<void(double, long long)>& on_step) {
   const double dt = c_.time.dt;
   while (t_ < target) {
-    const double h = std::min(dt, target - t_);
+    apply_due_events();
+    // The step ends at the target or the next event, whichever comes first.
+    const double stop =
+        events_done_ < events_.size() ? std::min(target, events_[events_done_]) : target;
+    const double limit = c_.model_impl ? c_.model_impl->step_limit(t_) : dt;
+    const double h = std::min({dt, limit, stop - t_});
     backend_->step(t_, h);
     ++steps_;
-    // Land exactly on the target so output times do not drift with round-off.
-    t_ = (target - (t_ + h) <= 1e-9 * dt) ? target : t_ + h;
+    // Land exactly on the stop so output and dose times do not drift with round-off.
+    t_ = (stop - (t_ + h) <= 1e-9 * dt) ? stop : t_ + h;
     host_current_ = false;
     if (on_step) on_step(t_, steps_);
   }
@@ -36,11 +62,12 @@ const HostFields<T>& Stepper<T>::fields() {
 }
 
 template <class T>
-void Stepper<T>::restore(HostFields<T> f, double t, long long steps) {
+void Stepper<T>::restore(HostFields<T> f, double t, long long steps, std::size_t events) {
   f_ = std::move(f);
   backend_->upload(f_);
   t_ = t;
   steps_ = steps;
+  events_done_ = events;
   host_current_ = true;
 }
 

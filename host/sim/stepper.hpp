@@ -18,8 +18,10 @@ class Stepper {
   /// (cpu or cuda, already resolved).
   Stepper(const Config& c, BackendChoice which);
 
-  /// Advances to tissue time `target` [s] in steps of at most time.dt, the last one
-  /// shortened so that the run lands exactly on target. on_step(t, steps) follows each step.
+  /// Advances to tissue time `target` [s] in steps of at most time.dt (and the model's step
+  /// limit), shortened so that the run lands exactly on target and on every model event time
+  /// (a therapy dose); an event is applied before the step that starts at its time.
+  /// on_step(t, steps) follows each step.
   void advance_to(double target, const std::function<void(double, long long)>& on_step = {});
 
   double time() const { return t_; }
@@ -28,9 +30,11 @@ class Stepper {
   const char* backend_name() const { return backend_->name(); }
   /// The current fields, copied back from the backend.
   const HostFields<T>& fields();
+  /// Model events (therapy doses) applied so far: what a checkpoint records.
+  std::size_t events_done() const { return events_done_; }
   /// Replaces the state (restart): fields f (this run's box and species), tissue time t [s]
-  /// after `steps` steps; uploads f to the backend.
-  void restore(HostFields<T> f, double t, long long steps);
+  /// after `steps` steps and `events` model events; uploads f to the backend.
+  void restore(HostFields<T> f, double t, long long steps, std::size_t events);
   /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
   std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
 
@@ -39,8 +43,12 @@ class Stepper {
   Geometry g_;
   HostFields<T> f_;
   std::unique_ptr<Backend<T>> backend_;
+  void apply_due_events();
+
   double t_ = 0;
   long long steps_ = 0;
+  std::vector<double> events_;  ///< the model's event times [s], ascending
+  std::size_t events_done_ = 0;
   bool host_current_ = true;
 };
 

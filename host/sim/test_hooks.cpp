@@ -18,7 +18,7 @@ void inject_nan(Stepper<T>& run) {
   HostFields<T> f = run.fields();
   const Box& b = f.box;
   f.species.at(0).u[b.idx(b.nx / 2, b.ny / 2, b.nz / 2)] = std::numeric_limits<T>::quiet_NaN();
-  run.restore(std::move(f), run.time(), run.steps());
+  run.restore(std::move(f), run.time(), run.steps(), run.events_done());
 }
 
 template void inject_nan<float>(Stepper<float>&);

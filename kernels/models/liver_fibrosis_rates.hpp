@@ -16,9 +16,12 @@ struct LiverRates {
 #undef LOBULE_LIVER_T_MEMBER
   T lambda[kLiverDiffusing];  ///< ln 2 / half-life [1/s]
   T c_blood[kLiverDiffusing];
+  T inv_c_half[kLiverDiffusing];  ///< 1/C_half: scar hinders exchange with blood as it does D
   T inj_rate[kMaxInjuryPeriods], inj_from[kMaxInjuryPeriods], inj_to[kMaxInjuryPeriods];
   int inj_pattern[kMaxInjuryPeriods];
   int injury_periods;
+  T ev_t0[kMaxDoses], ev_c0[kMaxDoses];  ///< EV doses: time [s], peak blood level [10⁹/mL]
+  int ev_pulses;
 
   explicit LiverRates(const LiverParams& p) {
 #define LOBULE_LIVER_T_INIT(sym, dim, value, meaning) sym = T(p.sym);
@@ -27,6 +30,7 @@ struct LiverRates {
     for (int q = 0; q < kLiverDiffusing; ++q) {
       lambda[q] = T(0.69314718055994531 / p.half_life[q]);
       c_blood[q] = T(p.c_blood[q]);
+      inv_c_half[q] = T(1 / p.C_half[q]);
     }
     injury_periods = p.injury_periods;
     for (int k = 0; k < kMaxInjuryPeriods; ++k) {
@@ -35,6 +39,35 @@ struct LiverRates {
       inj_to[k] = T(p.injury[k].to);
       inj_pattern[k] = int(p.injury[k].pattern);
     }
+    ev_pulses = 0;
+    for (int k = 0; k < kMaxDoses; ++k) ev_t0[k] = ev_c0[k] = T(0);
+    for (int k = 0; k < p.doses; ++k)
+      if (p.dose[k].agent == TherapyAgent::Ev) {
+        ev_t0[ev_pulses] = T(p.dose[k].at);
+        ev_c0[ev_pulses++] = T(ev_peak(p, p.dose[k]));
+      }
+  }
+
+  /// The blood level an EV dose starts [10⁹ particles/mL]: the particles that reach the liver's
+  /// blood (all of a portal-vein dose, f_liver_ev of a peripheral one) over V_portal [µm³]
+  /// (1 mL = 10¹² µm³): c0 = f·dose·10³/V_portal.
+  static double ev_peak(const LiverParams& p, const TherapyDose& d) {
+    const double f = d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0;
+    return f * d.amount * 1e3 / p.V_portal;
+  }
+
+  /// c_blood,ev(t) = Σ_doses c0·e^{−(t − t0)/τ_ev} for t ≥ t0 [10⁹ particles/mL]: each EV dose
+  /// mixes into the blood and is cleared with time constant τ_ev (MODEL.md, therapy).
+  RD_HOST_DEVICE T ev_blood(T t) const {
+    T c = T(0);
+    for (int k = 0; k < ev_pulses; ++k)
+      if (t >= ev_t0[k]) c += ev_c0[k] * rd_exp(-(t - ev_t0[k]) / tau_ev);
+    return c;
+  }
+
+  /// The blood level of diffusing field q at time t: its constant c_blood, plus the EV doses.
+  RD_HOST_DEVICE T blood(int q, T t) const {
+    return q == kEv ? c_blood[q] + ev_blood(t) : c_blood[q];
   }
 
   /// h(x, K) = x/(K + x) for x ≥ 0, K > 0.
@@ -143,9 +176,14 @@ struct LiverRates {
     P[kEv] = s_ev_msc * msc;
     L[kEv] += k_up * cells;
 
-    // Sinusoids exchange with blood: c' += k_ex·(c_blood − c).
+    // Sinusoids exchange with blood, hindered by scar as diffusion is (capillarized sinusoids in
+    // septa lose their fenestrae; docs/liver_model.md): c' += k_ex/(1 + C/C_half)·(c_blood(t) − c),
+    // with k_ex_ev for EVs (vesicles of 100–150 nm pass fenestrae of about their size slowly).
     if (v.label == 1)
-      for (int q = 0; q < kLiverDiffusing; ++q) P[q] += k_ex * c_blood[q], L[q] += k_ex;
+      for (int q = 0; q < kLiverDiffusing; ++q) {
+        const T kx = (q == kEv ? k_ex_ev : k_ex) / (T(1) + C * inv_c_half[q]);
+        P[q] += kx * blood(q, t), L[q] += kx;
+      }
   }
 };
 

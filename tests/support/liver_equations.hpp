@@ -12,6 +12,21 @@ namespace lobule::test {
 
 using LiverState = std::array<double, kLiverFields>;
 
+/// The blood level of diffusing field q at time t: c_blood, and for ev every EV dose's pulse
+/// f·dose/V_portal·e^{−(t − at)/τ_ev} from its time on (f = f_liver_ev when peripheral, else 1;
+/// 1 mL = 10¹² µm³, ev in 10⁹ particles/mL).
+inline double liver_blood(const LiverParams& p, int q, double t) {
+  double c = p.c_blood[q];
+  if (q != kEv) return c;
+  for (int k = 0; k < p.doses; ++k) {
+    const TherapyDose& d = p.dose[k];
+    if (d.agent != TherapyAgent::Ev || t < d.at) continue;
+    const double f = d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0;
+    c += f * d.amount / (p.V_portal * 1e-12) / 1e9 * std::exp(-(t - d.at) / p.tau_ev);
+  }
+  return c;
+}
+
 /// du/dt of every field at one voxel without diffusion [field unit/s]: label (geometry label),
 /// zone (0..1), time t [s].
 inline LiverState liver_rhs(const LiverParams& p, const LiverState& u, int label, double zone,
@@ -68,8 +83,10 @@ inline LiverState liver_rhs(const LiverParams& p, const LiverState& u, int label
   d[kMmp] += p.s_mmp_msc * msc + p.s_mmp_m2 * mac2 + p.s_mmp_hsc * hsc - p.k_mt * mmp * timp;
   d[kTimp] += p.s_timp_hsc * hsc + p.s_timp_m1 * mac1 - p.k_mt * mmp * timp;
   d[kEv] += p.s_ev_msc * msc - p.k_up * (hep + hsc + mac1 + mac2) * ev;
-  if (label == 1)  // sinusoids exchange with blood
-    for (int q = 0; q < kLiverDiffusing; ++q) d[q] += p.k_ex * (p.c_blood[q] - u[q]);
+  if (label == 1)  // sinusoids exchange with blood, hindered by scar like diffusion
+    for (int q = 0; q < kLiverDiffusing; ++q)
+      d[q] += (q == kEv ? p.k_ex_ev : p.k_ex) / (1 + C / p.C_half[q]) *
+              (liver_blood(p, q, t) - u[q]);
   return d;
 }
 
