@@ -1,7 +1,7 @@
 """Opens a lobule results folder in ParaView and renders one field on a mid-plane slice.
 
 Run with ParaView's pvbatch (headless):
-    tools/pvbatch.sh tools/render_fields.py results/demo/fields.pvd --array tgfb --out tgfb.png
+    tools/pvbatch.sh tools/render_fields.py results/pulse/fields.pvd --array tgfb --out tgfb.png
 
 It checks what a user would see when opening fields.pvd in ParaView: the time steps, the
 cell arrays and their ranges at the chosen time, and writes a PNG of the slice. Exit code 0

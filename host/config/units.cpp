@@ -83,9 +83,9 @@ std::pair<double, Dim> parse_units(const std::string& s, const std::string& text
     if (name != "1") {
       const UnitDef* u = find_unit(name);
       if (!u)
-        throw UnitError(
-            fmt::format("'{}': unknown unit '{}' (known: nm, um, mm, cm, m; uL, mL, L; ms, s, min, h, d, wk)",
-                        text, name));
+        throw UnitError(fmt::format(
+            "'{}': unknown unit '{}' (known: nm, um, mm, cm, m; uL, mL, L; ms, s, min, h, d, wk)",
+            text, name));
       const int e = sign * power;
       for (int n = 0; n < (e < 0 ? -e : e); ++n)
         factor = e < 0 ? factor / u->factor : factor * u->factor;

@@ -98,12 +98,13 @@ void LiverFibrosis::parse_parameters(const ConfigNode& n) {
     if (!(p.C_half[q] > 0)) n["C_half_" + f].fail("C_half must be positive");
   }
   if (p.p_cargo > 1) n["p_cargo"].fail("p_cargo is a fraction: at most 1");
-  for (const auto& [key, v] :
-       {std::pair<const char*, double>{"f_engraft", p.f_engraft}, {"f_liver", p.f_liver},
-        {"f_liver_ev", p.f_liver_ev}})
+  for (const auto& [key, v] : {std::pair<const char*, double>{"f_engraft", p.f_engraft},
+                               {"f_liver", p.f_liver},
+                               {"f_liver_ev", p.f_liver_ev}})
     if (v > 1) n[key].fail(fmt::format("{} is a fraction: at most 1", key));
   for (const auto& [key, v] : {std::pair<const char*, double>{"V_liver", p.V_liver},
-                               {"V_portal", p.V_portal}, {"tau_ev", p.tau_ev}})
+                               {"V_portal", p.V_portal},
+                               {"tau_ev", p.tau_ev}})
     if (!(v > 0)) n[key].fail(fmt::format("{} must be positive", key));
 }
 

@@ -32,8 +32,8 @@ const char* route_name(TherapyRoute r) {
 
 // Volume of the simulated tissue [µm³]: every voxel inside the lobule.
 double tissue_volume(const Geometry& g) {
-  const double n = double(std::count_if(g.label.begin(), g.label.end(),
-                                        [](std::uint8_t l) { return l != kOutside; }));
+  const double n = double(
+      std::count_if(g.label.begin(), g.label.end(), [](std::uint8_t l) { return l != kOutside; }));
   return n * g.spacing[0] * g.spacing[1] * g.spacing[2];
 }
 
@@ -71,13 +71,14 @@ void LiverFibrosis::parse_therapy(const ConfigNode& therapy) {
     d.agent = n["agent"].choice({"msc", "ev"}) == "msc" ? TherapyAgent::Msc : TherapyAgent::Ev;
     d.amount = n["dose"].quantity(dims::kNone);
     if (!(d.amount > 0 && d.amount <= 1e20))
-      n["dose"].fail(fmt::format("{:g}: a dose is a positive number of {} (at most 1e20)",
-                                 d.amount, d.agent == TherapyAgent::Msc ? "cells" : "particles"));
+      n["dose"].fail(fmt::format("{:g}: a dose is a positive number of {} (at most 1e20)", d.amount,
+                                 d.agent == TherapyAgent::Msc ? "cells" : "particles"));
     d.at = n["at"].quantity(dims::kTime);
     if (!(d.at >= 0 && std::isfinite(d.at))) n["at"].fail("a dose time must not be negative");
-    const std::string route = d.agent == TherapyAgent::Msc
-                                  ? n["route"].choice({"portal_vein", "peripheral_iv", "intrahepatic"})
-                                  : n["route"].choice({"portal_vein", "peripheral_iv"});
+    const std::string route =
+        d.agent == TherapyAgent::Msc
+            ? n["route"].choice({"portal_vein", "peripheral_iv", "intrahepatic"})
+            : n["route"].choice({"portal_vein", "peripheral_iv"});
     d.route = route == "portal_vein"     ? TherapyRoute::PortalVein
               : route == "peripheral_iv" ? TherapyRoute::PeripheralIv
                                          : TherapyRoute::Intrahepatic;
@@ -123,11 +124,11 @@ void LiverFibrosis::check_scenario(const ConfigNode& /*model*/, const Config& c)
   for (const TherapyEntry& e : therapy_) {
     const double last = e.dose.at + double(e.count - 1) * e.every;
     if (last >= c.time.end)
-      throw ConfigError(e.where, e.path + (e.count > 1 ? ".repeat" : ".at"),
-                        fmt::format("{} dose at {} is not before time.end ({})",
-                                    e.count > 1 ? "the last repeated" : "the",
-                                    format_quantity(last, dims::kTime),
-                                    format_quantity(c.time.end, dims::kTime)));
+      throw ConfigError(
+          e.where, e.path + (e.count > 1 ? ".repeat" : ".at"),
+          fmt::format("{} dose at {} is not before time.end ({})",
+                      e.count > 1 ? "the last repeated" : "the", format_quantity(last, dims::kTime),
+                      format_quantity(c.time.end, dims::kTime)));
   }
 }
 
@@ -244,8 +245,7 @@ double LiverFibrosis::ev_step() const {
 double LiverFibrosis::step_limit(double t) const {
   for (int k = 0; k < params_.doses; ++k) {
     const TherapyDose& d = params_.dose[k];
-    if (d.agent == TherapyAgent::Ev && t >= d.at && t < d.at + 8 * params_.tau_ev)
-      return ev_step();
+    if (d.agent == TherapyAgent::Ev && t >= d.at && t < d.at + 8 * params_.tau_ev) return ev_step();
   }
   return INFINITY;
 }
@@ -274,18 +274,17 @@ std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) con
     const TherapyDose& d = p.dose[k];
     std::string what;
     if (d.agent == TherapyAgent::Msc) {
-      const double liver = d.route == TherapyRoute::PeripheralIv ? p.f_liver * d.amount
-                                                                 : p.f_engraft * d.amount;
-      what = fmt::format("{:.4g} MSCs, {:.4g} reach the liver and engraft ({}), {:.4g} in this tissue{}",
-                         d.amount, liver,
-                         d.route == TherapyRoute::PeripheralIv ? "f_liver" : "f_engraft",
-                         cells_placed(d, V),
-                         d.route == TherapyRoute::PortalVein
-                             ? " (periportal, weight (1 - zone)^2)"
-                             : d.route == TherapyRoute::Intrahepatic
-                                   ? fmt::format(" (Gaussian bolus at ({:g}, {:g}, {:g}) um, radius {:g} um)",
-                                                 d.center[0], d.center[1], d.center[2], d.radius)
-                                   : " (uniform)");
+      const double liver =
+          d.route == TherapyRoute::PeripheralIv ? p.f_liver * d.amount : p.f_engraft * d.amount;
+      what = fmt::format(
+          "{:.4g} MSCs, {:.4g} reach the liver and engraft ({}), {:.4g} in this tissue{}", d.amount,
+          liver, d.route == TherapyRoute::PeripheralIv ? "f_liver" : "f_engraft",
+          cells_placed(d, V),
+          d.route == TherapyRoute::PortalVein ? " (periportal, weight (1 - zone)^2)"
+          : d.route == TherapyRoute::Intrahepatic
+              ? fmt::format(" (Gaussian bolus at ({:g}, {:g}, {:g}) um, radius {:g} um)",
+                            d.center[0], d.center[1], d.center[2], d.radius)
+              : " (uniform)");
     } else {
       const double f = d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0;
       what = fmt::format(

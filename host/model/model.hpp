@@ -93,7 +93,8 @@ class Model {
   /// there, after the output and checkpoint of that time; checkpoints count the events applied.
   virtual std::vector<double> event_times() const { return {}; }
   /// Applies event k on geometry g: adds to the fields through `add`.
-  virtual void apply_event(std::size_t /*k*/, const Geometry& /*g*/, const FieldAdd& /*add*/) const {}
+  virtual void apply_event(std::size_t /*k*/, const Geometry& /*g*/,
+                           const FieldAdd& /*add*/) const {}
   /// The longest step [s] the model allows at tissue time t (a blood pulse that a step must
   /// resolve); infinite by default. A function of t alone, so restarts stay bit-exact.
   virtual double step_limit(double /*t*/) const { return INFINITY; }

@@ -121,9 +121,9 @@ void check_matches_config(const CheckpointHeader& h, const std::string& file, co
         file, c.file, join(diffs, "\n  ")));
   const std::size_t events = c.model_impl ? c.model_impl->event_times().size() : 0;
   if (h.events > events)
-    throw CheckpointError(fmt::format(
-        "{}: the checkpoint has applied {} therapy doses, the config schedules {}", file,
-        h.events, events));
+    throw CheckpointError(
+        fmt::format("{}: the checkpoint has applied {} therapy doses, the config schedules {}",
+                    file, h.events, events));
   if (h.time > c.time.end)
     throw CheckpointError(fmt::format(
         "{}: the checkpoint is at t = {} s, after time.end = {} s; set a later time.end to "

@@ -85,8 +85,8 @@ inline LiverState liver_rhs(const LiverParams& p, const LiverState& u, int label
   d[kEv] += p.s_ev_msc * msc - p.k_up * (hep + hsc + mac1 + mac2) * ev;
   if (label == 1)  // sinusoids exchange with blood, hindered by scar like diffusion
     for (int q = 0; q < kLiverDiffusing; ++q)
-      d[q] += (q == kEv ? p.k_ex_ev : p.k_ex) / (1 + C / p.C_half[q]) *
-              (liver_blood(p, q, t) - u[q]);
+      d[q] +=
+          (q == kEv ? p.k_ex_ev : p.k_ex) / (1 + C / p.C_half[q]) * (liver_blood(p, q, t) - u[q]);
   return d;
 }
 

@@ -7,7 +7,7 @@ exe=$1; src=$2
 command -v pvbatch >/dev/null || { echo "pvbatch not installed: skipped"; exit 77; }
 [ -d /opt/lobule/paraview-python ] || { echo "ParaView Python modules missing: skipped"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-"$exe" run "$src/inputs/demo.yaml" -o "$tmp/demo" -q --set time.end=10s --set output.every=5s
+"$exe" run "$src/inputs/pulse.yaml" -o "$tmp/demo" -q --set time.end=10s --set output.every=5s
 out=$("$src/tools/pvbatch.sh" "$src/tools/render_fields.py" "$tmp/demo/fields.pvd" \
       --array tgfb --out "$tmp/tgfb.png" 2>&1)
 echo "$out"
