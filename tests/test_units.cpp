@@ -24,6 +24,15 @@ TEST(Units, TimesConvertToSeconds) {
   EXPECT_DOUBLE_EQ(parse_in_base_units("10 ms", dims::kTime), 0.01);
 }
 
+TEST(Units, VolumesConvertToCubicMicrometres) {
+  EXPECT_DOUBLE_EQ(parse_in_base_units("1.5 mL", dims::kVolume), 1.5e12);
+  EXPECT_DOUBLE_EQ(parse_in_base_units("2 uL", dims::kVolume), 2e9);
+  EXPECT_DOUBLE_EQ(parse_in_base_units("0.001 L", dims::kVolume), 1e12);
+  EXPECT_DOUBLE_EQ(parse_in_base_units("1 mm^3", dims::kVolume), 1e9);
+  EXPECT_EQ(format_quantity(2e12, dims::kVolume), "2000000000000 um^3");
+  EXPECT_THROW(parse_in_base_units("1 mL", dims::kLength), UnitError);
+}
+
 TEST(Units, QuotientsAndPowers) {
   EXPECT_DOUBLE_EQ(parse_in_base_units("100 um^2/s", dims::kDiffusivity), 100);
   EXPECT_DOUBLE_EQ(parse_in_base_units("1 mm^2/s", dims::kDiffusivity), 1e6);
