@@ -90,8 +90,11 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
       sp.bc.value[face] = T(c.boundaries[face].value[s]);
     }
     sp.u.assign(b.padded(), T(0));
+    // A local field carries no diffusivity; a scar-hindered one has its D computed by the
+    // engine from the driver fields (the hindrance arrays), not stored per species.
     const bool local = sc.diffusivity == 0 && sc.driver.fields.empty();
-    if (!local) sp.D.assign(b.padded(), T(0));  // a local field carries no diffusivity
+    const bool fixed_d = !local && sc.driver.fields.empty();
+    if (fixed_d) sp.D.assign(b.padded(), T(0));
     std::vector<double> from_file;
     if (sc.initial.kind == InitialKind::File) from_file = read_initial_file(sc, g, c.precision);
     for (int k = 0; k < b.nz; ++k)
@@ -99,7 +102,7 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
         for (int i = 0; i < b.nx; ++i) {
           const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
           if (g.label[v] == kOutside) continue;
-          if (!local) sp.D[p] = T(sc.diffusivity);
+          if (fixed_d) sp.D[p] = T(sc.diffusivity);
           const auto x = g.centre(i, j, k);
           const std::array<double, 3> xr = {x[0] - g.origin[0], x[1] - g.origin[1],
                                             x[2] - g.origin[2]};

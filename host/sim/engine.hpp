@@ -27,10 +27,22 @@ class Engine final : public Backend<T> {
  private:
   using Array = typename Exec::template Array<T>;
   struct Species {
-    Array u, D;        // D only for a diffusing species: a local field has no D, no halo
+    Array u, D;        // D only for a diffusing species with a fixed D field (no driver)
     Array p, l;        // rates frozen for the step (coupled models, diffusing species only)
     T d_max = 0;       // the largest D the species can take [µm²/s]; 0: a local field
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
+    int hind = -1;     // a scar-hindered species: its hindrance in hindrance_, D = d_free·H
+    T d_scale = T(1);  // the factor of its D array: d_free with a hindrance, else 1
+  };
+  // The hindrance H = 1/(1 + C/C_half) of every scar-hindered species with the same driver
+  // fields and C_half (0 outside the tissue), recomputed from the drivers each step: one array
+  // per (driver, C_half), not one D array per species. The stencil's face diffusivity is
+  // harmonic, so D = d_free·H enters as d_free times the faces of H (folded into 1/h²).
+  struct Hindrance {
+    Array H;
+    std::vector<int> driver;
+    T c_half = 0;
+    std::size_t first = 0;  // the first species using it (its boundary kinds fill the halo)
   };
 
   void explicit_step(double t, double dt);
@@ -46,9 +58,19 @@ class Engine final : public Backend<T> {
   bool coupled() const { return model_ != nullptr; }
   VoxelMap voxel_map() { return {label_.data(), zone_.size() > 0 ? zone_.data() : nullptr}; }
   bool diffuses(std::size_t s) const { return species_[s].d_max > T(0); }
+  /// The array the stencil of species s reads as D, and 1/h² times the factor that makes it D.
+  T* diffusivity(std::size_t s) {
+    const int h = species_[s].hind;
+    return h >= 0 ? hindrance_[std::size_t(h)].H.data() : species_[s].D.data();
+  }
+  InvH2<T> ih2_of(std::size_t s) const {
+    const T f = species_[s].d_scale;
+    return {meta_.ih2.x * f, meta_.ih2.y * f, meta_.ih2.z * f};
+  }
 
   HostFields<T> meta_;  // settings, coefficients, labels and vessel values; no field arrays
   std::vector<Species> species_;
+  std::vector<Hindrance> hindrance_;
   typename Exec::template Array<std::uint8_t> label_;
   typename Exec::template Array<float> zone_;  // lobule zone per voxel; empty without zones
   Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments

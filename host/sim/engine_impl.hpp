@@ -17,6 +17,7 @@ template <class T, class Exec>
 void Engine<T, Exec>::upload(const HostFields<T>& f) {
   meta_ = settings_of(f);
   species_.clear();
+  hindrance_.clear();
   const std::size_t n = f.box.padded();
   for (std::size_t s = 0; s < f.species.size(); ++s) {
     const SpeciesField<T>& sp = f.species[s];
@@ -25,10 +26,18 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
     d.u.upload(sp.u.data());
     const T d_field = sp.D.empty() ? T(0) : *std::max_element(sp.D.begin(), sp.D.end());
     d.d_max = sp.driver.empty() ? d_field : sp.d_free;
-    if (d.d_max > T(0)) {
+    if (d.d_max > T(0) && sp.driver.empty()) {
       d.D = Array(n);
       if (sp.D.size() == n) d.D.upload(sp.D.data());
       Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
+    } else if (d.d_max > T(0)) {  // scar-hindered: share the hindrance of its driver and C_half
+      std::size_t h = 0;
+      while (h < hindrance_.size() &&
+             !(hindrance_[h].driver == sp.driver && hindrance_[h].c_half == sp.c_half))
+        ++h;
+      if (h == hindrance_.size()) hindrance_.push_back({Array(n), sp.driver, sp.c_half, s});
+      d.hind = int(h);
+      d.d_scale = sp.d_free;
     }
     species_.push_back(std::move(d));
   }
@@ -83,19 +92,18 @@ std::vector<VesselTable<T>> Engine<T, Exec>::vessel_tables(double t) const {
   return held;
 }
 
-// D = D_free/(1 + C/C_half) for species with a driver, then the D halo.
+// H = 1/(1 + C/C_half) of every hindrance (C the sum of its driver fields; 0 outside the
+// tissue), then its halo (copied, so that a face's D is the interior voxel's own).
 template <class T, class Exec>
 void Engine<T, Exec>::update_diffusivities() {
-  for (std::size_t s = 0; s < species_.size(); ++s) {
-    const SpeciesField<T>& m = meta_.species[s];
-    if (m.driver.empty()) continue;
+  for (Hindrance& h : hindrance_) {
     DiffusivityDriverView<T> d;
-    d.n = int(std::min<std::size_t>(m.driver.size(), 4));
-    for (int q = 0; q < d.n; ++q) d.field[q] = species_[std::size_t(m.driver[q])].u.data();
-    d.d_free = m.d_free;
-    d.inv_c_half = T(1) / m.c_half;
-    Exec::update_diffusivity(meta_.box, label_.data(), d, species_[s].D.data());
-    Exec::fill_halo(meta_.box, m.bc, HaloOf::Diffusivity, species_[s].D.data());
+    d.n = int(std::min<std::size_t>(h.driver.size(), 4));
+    for (int q = 0; q < d.n; ++q) d.field[q] = species_[std::size_t(h.driver[q])].u.data();
+    d.d_free = T(1);
+    d.inv_c_half = T(1) / h.c_half;
+    Exec::update_diffusivity(meta_.box, label_.data(), d, h.H.data());
+    Exec::fill_halo(meta_.box, meta_.species[h.first].bc, HaloOf::Diffusivity, h.H.data());
   }
 }
 
@@ -119,12 +127,12 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
     const SpeciesField<T>& m = meta_.species[s];
     // A local field has no D (nullptr: no diffusion term) and needs no halo.
     if (diffuses(s)) Exec::fill_halo(meta_.box, m.bc, HaloOf::Concentration, sp.u.data());
-    const T* D = diffuses(s) ? sp.D.data() : nullptr;
+    const T* D = diffuses(s) ? diffusivity(s) : nullptr;
     if (coupled())
-      Exec::explicit_step_rate(meta_.box, meta_.ih2, sp.u.data(), D, label_.data(), held[s],
+      Exec::explicit_step_rate(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
                                rate_[s].data(), scratch_[0].data(), T(dt));
     else
-      Exec::explicit_step(meta_.box, meta_.ih2, sp.u.data(), D, label_.data(), held[s],
+      Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
                           scratch_[0].data(), T(dt), m.decay, m.source);
     std::swap(sp.u, scratch_[0]);
   }
@@ -243,11 +251,11 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
         "this grid; use a shorter time.dt (lobule check shows the stages per species)",
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
   Rkl2Context<T> mid{
-      bx.sy(), bx.sz(), meta_.ih2, label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
+      bx.sy(), bx.sz(), ih2_of(s), label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
   Rkl2Context<T> end = mid;
   end.held = vessel_table(meta_, s, t + dt);
   Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());
-  Exec::rkl2_first(bx, mid, sp.u.data(), sp.D.data(), scratch_[0].data(), scratch_[1].data(),
+  Exec::rkl2_first(bx, mid, sp.u.data(), diffusivity(s), scratch_[0].data(), scratch_[1].data(),
                    T(rkl2_first_factor(stages, dt)));
   Array* prev = &scratch_[1];
   Array* prev2 = prev;  // Z_0 = 0: stage 2 has ν = 0 (rkl2_stage) and ignores it
@@ -256,7 +264,7 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
     Array* out = j == 2 ? &scratch_[2] : prev2;
     Exec::fill_halo(bx, homogeneous(m.bc), HaloOf::Concentration, prev->data());
     clipped = Exec::rkl2_stage(bx, j == stages ? end : mid, prev->data(), prev2->data(),
-                               sp.u.data(), scratch_[0].data(), sp.D.data(), out->data(),
+                               sp.u.data(), scratch_[0].data(), diffusivity(s), out->data(),
                                rkl2_stage<T>(j, stages, dt), j == stages);
     prev2 = prev;
     prev = out;

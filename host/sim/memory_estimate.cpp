@@ -1,5 +1,10 @@
 #include "memory_estimate.hpp"
 
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -27,18 +32,31 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   const double interior = double(c.cells[0]) * double(c.cells[1]) * double(c.cells[2]);
   const double word = c.precision == Precision::Double ? 8 : 4;
   const double ns = double(c.species.size());
-  double nd = 0;  // diffusing species: a local field has no D array
-  for (const auto& s : c.species) nd += (s.diffusivity > 0 || !s.driver.fields.empty()) ? 1 : 0;
-  // Host: u per species, D per diffusing species, padded and interior labels, one output
+  // D arrays: one per diffusing species with a fixed D field, one per distinct (driver fields,
+  // C_half) of the scar-hindered ones (the engine's hindrance arrays); a local field has none.
+  double nd_fixed = 0, nd = 0, nd_driven = 0;
+  std::vector<std::pair<std::vector<std::string>, double>> hindrances;
+  for (const auto& s : c.species) {
+    if (!s.driver.fields.empty()) {
+      nd_driven += 1;
+      const std::pair<std::vector<std::string>, double> key{s.driver.fields, s.driver.c_half};
+      if (std::find(hindrances.begin(), hindrances.end(), key) == hindrances.end())
+        hindrances.push_back(key);
+    } else if (s.diffusivity > 0) {
+      nd_fixed += 1;
+    }
+  }
+  nd = nd_fixed + nd_driven;
+  // Host: u per species, D per species with a fixed D, padded and interior labels, one output
   // staging array.
-  double host = (ns + nd) * padded * word + padded + interior + interior * word;
+  double host = (ns + nd_fixed) * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
-  // Engine: the same u and D, labels, three scratch arrays shared by all species (the next level
-  // of the explicit scheme uses one; RKL2 holds M(Y0) and two increments); a coupled model adds
-  // the frozen production and loss of each diffusing species (rkl2) or a rate per species
-  // (explicit).
+  // Engine: the same u and D arrays and the hindrances, labels, three scratch arrays shared by all
+  // species (the next level of the explicit scheme uses one; RKL2 holds M(Y0) and two increments);
+  // a coupled model adds the frozen production and loss of each diffusing species (rkl2) or a rate
+  // per species (explicit).
   const bool gpu = backend == BackendChoice::Cuda;
-  double arrays = ns + nd + 3;
+  double arrays = ns + nd_fixed + double(hindrances.size()) + 3;
   if (c.model_impl) arrays += c.time.scheme == Scheme::Explicit ? ns : 2 * nd;
   const double state = arrays * padded * word + padded;
   double device = 0;
