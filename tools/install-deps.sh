@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages lobule needs (run as root, or with sudo available).
 #   build:  cmake, ninja, g++, VTK 9, yaml-cpp, CLI11, fmt, GoogleTest, Google Benchmark, OpenMP,
 #           Boost headers (Odeint, the tests' reference ODE integrator)
-#   tools:  ParaView 5.11 (pvbatch) and xvfb for the rendering scripts and their tests;
+#   tools:  ParaView 5.11 (pvbatch) and xvfb for the rendering scripts and their tests, ffmpeg
+#           for their movies, numpy/PyYAML/matplotlib for the results reader and the plots;
 #           clang with its sanitizer and libFuzzer runtimes for tools/fuzz.sh
 # Debian's python3-paraview conflicts with python3-vtk9, which libvtk9-dev needs, so the
 # ParaView Python modules are unpacked privately under /opt/lobule/paraview-python and
@@ -15,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(cmake ninja-build g++ git pkg-config
           libvtk9-dev libyaml-cpp-dev libcli11-dev libfmt-dev
           libgtest-dev libgmock-dev libbenchmark-dev libomp-dev libboost-dev
-          paraview xvfb xauth python3-numpy python3-scipy python3-matplotlib
+          paraview xvfb xauth ffmpeg python3-numpy python3-scipy python3-matplotlib python3-yaml
           clang libclang-rt-14-dev)
 
 missing=()

@@ -4,11 +4,8 @@
 #   test_plot_targets.sh SOURCE_DIR      (exit 77 = skipped: no Python with matplotlib)
 set -euo pipefail
 src=$1
-py=""
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c "import matplotlib" 2>/dev/null; then py=$p; break; fi
-done
-[ -n "$py" ] || { echo "matplotlib not installed: skipped"; exit 77; }
+. "$(dirname "$0")/python_with.sh"
+python_with matplotlib
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for run in ccl4_4wk ccl4_12wk; do
   mkdir -p "$tmp/runs/$run"

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# tools/plot_timeseries.py on three small synthetic run directories (config.yaml with a therapy
+# list, timeseries.csv with the liver model's columns, days 0..10): it writes exactly the files
+# asked for (PNG and SVG), and the CPA figure has one data line per run and the runs' doses.
+#
+# How the SVG is checked: the script gives each run's curve the SVG id series_<plot>_run<N> and
+# each dose marker dose_<plot>_run<N>_<K> (matplotlib's gid). The test counts the series_cpa_*
+# groups (one per run, each a path of more than 2 points), checks that no other line2d group
+# outside the legend (whose sample lines have 3 points) has a path of more than 2 points (a
+# curve drawn without its id), and checks each dose marker:
+# a vertical 2-point path, in its run's colour, at the x of its day (the day -> pixel map comes
+# from the first and last points of the curves, days 0 and 10). A run without the cpa column
+# asked for the cpa plot is exit 2 with a message.
+#   test_plot_timeseries.sh LOBULE_EXE SOURCE_DIR   (exit 77 = skipped: no Python with numpy,
+#                                                    PyYAML and matplotlib; LOBULE_EXE unused)
+set -euo pipefail
+src=$2
+. "$(dirname "$0")/python_with.sh"
+python_with numpy yaml matplotlib
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tool=$src/tools/plot_timeseries.py
+
+# Three runs: untreated (no dose), msc (one dose on day 4), ev (3 doses from day 4, every 2 d);
+# and nocpa, a run whose timeseries.csv lacks the cpa column.
+"$py" - "$tmp" <<'EOF'
+import os, sys
+tmp = sys.argv[1]
+cols = ["time", "time_d", "cpa", "collagen_mean", "collagen_x_mean", "collagen_zone1",
+        "collagen_zone2", "collagen_zone3", "hep_mean", "hsc_mean", "mac1_mean", "mac2_mean",
+        "msc_total", "ev_total", "ev_cargo_total", "tgfb_mean", "tnfa_mean", "il10_mean",
+        "hgf_mean", "vegf_mean", "egf_mean", "mmp_mean", "timp_mean", "ev_septum_mean",
+        "ev_parenchyma_mean"]
+therapy = {
+    "untreated": "  therapy:\n    []\n",
+    "msc": "  therapy:\n    - agent: msc\n      dose: 500000\n      at: 345600 s\n"
+           "      route: portal_vein\n",
+    "ev": "  therapy:\n    - agent: ev\n      dose: 10000000000\n      at: 345600 s\n"
+          "      route: portal_vein\n      repeat:\n        every: 172800 s\n        count: 3\n",
+}
+for k, (name, th) in enumerate(list(therapy.items()) + [("nocpa", therapy["msc"])]):
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "config.yaml"), "w") as f:
+        f.write("# Resolved configuration written by lobule; units are um and s.\n"
+                f"name: {name}\nmodel:\n  name: liver_fibrosis\n{th}")
+    use = [c for c in cols if not (name == "nocpa" and c == "cpa")]
+    with open(os.path.join(d, "timeseries.csv"), "w") as f:
+        f.write(",".join(use) + "\n")
+        for day in range(11):
+            v = {c: 0.01 * (j + 1) * (1 + 0.1 * k) * (1 + 0.05 * day * (day % 3)) for j, c in
+                 enumerate(cols)}
+            v["time"], v["time_d"] = day * 86400, day
+            v["cpa"] = 0.05 + 0.01 * k + 0.02 * day * (day % 2) - 0.003 * day
+            f.write(",".join(f"{v[c]:.10g}" for c in use) + "\n")
+EOF
+
+# Exactly the files asked for, and their paths on stdout.
+out=$("$py" "$tool" "$tmp/untreated" "$tmp/msc" "$tmp/ev" --plots cpa,ev --format png,svg \
+      --out-dir "$tmp/plots" --title "synthetic")
+echo "$out"
+want=$(printf '%s\n' "$tmp/plots/cpa.png" "$tmp/plots/cpa.svg" "$tmp/plots/ev.png" "$tmp/plots/ev.svg")
+[ "$(sort <<<"$out")" = "$(sort <<<"$want")" ] || { echo "FAILED: printed paths"; exit 1; }
+[ "$(cd "$tmp/plots" && ls | sort | tr '\n' ' ')" = "cpa.png cpa.svg ev.png ev.svg " ] \
+  || { echo "FAILED: files written: $(ls "$tmp/plots")"; exit 1; }
+for f in cpa ev; do
+  head -c 8 "$tmp/plots/$f.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" \
+    || { echo "FAILED: $f.png is not a PNG"; exit 1; }
+done
+
+"$py" - "$tmp/plots/cpa.svg" <<'EOF'
+import re, sys
+import xml.etree.ElementTree as ET
+SVG = "{http://www.w3.org/2000/svg}"
+def check(cond, what):
+    if not cond:
+        print(f"FAILED: {what}")
+        sys.exit(1)
+def points(g):
+    p = g.find(SVG + "path")
+    if p is None or not p.get("d"):
+        return []
+    return [tuple(map(float, xy)) for xy in re.findall(r"[ML] ([-\d.e]+) ([-\d.e]+)", p.get("d"))]
+def colour(g):
+    return re.search(r"stroke: (#[0-9a-f]{6})", g.find(SVG + "path").get("style")).group(1)
+groups = {g.get("id"): g for g in ET.parse(sys.argv[1]).getroot().iter(SVG + "g") if g.get("id")}
+series = sorted(i for i in groups if i.startswith("series_cpa_"))
+print("data lines:", series)
+check(series == ["series_cpa_run0", "series_cpa_run1", "series_cpa_run2"],
+      f"one data line per run, got {series}")
+for i in series:
+    check(len(points(groups[i])) > 2, f"{i}: a path of {len(points(groups[i]))} points")
+# Other curves (matplotlib's own ids line2d_N) outside the legend, whose handles are 3-point lines.
+in_legend = {g.get("id") for lg in groups.values() if (lg.get("id") or "").startswith("legend_")
+             for g in lg.iter(SVG + "g")}
+stray = [i for i, g in groups.items()
+         if i.startswith("line2d_") and i not in in_legend and len(points(g)) > 2]
+check(not stray, f"data lines without their id: {stray}")
+# Day -> x pixel, from the curves' ends (day 0 and day 10).
+x0 = {points(groups[i])[0][0] for i in series}
+x10 = {points(groups[i])[-1][0] for i in series}
+check(len(x0) == 1 and len(x10) == 1, f"curves start/end at different x: {x0} {x10}")
+x0, x10 = x0.pop(), x10.pop()
+doses = sorted(i for i in groups if i.startswith("dose_cpa_"))
+print("dose markers:", doses)
+want = {"dose_cpa_run1_0": 4, "dose_cpa_run2_0": 4, "dose_cpa_run2_1": 6, "dose_cpa_run2_2": 8}
+check(doses == sorted(want), f"dose markers {doses}, want {sorted(want)}")
+for i, day in want.items():
+    pts = points(groups[i])
+    check(len(pts) == 2 and pts[0][0] == pts[1][0], f"{i}: not a vertical line: {pts}")
+    x = x0 + (x10 - x0) * day / 10
+    check(abs(pts[0][0] - x) < 0.01, f"{i}: at x {pts[0][0]}, day {day} is at {x:.3f}")
+    run = i.split("_")[2]
+    check(colour(groups[i]) == colour(groups[f"series_cpa_{run}"]),
+          f"{i}: colour {colour(groups[i])}, its run's line {colour(groups['series_cpa_' + run])}")
+print("cpa.svg: 3 data lines, 4 dose markers at days 4, 4, 6, 8 in their runs' colours")
+EOF
+
+# Default plots: all four when every run has their columns; without cpa, the other three.
+out=$("$py" "$tool" "$tmp/untreated" "$tmp/msc" "$tmp/ev" --format svg --out-dir "$tmp/all")
+[ "$(cd "$tmp/all" && ls | sort | tr '\n' ' ')" = "cpa.svg cytokines.svg ev.svg zones.svg " ] \
+  || { echo "FAILED: default plots: $(ls "$tmp/all")"; exit 1; }
+out=$("$py" "$tool" "$tmp/msc" "$tmp/nocpa" --format png --out-dir "$tmp/some")
+[ "$(cd "$tmp/some" && ls | sort | tr '\n' ' ')" = "cytokines.png ev.png zones.png " ] \
+  || { echo "FAILED: default plots without cpa: $(ls "$tmp/some")"; exit 1; }
+
+expect_fail() {  # expect_fail PATTERN ARGS...: exit 2, PATTERN in the message, no traceback
+  local pat=$1; shift
+  set +e; err=$("$py" "$tool" "$@" 2>&1); rc=$?; set -e
+  [ "$rc" = 2 ] || { echo "FAILED: plot_timeseries.py $*: exit $rc, want 2"; echo "$err"; exit 1; }
+  grep -q "^plot_timeseries.py: .*$pat" <<<"$err" || { echo "FAILED: message for $*: $err"; exit 1; }
+  if grep -q Traceback <<<"$err"; then echo "FAILED: traceback for $*"; exit 1; fi
+  echo "as expected: $err"
+}
+expect_fail "nocpa.*cpa plot: timeseries.csv has no column cpa" \
+  "$tmp/msc" "$tmp/nocpa" --plots cpa --out-dir "$tmp/none"
+[ ! -e "$tmp/none" ] || { echo "FAILED: files written for a failed request"; exit 1; }
+expect_fail "no such directory" "$tmp/nowhere" --out-dir "$tmp/none"
+expect_fail "--plots: unknown 'cap'" "$tmp/msc" --plots cap --out-dir "$tmp/none"
+expect_fail "--format: unknown 'jpg'" "$tmp/msc" --format jpg --out-dir "$tmp/none"
+"$py" "$tool" --help >/dev/null
+echo "plot_timeseries: ok"
