@@ -5,7 +5,8 @@
 # runs side by side never race for a display number (xvfb-run -a does), and does not reset
 # when a client disconnects (-noreset): without it, a connection made while the server resets
 # after an earlier client left fails ("bad X server connection"; seen with renders side by side).
-# Exit status: pvbatch's; 1 when Xvfb is missing or does not start (its log goes to stderr).
+# Exit status: pvbatch's (its Xvfb log goes to stderr unless 0 or 2); 1 when Xvfb is missing or
+# does not start.
 set -euo pipefail
 pvpy=/opt/lobule/paraview-python/usr/lib/python3/dist-packages
 export PYTHONPATH="$pvpy${PYTHONPATH:+:$PYTHONPATH}"
@@ -30,7 +31,8 @@ done
 export DISPLAY=":$(head -n1 "$work/display")"
 rc=0
 pvbatch --force-offscreen-rendering "$@" || rc=$?
-if [ "$rc" -ne 0 ]; then
+# Exit 2 is a script refusing its input (its message says why): no X server log then.
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
   echo "pvbatch.sh: pvbatch exited with $rc on DISPLAY=$DISPLAY; Xvfb log:" >&2
   cat "$work/xvfb.log" >&2
 fi
