@@ -17,7 +17,8 @@ constexpr double explicit_bytes_per_update() {
   return 3.0 * sizeof(T);
 }
 
-/// Host memcpy bandwidth [bytes/s] for buffers of `bytes`, measured once per size.
+/// Host copy bandwidth [bytes/s], STREAM-like (all threads, arrays of at least 256 MiB and at
+/// least `bytes`, first touch outside the timing); measured once per size.
 double host_copy_bandwidth(std::size_t bytes);
 
 /// Sets the counters every stepping benchmark reports: voxel-species updates/s, effective
