@@ -200,13 +200,20 @@ TEST_P(Therapy, IntrahepaticBolusIsCentredWhereAsked) {
       break;
     }
   ASSERT_NE(centre[0], 0.0) << "no inner lobular voxel";
-  const Config c = parse_config(lobule_with(dir, fmt::format(R"(  therapy:
+  const auto placed = [&](double x, double y, double z) {
+    const Config c = parse_config(lobule_with(dir, fmt::format(R"(  therapy:
     - {{ agent: msc, dose: 1.0e5, at: "0 s", route: intrahepatic, center: ["{} um", "{} um", "{} um"], radius: "20 um" }})",
-                                                             centre[0], centre[1], centre[2])),
-                                "t.yaml");
-  Stepper<double> s(c, GetParam());
-  s.advance_to(1e-3);
-  const auto msc = interior_of(s.fields().box, s.fields().species[kMsc].u);
+                                                               x, y, z)),
+                                  "t.yaml");
+    Stepper<double> s(c, GetParam());
+    s.advance_to(1e-3);
+    return interior_of(s.fields().box, s.fields().species[kMsc].u);
+  };
+  const Config c = probe;
+  const auto msc = placed(centre[0], centre[1], centre[2]);
+  // The lobule is periodic in z: a centre one height (30 µm) higher is the same bolus.
+  const auto above = placed(centre[0], centre[1], centre[2] + 30);
+  for (std::size_t v = 0; v < msc.size(); ++v) ASSERT_NEAR(above[v], msc[v], 1e-9 * msc[v]) << v;
   double total = 0, cx = 0, cy = 0, most = 0;
   std::size_t argmax = 0;
   for (int j = 0; j < g.box.ny; ++j)
@@ -225,6 +232,36 @@ TEST_P(Therapy, IntrahepaticBolusIsCentredWhereAsked) {
                              int(argmax / std::size_t(g.box.nx) % std::size_t(g.box.ny)), 0);
   EXPECT_LE(std::abs(held[0] - centre[0]), 0.5 * g.spacing[0]);
   EXPECT_LE(std::abs(held[1] - centre[1]), 0.5 * g.spacing[1]);
+}
+
+// A bolus aimed at a vessel (the central vein) lodges whole in the tissue with cells around it:
+// f_engraft·dose placed, none in vessel voxels.
+TEST_P(Therapy, IntrahepaticBolusIntoAVesselLodgesAroundIt) {
+  test::TempDir dir;
+  const Geometry g = make_geometry(parse_config(lobule_with(dir, ""), "t.yaml"));
+  std::size_t vein = g.voxels();
+  for (std::size_t v = 0; v < g.voxels() && vein == g.voxels(); ++v)
+    if (g.label[v] == kCentralVein) vein = v;
+  ASSERT_LT(vein, g.voxels());
+  const auto x = g.centre(int(vein % std::size_t(g.box.nx)),
+                          int(vein / std::size_t(g.box.nx) % std::size_t(g.box.ny)), 0);
+  const Config c = parse_config(lobule_with(dir, fmt::format(R"(  therapy:
+    - {{ agent: msc, dose: 1.0e5, at: "0 s", route: intrahepatic, center: ["{} um", "{} um", "{} um"], radius: "5 um" }})",
+                                                             x[0], x[1], x[2])),
+                                "t.yaml");
+  Stepper<double> s(c, GetParam());
+  s.advance_to(1e-3);
+  const auto msc = interior_of(s.fields().box, s.fields().species[kMsc].u);
+  double total = 0;
+  for (std::size_t v = 0; v < g.voxels(); ++v) {
+    if (!LiverRates<double>::has_cells(g.label[v])) {
+      EXPECT_EQ(msc[v], 0.0) << int(g.label[v]);
+    }
+    total += msc[v];
+  }
+  const LiverParams& p = liver(c).params();
+  EXPECT_NEAR(total * g.spacing[0] * g.spacing[1] * g.spacing[2] * 1e-6,
+              p.f_engraft * 1e5 * std::exp(-p.d_msc * 1e-3), 1e-9 * 3000);
 }
 
 // The EVs an EV dose brings in through the sinusoids: with diffusion, decay and uptake

@@ -114,6 +114,7 @@ std::vector<std::string> LiverFibrosis::scenario_keys() const {
 
 void LiverFibrosis::parse_scenario(const ConfigNode& model, const Config& c) {
   parse_therapy(model["therapy"]);
+  wrap_z_ = c.geometry.kind == "hex_lobule" && c.geometry.periodic_z;
   const ConfigNode blood = model["blood"];
   if (blood.defined()) {
     blood.expect_map();

@@ -2,6 +2,7 @@
 /// 17 fields, parameter table, scenario keys (model.blood, model.initial, model.injury,
 /// model.therapy), initial states, therapy doses and the observables of timeseries.csv.
 #pragma once
+#include <array>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,11 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   double cells_placed(const TherapyDose& d, double V_tissue) const;
   double ev_step() const;  ///< the longest step while an EV pulse lasts [s]
 
+  /// The centre of dose d with z wrapped into the grid when the lobule is periodic in z.
+  std::array<double, 3> bolus_centre(const TherapyDose& d, const Geometry& g) const;
+
   std::vector<TherapyEntry> therapy_;
+  bool wrap_z_ = false;  ///< a hex lobule periodic in z (geometry.periodic_z): a slab of a lobule
   LiverStart start_ = LiverStart::Healthy;
   std::string start_file_;  ///< model.initial: { file: ... }, resolved against the config
 };

@@ -154,18 +154,29 @@ void LiverFibrosis::resolved_therapy(YAML::Node& model) const {
   model["therapy"] = list;
 }
 
-// The centre of an intrahepatic bolus must lie in tissue that holds cells.
+// A lobule periodic in z is a slab of a taller lobule: a centre above or below it is wrapped
+// into the slab (z modulo the height), and distances in z are taken to the nearest image.
+std::array<double, 3> LiverFibrosis::bolus_centre(const TherapyDose& d, const Geometry& g) const {
+  std::array<double, 3> x = {d.center[0], d.center[1], d.center[2]};
+  if (wrap_z_) {
+    const double L = g.box.gz * g.spacing[2], z0 = g.origin[2];
+    x[2] = z0 + std::fmod(std::fmod(x[2] - z0, L) + L, L);
+  }
+  return x;
+}
+
+// The centre of an intrahepatic bolus must lie in the tissue (a vessel is tissue: the cells
+// then lodge in the tissue around it).
 void LiverFibrosis::check_therapy_geometry(const Geometry& g) const {
   for (const TherapyEntry& e : therapy_) {
     if (e.dose.route != TherapyRoute::Intrahepatic) continue;
-    const long long v = voxel_at(g, e.dose.center);
-    if (v < 0 || !LiverRates<double>::has_cells(g.label[std::size_t(v)]))
-      throw ConfigError(
-          e.where, e.path + ".center",
-          fmt::format("({:g}, {:g}, {:g}) um is {} the tissue: an intrahepatic dose is "
-                      "injected into parenchyma, sinusoids, portal tracts or septa",
-                      e.dose.center[0], e.dose.center[1], e.dose.center[2],
-                      v < 0 ? "outside the grid, not in" : "not in"));
+    const long long v = voxel_at(g, bolus_centre(e.dose, g).data());
+    if (v < 0 || g.label[std::size_t(v)] == kOutside)
+      throw ConfigError(e.where, e.path + ".center",
+                        fmt::format("({:g}, {:g}, {:g}) um is {}: an intrahepatic dose is "
+                                    "injected into the lobule's tissue",
+                                    e.dose.center[0], e.dose.center[1], e.dose.center[2],
+                                    v < 0 ? "outside the grid" : "outside the tissue"));
   }
 }
 
@@ -195,13 +206,17 @@ std::vector<double> LiverFibrosis::event_times() const {
 // MSC dose k: N = cells_placed cells spread with weight w over the voxels they lodge in,
 // msc += N·w_v/(Σw·V_voxel)·10⁶ [cells per 10⁶ µm³]: portal vein w = (1 − zone)² over
 // parenchyma and sinusoids (periportal), peripheral IV w = 1 there, intrahepatic
-// w = exp(−|x − centre|²/(2·radius²)) over tissue with cells (a Gaussian bolus). The placement
+// w = exp(−|x − centre|²/(2·radius²)) over tissue with cells (a Gaussian bolus; in z to the
+// nearest image in a lobule periodic in z). The placement
 // is a density, the same for every seed. An EV dose changes no field: it starts a blood pulse.
 void LiverFibrosis::apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const {
   const TherapyDose& d = params_.dose[k];
   if (d.agent != TherapyAgent::Msc) return;
+  const auto centre = bolus_centre(d, g);
+  const double height = g.box.gz * g.spacing[2];
   std::vector<double> w(g.voxels(), 0.0);
-  double sum = 0;
+  double sum = 0, nearest_r2 = INFINITY;
+  std::size_t nearest = g.voxels();  // the cell-bearing voxel nearest the centre
   for (int kk = 0; kk < g.box.nz; ++kk)
     for (int j = 0; j < g.box.ny; ++j)
       for (int i = 0; i < g.box.nx; ++i) {
@@ -212,8 +227,13 @@ void LiverFibrosis::apply_event(std::size_t k, const Geometry& g, const FieldAdd
           if (LiverRates<double>::has_cells(l)) {
             const auto x = g.centre(i, j, kk);
             double r2 = 0;
-            for (int a = 0; a < 3; ++a) r2 += (x[a] - d.center[a]) * (x[a] - d.center[a]);
+            for (int a = 0; a < 3; ++a) {
+              double dx = x[a] - centre[a];
+              if (a == 2 && wrap_z_) dx -= height * std::round(dx / height);
+              r2 += dx * dx;
+            }
             wv = std::exp(-r2 / (2 * d.radius * d.radius));
+            if (r2 < nearest_r2) nearest_r2 = r2, nearest = v;
           }
         } else if (l == kParenchyma || l == kSinusoid) {
           const double y = g.zone.empty() ? 0.0 : 1.0 - double(g.zone[v]);
@@ -222,10 +242,8 @@ void LiverFibrosis::apply_event(std::size_t k, const Geometry& g, const FieldAdd
         w[v] = wv;
         sum += wv;
       }
-  if (!(sum > 0) && d.route == TherapyRoute::Intrahepatic) {  // a bolus narrower than a voxel
-    const long long v = voxel_at(g, d.center);
-    if (v >= 0) w[std::size_t(v)] = sum = 1;
-  }
+  // A bolus too narrow to reach a voxel centre with cells lodges whole in the nearest one.
+  if (!(sum > 0) && nearest < g.voxels()) w[nearest] = sum = 1;
   if (!(sum > 0)) return;
   const double V = g.spacing[0] * g.spacing[1] * g.spacing[2];
   const double per_weight = cells_placed(d, tissue_volume(g)) / (sum * V) * 1e6;
