@@ -37,6 +37,22 @@ double sum_interior(const Box& b, F&& f) {
   return sum;
 }
 
+// Calls f(c, value) for every interior voxel that the vessel table holds (a pass over the
+// labels after a branch-free pass that treated those voxels as tissue).
+template <class T, class F>
+void for_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& held, F&& f) {
+  if (!held.any()) return;
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) {
+      const std::size_t row = b.idx(0, j, k);
+      for (int i = 0; i < b.nx; ++i) {
+        const std::size_t c = row + std::size_t(i);
+        if (held.holds(label[c])) f(c, held.value[label[c]]);
+      }
+    }
+}
+
 }  // namespace
 
 template <class T>
@@ -48,19 +64,21 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
   }
 }
 
-// The explicit update with the reaction rate rate_of(c): without held voxels (the common case)
-// and with a D array, a branch-free loop the compiler vectorizes (the label enters as the
-// tissue weight); otherwise the general voxel function. Both give the same values.
+// The explicit update with the reaction rate rate_of(c): with a D array, a branch-free loop the
+// compiler vectorizes (the label enters as the tissue weight), then held voxels set to their
+// values in a pass over the labels; a local field (no D) takes the general voxel function.
+// Both give the same values.
 template <class T, class Rate>
 void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
                          const T* __restrict__ D, const std::uint8_t* __restrict__ label,
                          const VesselTable<T>& held, T* __restrict__ out, T dt, Rate&& rate_of) {
   const std::size_t sy = b.sy(), sz = b.sz();
-  if (D && !held.any()) {
+  if (D) {
     for_interior(b, [&](std::size_t c) {
       out[c] = u[c] + (tissue_weight<T>(label[c]) * dt) *
                           (diffusion_divergence(u, D, c, sy, sz, ih2) + rate_of(c));
     });
+    for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
     return;
   }
   for_interior(b, [&](std::size_t c) {
@@ -82,25 +100,26 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
   explicit_update_all(b, ih2, u, D, label, held, out, dt, [&](std::size_t c) { return rate[c]; });
 }
 
-// RKL2 stages: without held voxels (the common case), stage 1 and the inner stages are written
-// without branches, the label entering as the tissue weight w (M = w·(…) is 0 outside, as
-// rkl2_operator's masked value), so that the loops vectorize; the last stage (clipping and its
-// sum) and runs with vessels take the general voxel functions. Both give the same values.
+// RKL2 stages: stage 1 and the inner stages are written without branches, the label entering as
+// the tissue weight w (M = w·(…) is 0 outside, as rkl2_operator's masked value), so that the
+// loops vectorize; held voxels then take M = 0 and Z = value − y0 in a pass over the labels.
+// The last stage (clipping and its sum) takes the general voxel function. Both give the same
+// values.
 template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
   with_rates(x.rates, [&](const auto& r) {
-    if (!x.held.any()) {
-      for_interior(b, [&](std::size_t c) {
-        const T m =
-            tissue_weight<T>(x.label[c]) * (diffusion_divergence(y0, D, c, x.sy, x.sz, x.ih2) -
-                                            r.loss(c) * y0[c] + r.production(c));
-        m0[c] = m;
-        z1[c] = f1 * m;
-      });
-      return;
-    }
-    for_interior(b, [&](std::size_t c) { rkl2_first_voxel(x, r, c, y0, D, m0, z1, f1); });
+    for_interior(b, [&](std::size_t c) {
+      const T m =
+          tissue_weight<T>(x.label[c]) *
+          (diffusion_divergence(y0, D, c, x.sy, x.sz, x.ih2) - r.loss(c) * y0[c] + r.production(c));
+      m0[c] = m;
+      z1[c] = f1 * m;
+    });
+    for_held(b, x.label, x.held, [&](std::size_t c, T value) {
+      m0[c] = T(0);
+      z1[c] = value - y0[c];
+    });
   });
 }
 
@@ -108,13 +127,14 @@ template <class T>
 double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
                   const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
   return with_rates(x.rates, [&](const auto& r) {
-    if (!last && !x.held.any()) {  // out may alias z_prev2: each voxel reads its own first
+    if (!last) {  // out may alias z_prev2: each voxel reads its own first
       for_interior(b, [&](std::size_t c) {
         const T mz =
             tissue_weight<T>(x.label[c]) *
             (diffusion_divergence(z_prev, D, c, x.sy, x.sz, x.ih2) - r.loss(c) * z_prev[c]);
         out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
       });
+      for_held(b, x.label, x.held, [&](std::size_t c, T value) { out[c] = value - y0[c]; });
       return 0.0;
     }
     return sum_interior(b, [&](std::size_t c) {
