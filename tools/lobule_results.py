@@ -33,6 +33,14 @@ import xml.etree.ElementTree as ET
 
 PROG = "lobule_results.py"
 
+# The liver model's timeseries.csv columns, in their order (MODEL.md, "Observables").
+LIVER_COLUMNS = [
+    "time", "time_d", "cpa", "collagen_mean", "collagen_x_mean", "collagen_zone1",
+    "collagen_zone2", "collagen_zone3", "hep_mean", "hsc_mean", "mac1_mean", "mac2_mean",
+    "msc_total", "ev_total", "ev_cargo_total", "tgfb_mean", "tnfa_mean", "il10_mean",
+    "hgf_mean", "vegf_mean", "egf_mean", "mmp_mean", "timp_mean", "ev_septum_mean",
+    "ev_parenchyma_mean"]
+
 
 class ResultsError(Exception):
     """A run directory (or a request about it) that cannot be read: the message says why."""

@@ -22,14 +22,11 @@ python_with numpy yaml
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 tool=$src/tools/compare_runs.py
 
-"$py" - "$tmp" <<'EOF'
+"$py" - "$tmp" "$src/tools" <<'EOF'
 import os, sys
 tmp = sys.argv[1]
-cols = ["time", "time_d", "cpa", "collagen_mean", "collagen_x_mean", "collagen_zone1",
-        "collagen_zone2", "collagen_zone3", "hep_mean", "hsc_mean", "mac1_mean", "mac2_mean",
-        "msc_total", "ev_total", "ev_cargo_total", "tgfb_mean", "tnfa_mean", "il10_mean",
-        "hgf_mean", "vegf_mean", "egf_mean", "mmp_mean", "timp_mean", "ev_septum_mean",
-        "ev_parenchyma_mean"]
+sys.path.insert(0, sys.argv[2])
+from lobule_results import LIVER_COLUMNS as cols
 def dose(agent, at_s, count=None):
     s = (f"    - agent: {agent}\n      dose: 1000\n      at: {at_s} s\n"
          f"      route: portal_vein\n")

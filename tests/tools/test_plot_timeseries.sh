@@ -22,14 +22,11 @@ tool=$src/tools/plot_timeseries.py
 
 # Three runs: untreated (no dose), msc (one dose on day 4), ev (3 doses from day 4, every 2 d);
 # and nocpa, a run whose timeseries.csv lacks the cpa column.
-"$py" - "$tmp" <<'EOF'
+"$py" - "$tmp" "$src/tools" <<'EOF'
 import os, sys
 tmp = sys.argv[1]
-cols = ["time", "time_d", "cpa", "collagen_mean", "collagen_x_mean", "collagen_zone1",
-        "collagen_zone2", "collagen_zone3", "hep_mean", "hsc_mean", "mac1_mean", "mac2_mean",
-        "msc_total", "ev_total", "ev_cargo_total", "tgfb_mean", "tnfa_mean", "il10_mean",
-        "hgf_mean", "vegf_mean", "egf_mean", "mmp_mean", "timp_mean", "ev_septum_mean",
-        "ev_parenchyma_mean"]
+sys.path.insert(0, sys.argv[2])
+from lobule_results import LIVER_COLUMNS as cols
 therapy = {
     "untreated": "  therapy:\n    []\n",
     "msc": "  therapy:\n    - agent: msc\n      dose: 500000\n      at: 345600 s\n"
