@@ -40,6 +40,28 @@ RD_HOST_DEVICE RD_FORCEINLINE T diffusion_divergence(const T* __restrict__ u,
   return ih2.x * fx + ih2.y * fy + ih2.z * fz;
 }
 
+/// 1 where a face can carry flux from voxel n's side (D ≠ 0), 0 where it cannot.
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T open_face(const T* __restrict__ D, std::size_t n) {
+  return T(D[n] != T(0));
+}
+
+/// ∇·(D∇u) at a tissue voxel c when D takes one value d in the whole tissue and 0 outside it
+/// (a constant-coefficient species): every face between two voxels with D ≠ 0 has the harmonic
+/// mean of d and d, which is d, and faces to masked voxels 0, so
+///   ∇·(D∇u) ≈ Σ_axes (d/h²)·[o₊(u₊ − u_c) − o₋(u_c − u₋)],   o = [D ≠ 0] of the neighbour,
+/// with ih2d = d/h² per axis: no division (the halo's D is the interior's copy, as above).
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T uniform_divergence(const T* __restrict__ u, const T* __restrict__ D,
+                                                   std::size_t c, std::size_t sy, std::size_t sz,
+                                                   InvH2<T> ih2d) {
+  const T uc = u[c];
+  const T fx = open_face(D, c + 1) * (u[c + 1] - uc) - open_face(D, c - 1) * (uc - u[c - 1]);
+  const T fy = open_face(D, c + sy) * (u[c + sy] - uc) - open_face(D, c - sy) * (uc - u[c - sy]);
+  const T fz = open_face(D, c + sz) * (u[c + sz] - uc) - open_face(D, c - sz) * (uc - u[c - sz]);
+  return ih2d.x * fx + ih2d.y * fy + ih2d.z * fz;
+}
+
 /// Linear reaction part of the diffusion–decay model, −λ·u + s [conc/s]
 /// (λ decay rate [1/s], s constant source [conc/s]).
 template <class T>

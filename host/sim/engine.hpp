@@ -33,6 +33,7 @@ class Engine final : public Backend<T> {
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
     int hind = -1;     // a scar-hindered species: its hindrance in hindrance_, D = d_free·H
     T d_scale = T(1);  // the factor of its D array: d_free with a hindrance, else 1
+    T d_uniform = 0;   // > 0: its fixed D is this one value in all the tissue (0 outside)
   };
   // The hindrance H = 1/(1 + C/C_half) of every scar-hindered species with the same driver
   // fields and C_half (0 outside the tissue), recomputed from the drivers each step: one array

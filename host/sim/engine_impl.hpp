@@ -13,6 +13,25 @@
 
 namespace lobule {
 
+// The one value of species sp's D in the tissue when D is that value in every tissue voxel and 0
+// in every other (a constant-coefficient species); 0 otherwise.
+template <class T>
+T uniform_diffusivity(const HostFields<T>& f, const SpeciesField<T>& sp) {
+  if (sp.D.size() != f.label.size()) return T(0);
+  T d = T(0);
+  bool seen = false;  // a tissue voxel met: d is its D
+  for (std::size_t c = 0; c < sp.D.size(); ++c) {
+    if (!is_tissue(f.label[c])) {
+      if (sp.D[c] != T(0)) return T(0);
+    } else if (!seen) {
+      d = sp.D[c], seen = true;
+    } else if (sp.D[c] != d) {
+      return T(0);
+    }
+  }
+  return d > T(0) ? d : T(0);
+}
+
 template <class T, class Exec>
 void Engine<T, Exec>::upload(const HostFields<T>& f) {
   meta_ = settings_of(f);
@@ -29,6 +48,7 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
     if (d.d_max > T(0) && sp.driver.empty()) {
       d.D = Array(n);
       if (sp.D.size() == n) d.D.upload(sp.D.data());
+      d.d_uniform = uniform_diffusivity(f, sp);
       Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
     } else if (d.d_max > T(0)) {  // scar-hindered: share the hindrance of its driver and C_half
       std::size_t h = 0;
@@ -130,10 +150,10 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
     const T* D = diffuses(s) ? diffusivity(s) : nullptr;
     if (coupled())
       Exec::explicit_step_rate(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                               rate_[s].data(), scratch_[0].data(), T(dt));
+                               rate_[s].data(), scratch_[0].data(), T(dt), sp.d_uniform);
     else
       Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                          scratch_[0].data(), T(dt), m.decay, m.source);
+                          scratch_[0].data(), T(dt), m.decay, m.source, sp.d_uniform);
     std::swap(sp.u, scratch_[0]);
   }
 }
@@ -252,6 +272,7 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
   Rkl2Context<T> mid{
       bx.sy(), bx.sz(), ih2_of(s), label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
+  mid.d_uniform = sp.d_uniform;
   Rkl2Context<T> end = mid;
   end.held = vessel_table(meta_, s, t + dt);
   Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());

@@ -53,6 +53,19 @@ void for_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& hel
     }
 }
 
+// Calls f with the divergence ∇·(D∇y) at voxel c as a function div(y, c): the harmonic-face
+// stencil, or for a constant-coefficient species (d_uniform > 0, D the same in all the tissue)
+// the division-free one (uniform_divergence), chosen once per launch.
+template <class T, class F>
+decltype(auto) with_divergence(const T* D, std::size_t sy, std::size_t sz, InvH2<T> ih2,
+                               T d_uniform, F&& f) {
+  if (d_uniform > T(0)) {
+    const InvH2<T> ih2d{ih2.x * d_uniform, ih2.y * d_uniform, ih2.z * d_uniform};
+    return f([=](const T* y, std::size_t c) { return uniform_divergence(y, D, c, sy, sz, ih2d); });
+  }
+  return f([=](const T* y, std::size_t c) { return diffusion_divergence(y, D, c, sy, sz, ih2); });
+}
+
 }  // namespace
 
 template <class T>
@@ -71,12 +84,14 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 template <class T, class Rate>
 void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
                          const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                         const VesselTable<T>& held, T* __restrict__ out, T dt, Rate&& rate_of) {
+                         const VesselTable<T>& held, T* __restrict__ out, T dt, T d_uniform,
+                         Rate&& rate_of) {
   const std::size_t sy = b.sy(), sz = b.sz();
   if (D) {
-    for_interior(b, [&](std::size_t c) {
-      out[c] = u[c] + (tissue_weight<T>(label[c]) * dt) *
-                          (diffusion_divergence(u, D, c, sy, sz, ih2) + rate_of(c));
+    with_divergence(D, sy, sz, ih2, d_uniform, [&](const auto& div) {
+      for_interior(b, [&](std::size_t c) {
+        out[c] = u[c] + (tissue_weight<T>(label[c]) * dt) * (div(u, c) + rate_of(c));
+      });
     });
     for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
     return;
@@ -88,16 +103,17 @@ void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
 
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source) {
-  explicit_update_all(b, ih2, u, D, label, held, out, dt,
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T d_uniform) {
+  explicit_update_all(b, ih2, u, D, label, held, out, dt, d_uniform,
                       [&](std::size_t c) { return linear_reaction(u[c], decay, source); });
 }
 
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt) {
-  explicit_update_all(b, ih2, u, D, label, held, out, dt, [&](std::size_t c) { return rate[c]; });
+                        T* out, T dt, T d_uniform) {
+  explicit_update_all(b, ih2, u, D, label, held, out, dt, d_uniform,
+                      [&](std::size_t c) { return rate[c]; });
 }
 
 // RKL2 stages: stage 1 and the inner stages are written without branches, the label entering as
@@ -109,12 +125,13 @@ template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
   with_rates(x.rates, [&](const auto& r) {
-    for_interior(b, [&](std::size_t c) {
-      const T m =
-          tissue_weight<T>(x.label[c]) *
-          (diffusion_divergence(y0, D, c, x.sy, x.sz, x.ih2) - r.loss(c) * y0[c] + r.production(c));
-      m0[c] = m;
-      z1[c] = f1 * m;
+    with_divergence(D, x.sy, x.sz, x.ih2, x.d_uniform, [&](const auto& div) {
+      for_interior(b, [&](std::size_t c) {
+        const T m =
+            tissue_weight<T>(x.label[c]) * (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
+        m0[c] = m;
+        z1[c] = f1 * m;
+      });
     });
     for_held(b, x.label, x.held, [&](std::size_t c, T value) {
       m0[c] = T(0);
@@ -128,11 +145,11 @@ double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const 
                   const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
   return with_rates(x.rates, [&](const auto& r) {
     if (!last) {  // out may alias z_prev2: each voxel reads its own first
-      for_interior(b, [&](std::size_t c) {
-        const T mz =
-            tissue_weight<T>(x.label[c]) *
-            (diffusion_divergence(z_prev, D, c, x.sy, x.sz, x.ih2) - r.loss(c) * z_prev[c]);
-        out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
+      with_divergence(D, x.sy, x.sz, x.ih2, x.d_uniform, [&](const auto& div) {
+        for_interior(b, [&](std::size_t c) {
+          const T mz = tissue_weight<T>(x.label[c]) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
+          out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
+        });
       });
       for_held(b, x.label, x.held, [&](std::size_t c, T value) { out[c] = value - y0[c]; });
       return 0.0;
@@ -168,19 +185,19 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   for_interior(b, [&](std::size_t c) { D[c] = driven_diffusivity(d, label, c); });
 }
 
-#define LOBULE_INSTANTIATE(T)                                                                    \
-  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                     \
-  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,  \
-                                 const VesselTable<T>&, T*, T, T, T);                            \
-  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                  \
-                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*,  \
-                                      T);                                                        \
-  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T); \
-  template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*, \
-                                const T*, const T*, T*, const Rkl2Stage<T>&, bool);              \
-  template double interior_sum<T>(const Box&, const T*);                                         \
-  template double interior_max<T>(const Box&, const T*);                                         \
-  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                           \
+#define LOBULE_INSTANTIATE(T)                                                                      \
+  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                       \
+  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
+                                 const VesselTable<T>&, T*, T, T, T, T);                           \
+  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                    \
+                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*, T, \
+                                      T);                                                          \
+  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T);   \
+  template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
+                                const T*, const T*, T*, const Rkl2Stage<T>&, bool);                \
+  template double interior_sum<T>(const Box&, const T*);                                           \
+  template double interior_max<T>(const Box&, const T*);                                           \
+  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                             \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)

@@ -18,15 +18,17 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 
 /// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels: reads u and D
 /// (halos filled), writes out (≠ u). See explicit_voxel.
+/// d_uniform > 0 says D is that one value in the whole tissue (and 0 outside): the stencil then
+/// needs no division (uniform_divergence).
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source);
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T d_uniform);
 
 /// The same with a precomputed reaction rate per voxel: out = u + dt·(∇·(D∇u) + rate).
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt);
+                        T* out, T dt, T d_uniform);
 
 /// RKL2 stage 1 in increments at every interior voxel (see rkl2_first_voxel).
 template <class T>
