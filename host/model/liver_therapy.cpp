@@ -304,12 +304,11 @@ std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) con
                             d.center[0], d.center[1], d.center[2], d.radius)
               : " (uniform)");
     } else {
-      const double f = d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0;
       what = fmt::format(
           "{:.4g} EVs, {:.4g} reach the liver's blood; blood level {:.4g} x 1e9/mL falling with "
           "tau_ev {:g} s (steps of at most {:g} s for {:g} s)",
-          d.amount, f * d.amount, LiverRates<double>::ev_peak(p, d), p.tau_ev, ev_step(),
-          8 * p.tau_ev);
+          d.amount, LiverRates<double>::ev_reaching_liver(p, d), LiverRates<double>::ev_peak(p, d),
+          p.tau_ev, ev_step(), 8 * p.tau_ev);
     }
     out.push_back(fmt::format("  day {:g} (t = {:g} s): {} via {}: {}", d.at / kDay, d.at,
                               agent_name(d.agent), route_name(d.route), what));

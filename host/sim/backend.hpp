@@ -21,6 +21,9 @@ class Backend {
   virtual void upload(const HostFields<T>& f) = 0;
   /// Copies the concentrations back into f (interior and halo).
   virtual void download(HostFields<T>& f) = 0;
+  /// Replaces the concentrations of species s (padded layout, interior and halo) and nothing
+  /// else: what a model event (a therapy dose) changes between two steps.
+  virtual void upload_field(std::size_t s, const T* u) = 0;
 
   /// Advances every species from tissue time t [s] by dt [s] with the uploaded scheme:
   ///   explicit: one unsplit forward Euler step, u += dt·(∇·(D∇u) + P(u) − L(u)·u);

@@ -18,6 +18,7 @@ class Engine final : public Backend<T> {
   const char* name() const override { return Exec::kName; }
   void upload(const HostFields<T>& f) override;
   void download(HostFields<T>& f) override;
+  void upload_field(std::size_t s, const T* u) override;
   void step(double t, double dt) override;
   void diffuse(double t, double dt) override;
   std::vector<double> clipped_mass() override;
@@ -32,7 +33,6 @@ class Engine final : public Backend<T> {
     T d_max = 0;       // the largest D the species can take [µm²/s]; 0: a local field
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
     int hind = -1;     // a scar-hindered species: its hindrance in hindrance_, D = d_free·H
-    T d_scale = T(1);  // the factor of its D array: d_free with a hindrance, else 1
     T d_uniform = 0;   // > 0: its fixed D is this one value in all the tissue (0 outside)
   };
   // The hindrance H = 1/(1 + C/C_half) of every scar-hindered species with the same driver
@@ -65,7 +65,7 @@ class Engine final : public Backend<T> {
     return h >= 0 ? hindrance_[std::size_t(h)].H.data() : species_[s].D.data();
   }
   InvH2<T> ih2_of(std::size_t s) const {
-    const T f = species_[s].d_scale;
+    const T f = species_[s].hind >= 0 ? meta_.species[s].d_free : T(1);
     return {meta_.ih2.x * f, meta_.ih2.y * f, meta_.ih2.z * f};
   }
 

@@ -57,7 +57,6 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
         ++h;
       if (h == hindrance_.size()) hindrance_.push_back({Array(n), sp.driver, sp.c_half, s});
       d.hind = int(h);
-      d.d_scale = sp.d_free;
     }
     species_.push_back(std::move(d));
   }
@@ -74,6 +73,12 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
   clipped_.assign(f.species.size(), 0.0);
   update_diffusivities();
   Exec::synchronize();
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::upload_field(std::size_t s, const T* u) {
+  Exec::synchronize();
+  species_[s].u.upload(u);
 }
 
 template <class T, class Exec>

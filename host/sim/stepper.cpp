@@ -17,22 +17,25 @@ Stepper<T>::Stepper(const Config& c, BackendChoice which)
   backend_->upload(f_);
 }
 
-// Events at or before t_ not yet applied: the model adds to the host copy of the fields, which
-// then replaces the backend's state (a dose is rare; the copy costs one download and upload).
+// Events at or before t_ not yet applied: the model adds to the host copy of the fields, and
+// the fields it changed replace the backend's (a dose is rare: one download, one upload each).
 template <class T>
 void Stepper<T>::apply_due_events() {
   if (events_done_ >= events_.size() || events_[events_done_] > t_) return;
   fields();
   const Box& b = f_.box;
+  std::vector<bool> changed(f_.species.size(), false);
   const FieldAdd add = [&](std::size_t q, std::size_t v, double a) {
     const int i = int(v % std::size_t(b.nx)), j = int(v / std::size_t(b.nx) % std::size_t(b.ny));
     const int k = int(v / (std::size_t(b.nx) * std::size_t(b.ny)));
     T& u = f_.species[q].u[b.idx(i, j, k)];
     u = T(double(u) + a);
+    changed[q] = true;
   };
   while (events_done_ < events_.size() && events_[events_done_] <= t_)
     c_.model_impl->apply_event(events_done_++, g_, add);
-  backend_->upload(f_);
+  for (std::size_t s = 0; s < changed.size(); ++s)
+    if (changed[s]) backend_->upload_field(s, f_.species[s].u.data());
 }
 
 template <class T>

@@ -48,12 +48,16 @@ struct LiverRates {
       }
   }
 
-  /// The blood level an EV dose starts [10⁹ particles/mL]: the particles that reach the liver's
-  /// blood (all of a portal-vein dose, f_liver_ev of a peripheral one) over V_portal [µm³]
-  /// (1 mL = 10¹² µm³): c0 = f·dose·10³/V_portal.
+  /// The particles of EV dose d that reach the liver's blood: all of a portal-vein dose,
+  /// f_liver_ev of a peripheral one.
+  static double ev_reaching_liver(const LiverParams& p, const TherapyDose& d) {
+    return (d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0) * d.amount;
+  }
+
+  /// The blood level an EV dose starts [10⁹ particles/mL]: the particles reaching the liver over
+  /// V_portal [µm³] (1 mL = 10¹² µm³): c0 = f·dose·10³/V_portal.
   static double ev_peak(const LiverParams& p, const TherapyDose& d) {
-    const double f = d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0;
-    return f * d.amount * 1e3 / p.V_portal;
+    return ev_reaching_liver(p, d) * 1e3 / p.V_portal;
   }
 
   /// c_blood,ev(t) = Σ_doses c0·e^{−(t − t0)/τ_ev} for t ≥ t0 [10⁹ particles/mL]: each EV dose

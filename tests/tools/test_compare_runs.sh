@@ -17,7 +17,7 @@
 #                                                 PyYAML; LOBULE_EXE unused)
 set -euo pipefail
 src=$2
-. "$(dirname "$0")/python_with.sh"
+. "$(dirname "$0")/common.sh"
 python_with numpy yaml
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 tool=$src/tools/compare_runs.py
@@ -142,14 +142,6 @@ grep -q "^| untreated | 2 | 3.00 | 7.00 | +4.00 | +133.3 | not reached | 0.5000 
 grep -q "^| ev6h | 2 | 10.00 | 4.00 | -6.00 | -60.0 | 3.25 | 0.8765 | 0.25 |$" <<<"$out"
 if grep -q "†" <<<"$out"; then echo "FAILED: † with --start"; exit 1; fi
 
-expect_fail() {  # expect_fail PATTERN ARGS...: exit 2, PATTERN in the message, no traceback
-  local pat=$1; shift
-  set +e; err=$("$py" "$tool" "$@" 2>&1); rc=$?; set -e
-  [ "$rc" = 2 ] || { echo "FAILED: compare_runs.py $*: exit $rc, want 2"; echo "$err"; exit 1; }
-  grep -q "^compare_runs.py: .*$pat" <<<"$err" || { echo "FAILED: message for $*: $err"; exit 1; }
-  if grep -q Traceback <<<"$err"; then echo "FAILED: traceback for $*"; exit 1; fi
-  echo "as expected: $err"
-}
 expect_fail "no run has a therapy dose.*--start" "$tmp/untreated"
 "$py" "$tool" "$tmp/untreated" --start 1 | grep -q "^| untreated | 1 | 2.00 | 7.00 |"
 sed -i 's/,hep_mean,/,hep_mass,/' "$tmp/daily/timeseries.csv"

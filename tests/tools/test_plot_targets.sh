@@ -4,7 +4,7 @@
 #   test_plot_targets.sh SOURCE_DIR      (exit 77 = skipped: no Python with matplotlib)
 set -euo pipefail
 src=$1
-. "$(dirname "$0")/python_with.sh"
+. "$(dirname "$0")/common.sh"
 python_with matplotlib
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for run in ccl4_4wk ccl4_12wk; do

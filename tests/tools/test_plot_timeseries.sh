@@ -15,7 +15,7 @@
 #                                                    PyYAML and matplotlib; LOBULE_EXE unused)
 set -euo pipefail
 src=$2
-. "$(dirname "$0")/python_with.sh"
+. "$(dirname "$0")/common.sh"
 python_with numpy yaml matplotlib
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 tool=$src/tools/plot_timeseries.py
@@ -120,14 +120,6 @@ out=$("$py" "$tool" "$tmp/msc" "$tmp/nocpa" --format png --out-dir "$tmp/some")
 [ "$(cd "$tmp/some" && ls | sort | tr '\n' ' ')" = "cytokines.png ev.png zones.png " ] \
   || { echo "FAILED: default plots without cpa: $(ls "$tmp/some")"; exit 1; }
 
-expect_fail() {  # expect_fail PATTERN ARGS...: exit 2, PATTERN in the message, no traceback
-  local pat=$1; shift
-  set +e; err=$("$py" "$tool" "$@" 2>&1); rc=$?; set -e
-  [ "$rc" = 2 ] || { echo "FAILED: plot_timeseries.py $*: exit $rc, want 2"; echo "$err"; exit 1; }
-  grep -q "^plot_timeseries.py: .*$pat" <<<"$err" || { echo "FAILED: message for $*: $err"; exit 1; }
-  if grep -q Traceback <<<"$err"; then echo "FAILED: traceback for $*"; exit 1; fi
-  echo "as expected: $err"
-}
 expect_fail "nocpa.*cpa plot: timeseries.csv has no column cpa" \
   "$tmp/msc" "$tmp/nocpa" --plots cpa --out-dir "$tmp/none"
 [ ! -e "$tmp/none" ] || { echo "FAILED: files written for a failed request"; exit 1; }

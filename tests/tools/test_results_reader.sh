@@ -9,7 +9,7 @@
 #                                                   PyYAML and VTK)
 set -euo pipefail
 exe=$1; src=$2
-. "$(dirname "$0")/python_with.sh"
+. "$(dirname "$0")/common.sh"
 python_with numpy yaml vtk
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 tool=$src/tools/lobule_results.py
@@ -106,14 +106,6 @@ echo "$out"
 grep -q "^name: *pulse" <<<"$out"
 grep -q "^fields: *tgfb, ev, label" <<<"$out"
 grep -q "cells (nz, ny, nx) = (40, 40, 40), spacing (5.0, 5.0, 5.0)" <<<"$out"
-expect_fail() {  # expect_fail PATTERN ARGS...: exit 2, PATTERN in the message, no traceback
-  local pat=$1; shift
-  set +e; err=$("$py" "$tool" "$@" 2>&1); rc=$?; set -e
-  [ "$rc" = 2 ] || { echo "FAILED: lobule_results.py $*: exit $rc, want 2"; echo "$err"; exit 1; }
-  grep -q "^lobule_results.py: .*$pat" <<<"$err" || { echo "FAILED: message for $*: $err"; exit 1; }
-  if grep -q Traceback <<<"$err"; then echo "FAILED: traceback for $*"; exit 1; fi
-  echo "as expected: $err"
-}
 expect_fail "no such directory" "$tmp/nowhere"
 expect_fail "not a lobule run directory" "$tmp"
 mkdir "$tmp/partial"; cp "$tmp/pulse/config.yaml" "$tmp/partial/"
