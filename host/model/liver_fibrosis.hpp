@@ -15,12 +15,12 @@ namespace lobule {
 enum class LiverStart { Healthy, Cirrhotic, File };
 
 /// One entry of model.therapy as written: a dose, repeated `count` times `every` [s] apart,
-/// and where it was written (for errors found after parsing).
+/// and its node (errors found after parsing name its keys, file line or --set).
 struct TherapyEntry {
   TherapyDose dose;
   double every = 0;
   long long count = 1;
-  std::string where, path;
+  ConfigNode node;
 };
 
 class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {

@@ -64,9 +64,7 @@ void LiverFibrosis::parse_therapy(const ConfigNode& therapy) {
   for (std::size_t k = 0; k < therapy.size(); ++k) {
     const ConfigNode n = therapy.at(k);
     n.expect_keys({"agent", "dose", "at", "route", "repeat", "center", "radius"});
-    TherapyEntry e;
-    e.where = n.where();
-    e.path = n.path();
+    TherapyEntry e{TherapyDose{}, 0.0, 1, n};
     TherapyDose& d = e.dose;
     d.agent = n["agent"].choice({"msc", "ev"}) == "msc" ? TherapyAgent::Msc : TherapyAgent::Ev;
     d.amount = n["dose"].quantity(dims::kNone);
@@ -124,11 +122,12 @@ void LiverFibrosis::check_scenario(const ConfigNode& /*model*/, const Config& c)
   for (const TherapyEntry& e : therapy_) {
     const double last = e.dose.at + double(e.count - 1) * e.every;
     if (last >= c.time.end)
-      throw ConfigError(
-          e.where, e.path + (e.count > 1 ? ".repeat" : ".at"),
-          fmt::format("{} dose at {} is not before time.end ({})",
+      e.node[e.count > 1 ? "repeat" : "at"].fail(
+          fmt::format("{} dose at {} (day {:g}) is not before time.end ({}, day {:g}): give an "
+                      "earlier time{} or a later time.end",
                       e.count > 1 ? "the last repeated" : "the", format_quantity(last, dims::kTime),
-                      format_quantity(c.time.end, dims::kTime)));
+                      last / kDay, format_quantity(c.time.end, dims::kTime), c.time.end / kDay,
+                      e.count > 1 ? " or fewer repeats" : ""));
   }
 }
 
@@ -172,11 +171,14 @@ void LiverFibrosis::check_therapy_geometry(const Geometry& g) const {
     if (e.dose.route != TherapyRoute::Intrahepatic) continue;
     const long long v = voxel_at(g, bolus_centre(e.dose, g).data());
     if (v < 0 || g.label[std::size_t(v)] == kOutside)
-      throw ConfigError(e.where, e.path + ".center",
-                        fmt::format("({:g}, {:g}, {:g}) um is {}: an intrahepatic dose is "
-                                    "injected into the lobule's tissue",
-                                    e.dose.center[0], e.dose.center[1], e.dose.center[2],
-                                    v < 0 ? "outside the grid" : "outside the tissue"));
+      e.node["center"].fail(fmt::format(
+          "({:g}, {:g}, {:g}) um is {}: an intrahepatic dose is injected into the "
+          "lobule's tissue; give a centre inside it (the grid spans x {:g}..{:g}, "
+          "y {:g}..{:g}, z {:g}..{:g} um; `lobule geometry` writes the labels)",
+          e.dose.center[0], e.dose.center[1], e.dose.center[2],
+          v < 0 ? "outside the grid" : "outside the tissue", g.origin[0],
+          g.origin[0] + g.box.gx * g.spacing[0], g.origin[1], g.origin[1] + g.box.gy * g.spacing[1],
+          g.origin[2], g.origin[2] + g.box.gz * g.spacing[2]));
   }
 }
 

@@ -122,7 +122,8 @@ void check_matches_config(const CheckpointHeader& h, const std::string& file, co
   const std::size_t events = c.model_impl ? c.model_impl->event_times().size() : 0;
   if (h.events > events)
     throw CheckpointError(
-        fmt::format("{}: the checkpoint has applied {} therapy doses, the config schedules {}",
+        fmt::format("{}: the checkpoint has applied {} therapy doses, the config schedules {}: "
+                    "restart with the config the checkpoint was written with",
                     file, h.events, events));
   if (h.time > c.time.end)
     throw CheckpointError(fmt::format(
