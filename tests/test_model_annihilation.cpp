@@ -10,6 +10,7 @@
 
 #include "host/config/config.hpp"
 #include "host/config/config_error.hpp"
+#include "host/errors.hpp"
 #include "host/model/model.hpp"
 #include "host/sim/stepper.hpp"
 #include "support/each_backend.hpp"
@@ -138,7 +139,70 @@ TEST_P(Annihilation, ALocalFieldNeverSpreads) {
       for (int i = 0; i < b.nx; ++i) ASSERT_EQ(after[b.idx(i, j, k)], before[b.idx(i, j, k)]);
 }
 
+// Forward Euler with k·a·dt > 1 flips the sign of b (b⁺ = b·(1 − k·a·dt)), and back again the
+// next step: a = 1, b = 0.05, k = 1/s, dt = 1.5 s give b = −0.025 after one step and +0.0097
+// after two. The fields look fine at every even step; the check must still see the odd one.
+std::string flipping(const std::string& dt, const std::string& output_every = "0") {
+  return R"(
+name: flipping_sign
+grid: { spacing: "10 um" }
+geometry: { kind: box, size: ["40 um", "30 um", "20 um"] }
+model: { name: annihilation, parameters: { k: "1 1/s" } }
+species:
+  - { name: a, diffusivity: "1 um^2/s", initial: { kind: uniform, value: 1.0 } }
+  - { name: b, diffusivity: "1 um^2/s", initial: { kind: uniform, value: 0.05 } }
+  - { name: c, diffusivity: 0, initial: { kind: uniform, value: 0 } }
+boundaries: { default: no_flux }
+time: { end: "6 s", dt: ")" +
+         dt + R"(", scheme: explicit }
+output: { every: ")" +
+         output_every + R"( s" }
+precision: double
+)";
+}
+
+TEST_P(Annihilation, AnExplicitStepThatWentNegativeIsCaughtAfterItTurnedPositive) {
+  const Config flip = parse_config(flipping("1.5 s"), "flip.yaml");
+  Stepper<double> s(flip, GetParam());
+  s.advance_to(3.0);
+  ASSERT_EQ(s.steps(), 2);
+  const auto& f = s.fields();
+  const std::size_t c = f.box.idx(2, 1, 1);
+  EXPECT_NEAR(f.species[1].u[c], 0.05 * (1 - 1.5) * (1 - 1.5 * (1 - 1.5 * 0.05)), 1e-12);
+  EXPECT_GT(f.species[1].u[c], 0.0) << "b must look fine now, or the test proves nothing";
+  try {
+    s.check_state();
+    ADD_FAILURE() << "the negative step went unnoticed";
+  } catch (const NumericalError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("species 'b' went negative (-0.025) in an explicit step before t = 3 s, "
+                     "step 2"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("time.dt"), std::string::npos) << m;
+  }
+  // With k·a·dt < 1 every step keeps b positive: nothing to report.
+  const Config short_steps = parse_config(flipping("0.5 s"), "flip.yaml");
+  Stepper<double> fine(short_steps, GetParam());
+  fine.advance_to(3.0);
+  EXPECT_NO_THROW(fine.check_state());
+}
+
 LOBULE_EACH_BACKEND(Annihilation);
+
+// Through the executable: outputs at 3 s and 6 s (even steps) both look fine, so only the check
+// of every step stops the run, with the numerical-failure exit code.
+TEST(AnnihilationRun, ANegativeStepBetweenOutputsStopsTheRun) {
+  const test::TempDir dir;
+  const std::string cfg = dir.write("flip.yaml", flipping("1.5 s", "3"));
+  const auto r =
+      test::run_lobule({"run", cfg, "-o", dir.path() + "/out", "-q", "--backend", "cpu"});
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_NE(r.output.find("species 'b' went negative"), std::string::npos) << r.output;
+  const auto ok = test::run_lobule(
+      {"run", dir.write("ok.yaml", flipping("0.5 s", "3")), "-o", dir.path() + "/ok", "-q"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+}
 
 // The coupled model on the CUDA engine against the CPU engine (the oracle), both schemes, in
 // double: the same arithmetic up to rounding. Skipped without a GPU.

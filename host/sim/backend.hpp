@@ -40,6 +40,11 @@ class Backend {
   /// Per species, the amount [conc·µm³] that rkl2 added since the upload by setting negative
   /// undershoots to zero (0 for the explicit scheme, which never undershoots while stable).
   virtual std::vector<double> clipped_mass() = 0;
+  /// Per species, the lowest value any explicit step wrote since the upload, or 0 when none was
+  /// negative: forward Euler keeps u ≥ 0 only while dt is small enough for the reaction rates,
+  /// and a value whose sign flips from step to step can look fine at every output. Recorded by
+  /// the step kernels as they write (no extra pass over memory); reading it waits for them.
+  virtual std::vector<double> explicit_lowest() = 0;
 };
 
 /// True when this build has the CUDA backend compiled in.

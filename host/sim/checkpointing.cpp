@@ -97,9 +97,9 @@ std::string Checkpointer<T>::continue_hint() const {
 template <class T>
 void Checkpointer<T>::write(Stepper<T>& run, std::size_t outputs, const std::string& why) {
   const auto w0 = std::chrono::steady_clock::now();
-  const HostFields<T>& f = run.fields();
   // Never save a bad state: the last good checkpoint must stay the newest one.
-  check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
+  run.check_state();
+  const HostFields<T>& f = run.fields();
   CheckpointHeader h;
   h.spacing = run.geometry().spacing;
   h.time = run.time();

@@ -22,6 +22,7 @@ class Engine final : public Backend<T> {
   void step(double t, double dt) override;
   void diffuse(double t, double dt) override;
   std::vector<double> clipped_mass() override;
+  std::vector<double> explicit_lowest() override;
 
   void set_model(std::shared_ptr<const ModelKernels<T>> kernels) override;
 
@@ -77,6 +78,7 @@ class Engine final : public Backend<T> {
   Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments
   std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species
   std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]
+  Array lowest_;                 // per species: min(0, every value an explicit step wrote)
   std::shared_ptr<const ModelKernels<T>> model_;
 };
 

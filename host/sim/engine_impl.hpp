@@ -71,6 +71,9 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
   }
   rate_.clear();
   clipped_.assign(f.species.size(), 0.0);
+  lowest_ = Array(f.species.size());
+  const std::vector<T> zeros(f.species.size(), T(0));
+  if (!zeros.empty()) lowest_.upload(zeros.data());
   update_diffusivities();
   Exec::synchronize();
 }
@@ -92,6 +95,13 @@ std::vector<double> Engine<T, Exec>::clipped_mass() {
   std::vector<double> m = clipped_;
   for (double& x : m) x *= voxel_volume(meta_);
   return m;
+}
+
+template <class T, class Exec>
+std::vector<double> Engine<T, Exec>::explicit_lowest() {
+  std::vector<T> low(lowest_.size());
+  if (!low.empty()) lowest_.download(low.data());
+  return std::vector<double>(low.begin(), low.end());
 }
 
 template <class T, class Exec>
@@ -155,10 +165,12 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
     const T* D = diffuses(s) ? diffusivity(s) : nullptr;
     if (coupled())
       Exec::explicit_step_rate(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                               rate_[s].data(), scratch_[0].data(), T(dt), sp.d_uniform);
+                               rate_[s].data(), scratch_[0].data(), T(dt), sp.d_uniform,
+                               lowest_.data() + s);
     else
       Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                          scratch_[0].data(), T(dt), m.decay, m.source, sp.d_uniform);
+                          scratch_[0].data(), T(dt), m.decay, m.source, sp.d_uniform,
+                          lowest_.data() + s);
     std::swap(sp.u, scratch_[0]);
   }
 }

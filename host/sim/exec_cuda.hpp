@@ -32,14 +32,14 @@ struct CudaExec {
   template <class T>
   static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                             const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
-                            T decay, T source, T /*d_uniform: the D array serves*/) {
-    cuda::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source);
+                            T decay, T source, T /*d_uniform: the D array serves*/, T* lowest) {
+    cuda::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, lowest);
   }
   template <class T>
   static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
-                                 const T* rate, T* out, T dt, T /*d_uniform*/) {
-    cuda::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt);
+                                 const T* rate, T* out, T dt, T /*d_uniform*/, T* lowest) {
+    cuda::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, lowest);
   }
   template <class T>
   static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "host/errors.hpp"
@@ -65,6 +66,26 @@ void check_finite_non_negative(const HostFields<T>& f, const Geometry& g, double
   }
 }
 
+template <class T>
+void check_steps_non_negative(const HostFields<T>& f, const std::vector<double>& lowest, double dt,
+                              double t, long long step, double tolerance) {
+  const Box& b = f.box;
+  for (std::size_t s = 0; s < f.species.size() && s < lowest.size(); ++s) {
+    double umax = 1;
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i)
+          umax = std::max(umax, double(f.species[s].u[b.idx(i, j, k)]));
+    if (lowest[s] >= -tolerance * umax) continue;
+    throw NumericalError(fmt::format(
+        "species '{}' went negative ({:.3g}) in an explicit step before t = {:.6g} s, step {}, "
+        "although its values have turned positive again by now: forward Euler flips the sign "
+        "of a field whose reaction loss rate times dt exceeds 1; use a shorter time.dt (now "
+        "{:.3g} s) or scheme: rkl2, which keeps the reactions non-negative for any dt",
+        f.species[s].name, lowest[s], t, step, dt));
+  }
+}
+
 template std::vector<double> observables<float>(double, const HostFields<float>&, const Geometry&);
 template std::vector<double> observables<double>(double, const HostFields<double>&,
                                                  const Geometry&);
@@ -72,5 +93,10 @@ template void check_finite_non_negative<float>(const HostFields<float>&, const G
                                                long long, double);
 template void check_finite_non_negative<double>(const HostFields<double>&, const Geometry&, double,
                                                 long long, double);
+template void check_steps_non_negative<float>(const HostFields<float>&, const std::vector<double>&,
+                                              double, double, long long, double);
+template void check_steps_non_negative<double>(const HostFields<double>&,
+                                               const std::vector<double>&, double, double,
+                                               long long, double);
 
 }  // namespace lobule

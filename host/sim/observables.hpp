@@ -22,4 +22,11 @@ template <class T>
 void check_finite_non_negative(const HostFields<T>& f, const Geometry& g, double t, long long step,
                                double tolerance = 1e-6);
 
+/// Throws NumericalError when lowest[s], the lowest value an explicit step wrote into species s
+/// up to time t [s] and step `step`, lies below −tolerance·max(1, max u of f's species s): a step
+/// went negative although the fields look fine now. dt [s] is the run's time.dt, for the advice.
+template <class T>
+void check_steps_non_negative(const HostFields<T>& f, const std::vector<double>& lowest, double dt,
+                              double t, long long step, double tolerance = 1e-6);
+
 }  // namespace lobule

@@ -85,8 +85,8 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
     for (long long k = when.first_after(run.time()); run.time() < when.end; ++k) {
       target = when.time(k);
       run.advance_to(target, on_step);
+      run.check_state();
       const HostFields<T>& f = run.fields();
-      check_finite_non_negative(f, run.geometry(), run.time(), run.steps());
       out.write(run.time(), f);
       for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
       ck.at_boundary(run, out.count(), false);

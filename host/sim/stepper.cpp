@@ -4,6 +4,7 @@
 
 #include "build_fields.hpp"
 #include "host/model/model.hpp"
+#include "observables.hpp"
 
 namespace lobule {
 
@@ -62,6 +63,13 @@ const HostFields<T>& Stepper<T>::fields() {
   if (!host_current_) backend_->download(f_);
   host_current_ = true;
   return f_;
+}
+
+template <class T>
+void Stepper<T>::check_state() {
+  const HostFields<T>& f = fields();
+  check_finite_non_negative(f, g_, t_, steps_);
+  check_steps_non_negative(f, backend_->explicit_lowest(), c_.time.dt, t_, steps_);
 }
 
 template <class T>

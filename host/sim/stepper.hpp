@@ -35,6 +35,10 @@ class Stepper {
   /// Replaces the state (restart): fields f (this run's box and species), tissue time t [s]
   /// after `steps` steps and `events` model events; uploads f to the backend.
   void restore(HostFields<T> f, double t, long long steps, std::size_t events);
+  /// Throws NumericalError (naming species, voxel, time and step) when a field is NaN/Inf or
+  /// below −10⁻⁶·max(1, max u) now, or when an explicit step since the start went that low,
+  /// even if the value has turned positive again since (what an output alone would miss).
+  void check_state();
   /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
   std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
 

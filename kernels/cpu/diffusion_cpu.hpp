@@ -19,16 +19,18 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 /// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels: reads u and D
 /// (halos filled), writes out (≠ u). See explicit_voxel.
 /// d_uniform > 0 says D is that one value in the whole tissue (and 0 outside): the stencil then
-/// needs no division (uniform_divergence).
+/// needs no division (uniform_divergence). *lowest becomes min(*lowest, every value written): it
+/// records a step that went negative (see Backend::explicit_lowest).
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T d_uniform);
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T d_uniform,
+                   T* lowest);
 
 /// The same with a precomputed reaction rate per voxel: out = u + dt·(∇·(D∇u) + rate).
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, T d_uniform);
+                        T* out, T dt, T d_uniform, T* lowest);
 
 /// RKL2 stage 1 in increments at every interior voxel (see rkl2_first_voxel).
 template <class T>

@@ -60,14 +60,28 @@ __global__ void sum_kernel(Box b, const T* __restrict__ u, double* out) {
   block_add(v, out);
 }
 
+// *lowest = min(*lowest, v) for v < 0, *lowest starting at 0: negative values order inversely
+// to their bit patterns read as unsigned integers, so the largest pattern is the lowest value.
+__device__ RD_FORCEINLINE void note_lowest(float v, float* lowest) {
+  if (v < 0.0f) atomicMax(reinterpret_cast<unsigned*>(lowest), __float_as_uint(v));
+}
+__device__ RD_FORCEINLINE void note_lowest(double v, double* lowest) {
+  if (v < 0.0)
+    atomicMax(reinterpret_cast<unsigned long long*>(lowest),
+              static_cast<unsigned long long>(__double_as_longlong(v)));
+}
+
 template <class T>
 __global__ void explicit_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
                                 const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                                VesselTable<T> held, T* __restrict__ out, T dt, T decay, T source) {
+                                VesselTable<T> held, T* __restrict__ out, T dt, T decay, T source,
+                                T* lowest) {
   const std::size_t sy = b.sy(), sz = b.sz();
   for_my_voxels(b, [&](std::size_t c) {
-    out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt,
-                            linear_reaction(u[c], decay, source));
+    const T v = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt,
+                               linear_reaction(u[c], decay, source));
+    out[c] = v;
+    note_lowest(v, lowest);
   });
 }
 
@@ -75,10 +89,13 @@ template <class T>
 __global__ void explicit_rate_kernel(Box b, InvH2<T> ih2, const T* __restrict__ u,
                                      const T* __restrict__ D,
                                      const std::uint8_t* __restrict__ label, VesselTable<T> held,
-                                     const T* __restrict__ rate, T* __restrict__ out, T dt) {
+                                     const T* __restrict__ rate, T* __restrict__ out, T dt,
+                                     T* lowest) {
   const std::size_t sy = b.sy(), sz = b.sz();
   for_my_voxels(b, [&](std::size_t c) {
-    out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate[c]);
+    const T v = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate[c]);
+    out[c] = v;
+    note_lowest(v, lowest);
   });
 }
 
@@ -130,18 +147,18 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source) {
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T* lowest) {
   const Launch l = voxel_launch(b);
-  explicit_kernel<<<l.grid, l.block>>>(b, ih2, u, D, label, held, out, dt, decay, source);
+  explicit_kernel<<<l.grid, l.block>>>(b, ih2, u, D, label, held, out, dt, decay, source, lowest);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt) {
+                        T* out, T dt, T* lowest) {
   const Launch l = voxel_launch(b);
-  explicit_rate_kernel<<<l.grid, l.block>>>(b, ih2, u, D, label, held, rate, out, dt);
+  explicit_rate_kernel<<<l.grid, l.block>>>(b, ih2, u, D, label, held, rate, out, dt, lowest);
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
@@ -191,19 +208,19 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   LOBULE_CUDA_CHECK(cudaGetLastError());
 }
 
-#define LOBULE_INSTANTIATE(T)                                                                    \
-  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                     \
-  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,  \
-                                 const VesselTable<T>&, T*, T, T, T);                            \
-  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                  \
-                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*,  \
-                                      T);                                                        \
-  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T); \
-  template void rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
-                              const T*, const T*, T*, const Rkl2Stage<T>&, bool, double*);       \
-  template void interior_sum<T>(const Box&, const T*, double*);                                  \
-  template void interior_max<T>(const Box&, const T*, double*);                                  \
-  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                           \
+#define LOBULE_INSTANTIATE(T)                                                                      \
+  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                       \
+  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
+                                 const VesselTable<T>&, T*, T, T, T, T*);                          \
+  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                    \
+                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*, T, \
+                                      T*);                                                         \
+  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T);   \
+  template void rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,     \
+                              const T*, const T*, T*, const Rkl2Stage<T>&, bool, double*);         \
+  template void interior_sum<T>(const Box&, const T*, double*);                                    \
+  template void interior_max<T>(const Box&, const T*, double*);                                    \
+  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                             \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)

@@ -18,13 +18,13 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 /// One forward Euler step over the interior voxels (see cpu::explicit_step).
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source);
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T* lowest);
 
 /// The same with a precomputed reaction rate per voxel (see cpu::explicit_step_rate).
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt);
+                        T* out, T dt, T* lowest);
 
 /// RKL2 stage 1 in increments (see rkl2_first_voxel).
 template <class T>
