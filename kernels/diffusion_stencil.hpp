@@ -62,6 +62,28 @@ RD_HOST_DEVICE RD_FORCEINLINE T uniform_divergence(const T* __restrict__ u, cons
   return ih2d.x * fx + ih2d.y * fy + ih2d.z * fz;
 }
 
+/// What the CPU launchers may know of a constant-coefficient species (uniform_divergence): d > 0
+/// is its one D in the tissue; open_rows (optional, ny·nz flags, row (j, k) at j + ny·k) marks
+/// the rows whose voxels and their six neighbours all have D ≠ 0, where no face is closed and the
+/// stencil needs neither D nor a mask. The CUDA launchers read the D array instead.
+template <class T>
+struct UniformStencil {
+  T d = T(0);
+  const std::uint8_t* open_rows = nullptr;
+};
+
+/// uniform_divergence at a voxel whose six faces are all open: the same expression without the
+/// face factors (each was exactly 1), so both give the same bits.
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T open_divergence(const T* __restrict__ u, std::size_t c,
+                                                std::size_t sy, std::size_t sz, InvH2<T> ih2d) {
+  const T uc = u[c];
+  const T fx = (u[c + 1] - uc) - (uc - u[c - 1]);
+  const T fy = (u[c + sy] - uc) - (uc - u[c - sy]);
+  const T fz = (u[c + sz] - uc) - (uc - u[c - sz]);
+  return ih2d.x * fx + ih2d.y * fy + ih2d.z * fz;
+}
+
 /// Linear reaction part of the diffusion–decay model, −λ·u + s [conc/s]
 /// (λ decay rate [1/s], s constant source [conc/s]).
 template <class T>

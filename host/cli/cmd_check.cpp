@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <optional>
 
@@ -61,7 +63,15 @@ int cmd_check(const CommonArgs& a) {
   if (const std::size_t avail = host_memory_available())
     fmt::print(" (host available: {})", bytes(avail));
   fmt::print("\n");
-
+  // The solver state is the part that grows with the grid and that the GPU must hold; its
+  // arrays include the one-voxel halo, which weighs on small or thin grids.
+  const double per_voxel = double(gpu.state_bytes) / std::max(1.0, gpu.padded_voxels);
+  fmt::print(
+      "solver state: {} ({:.1f} bytes per voxel, {:.1f} per voxel and field, {} scheme, {} "
+      "precision; the one-voxel halo adds {:.0f} % to the grid)\n",
+      bytes(gpu.state_bytes), per_voxel, per_voxel / double(std::max<std::size_t>(1, gpu.fields)),
+      to_string(c.time.scheme), to_string(c.precision),
+      100.0 * (gpu.padded_voxels / std::max(1.0, gpu.interior_voxels) - 1.0));
   fmt::print("{}", scheme_table(c));
   double limit = INFINITY;
   for (const auto& s : c.species)

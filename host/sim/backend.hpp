@@ -45,6 +45,9 @@ class Backend {
   /// and a value whose sign flips from step to step can look fine at every output. Recorded by
   /// the step kernels as they write (no extra pass over memory); reading it waits for them.
   virtual std::vector<double> explicit_lowest() = 0;
+  /// Bytes of the solver state allocated on the backend's device now (fields, diffusivity and
+  /// hindrance arrays, labels, zones, scratch and rate arrays): what estimate_memory predicts.
+  virtual std::size_t state_bytes() const = 0;
 };
 
 /// True when this build has the CUDA backend compiled in.

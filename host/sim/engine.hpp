@@ -23,6 +23,7 @@ class Engine final : public Backend<T> {
   void diffuse(double t, double dt) override;
   std::vector<double> clipped_mass() override;
   std::vector<double> explicit_lowest() override;
+  std::size_t state_bytes() const override;
 
   void set_model(std::shared_ptr<const ModelKernels<T>> kernels) override;
 
@@ -35,6 +36,10 @@ class Engine final : public Backend<T> {
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
     int hind = -1;     // a scar-hindered species: its hindrance in hindrance_, D = d_free·H
     T d_uniform = 0;   // > 0: its fixed D is this one value in all the tissue (0 outside)
+    std::vector<std::uint8_t> open_rows;  // CPU: its rows with no closed face (UniformStencil)
+    UniformStencil<T> uniform() const {
+      return {d_uniform, open_rows.empty() ? nullptr : open_rows.data()};
+    }
   };
   // The hindrance H = 1/(1 + C/C_half) of every scar-hindered species with the same driver
   // fields and C_half (0 outside the tissue), recomputed from the drivers each step: one array

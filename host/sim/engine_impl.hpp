@@ -50,6 +50,7 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
       if (sp.D.size() == n) d.D.upload(sp.D.data());
       d.d_uniform = uniform_diffusivity(f, sp);
       Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
+      if (d.d_uniform > T(0)) d.open_rows = Exec::open_rows(f.box, d.D.data());
     } else if (d.d_max > T(0)) {  // scar-hindered: share the hindrance of its driver and C_half
       std::size_t h = 0;
       while (h < hindrance_.size() &&
@@ -102,6 +103,16 @@ std::vector<double> Engine<T, Exec>::explicit_lowest() {
   std::vector<T> low(lowest_.size());
   if (!low.empty()) lowest_.download(low.data());
   return std::vector<double>(low.begin(), low.end());
+}
+
+template <class T, class Exec>
+std::size_t Engine<T, Exec>::state_bytes() const {
+  std::size_t words = lowest_.size();
+  for (const Species& sp : species_) words += sp.u.size() + sp.D.size() + sp.p.size() + sp.l.size();
+  for (const Hindrance& h : hindrance_) words += h.H.size();
+  for (const Array& a : scratch_) words += a.size();
+  for (const Array& a : rate_) words += a.size();
+  return words * sizeof(T) + label_.size() + zone_.size() * sizeof(float);
 }
 
 template <class T, class Exec>
@@ -165,11 +176,11 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
     const T* D = diffuses(s) ? diffusivity(s) : nullptr;
     if (coupled())
       Exec::explicit_step_rate(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                               rate_[s].data(), scratch_[0].data(), T(dt), sp.d_uniform,
+                               rate_[s].data(), scratch_[0].data(), T(dt), sp.uniform(),
                                lowest_.data() + s);
     else
       Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                          scratch_[0].data(), T(dt), m.decay, m.source, sp.d_uniform,
+                          scratch_[0].data(), T(dt), m.decay, m.source, sp.uniform(),
                           lowest_.data() + s);
     std::swap(sp.u, scratch_[0]);
   }
@@ -289,7 +300,7 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
   Rkl2Context<T> mid{
       bx.sy(), bx.sz(), ih2_of(s), label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
-  mid.d_uniform = sp.d_uniform;
+  mid.uniform = sp.uniform();
   Rkl2Context<T> end = mid;
   end.held = vessel_table(meta_, s, t + dt);
   Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());

@@ -45,14 +45,14 @@ struct CpuExec {
   template <class T>
   static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                             const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
-                            T decay, T source, T d_uniform, T* lowest) {
-    cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, d_uniform, lowest);
+                            T decay, T source, UniformStencil<T> us, T* lowest) {
+    cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, lowest);
   }
   template <class T>
   static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
-                                 const T* rate, T* out, T dt, T d_uniform, T* lowest) {
-    cpu::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, d_uniform, lowest);
+                                 const T* rate, T* out, T dt, UniformStencil<T> us, T* lowest) {
+    cpu::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, lowest);
   }
   template <class T>
   static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,
@@ -64,6 +64,11 @@ struct CpuExec {
                            const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k,
                            bool last) {
     return cpu::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last);
+  }
+  /// The rows where a constant-coefficient species needs no mask (UniformStencil::open_rows).
+  template <class T>
+  static std::vector<std::uint8_t> open_rows(const Box& b, const T* D) {
+    return cpu::open_rows(b, D);
   }
   template <class T>
   static double interior_sum(const Box& b, const T* u) {

@@ -10,6 +10,12 @@ namespace lobule {
 struct MemoryEstimate {
   std::size_t host_bytes = 0;    ///< host RAM: host fields, CPU backend state, outputs
   std::size_t device_bytes = 0;  ///< GPU memory when the CUDA backend runs
+  /// The solver state alone (Backend::state_bytes once every array exists: after one step), on
+  /// the device that steps; part of host_bytes or device_bytes.
+  std::size_t state_bytes = 0;
+  double interior_voxels = 0;  ///< voxels of the grid
+  double padded_voxels = 0;    ///< the same with the one-voxel halo: the length of each array
+  std::size_t fields = 0;      ///< fields (species) of the run
 };
 
 /// Estimate for running c on the given backend (cpu or cuda); saturates at SIZE_MAX.

@@ -39,6 +39,8 @@ class Stepper {
   /// below −10⁻⁶·max(1, max u) now, or when an explicit step since the start went that low,
   /// even if the value has turned positive again since (what an output alone would miss).
   void check_state();
+  /// Bytes of the solver state on the backend (Backend::state_bytes).
+  std::size_t state_bytes() const { return backend_->state_bytes(); }
   /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
   std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
 

@@ -58,11 +58,31 @@ T row_lowest(const T* v, int n) {
   return lowest;
 }
 
-// Calls f(c) for every interior voxel, as for_interior, and returns min(0, out over the interior
-// voxels): each row is scanned right after f wrote it, while it is in the cache (a reduction in
-// the loop that calls f kept GCC from vectorizing it: 2.6× slower).
-template <class T, class F>
-T for_interior_lowest(const Box& b, const T* out, F&& f) {
+// The divergence ∇·(D∇y) of one species as the loops call it: div(y, c) at any voxel, open(y, c)
+// in the rows that `rows` marks open (every face of every voxel open; nullptr: none is).
+template <class Div, class Open>
+struct RowStencil {
+  Div div;
+  Open open;
+  const std::uint8_t* rows;
+};
+template <class Div, class Open>
+RowStencil<Div, Open> row_stencil(Div div, Open open, const std::uint8_t* rows) {
+  return {div, open, rows};
+}
+
+// For loops that need no divergence, and loops whose writes need no scan.
+constexpr RowStencil<int, int> kNoStencil{0, 0, nullptr};
+template <class T>
+constexpr const T* kNotWritten = nullptr;
+
+// Calls f(c, div) for every interior voxel, rows (k, j) in parallel, x innermost, div the
+// stencil's open form in its open rows and its general form in the others (either way one loop
+// per row that vectorizes). With `written` ≠ nullptr returns min(0, written over the interior):
+// each row is scanned right after f wrote it, while it is in the cache (a reduction in the loop
+// that calls f kept GCC from vectorizing it: 2.6× slower); 0 otherwise.
+template <class T, class S, class F>
+T for_interior_rows(const Box& b, const S& st, const T* written, F&& f) {
   T lowest = T(0);
 #pragma omp parallel for collapse(2) schedule(static) \
     reduction(min                                     \
@@ -70,9 +90,14 @@ T for_interior_lowest(const Box& b, const T* out, F&& f) {
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       const std::size_t row = b.idx(0, j, k);
+      if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
 #pragma omp simd
-      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i));
-      lowest = std::min(lowest, row_lowest(out + row, b.nx));
+        for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open);
+      } else {
+#pragma omp simd
+        for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div);
+      }
+      if (written) lowest = std::min(lowest, row_lowest(written + row, b.nx));
     }
   return lowest;
 }
@@ -93,17 +118,24 @@ void for_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& hel
     }
 }
 
-// Calls f with the divergence ∇·(D∇y) at voxel c as a function div(y, c): the harmonic-face
-// stencil, or for a constant-coefficient species (d_uniform > 0, D the same in all the tissue)
-// the division-free one (uniform_divergence), chosen once per launch.
+// Calls f with the divergence of one species as a RowStencil: the harmonic-face stencil, or for a
+// constant-coefficient species (us.d > 0, D the same in all the tissue) the division-free one
+// (uniform_divergence) and in its open rows the mask-free one (open_divergence), chosen once per
+// launch.
 template <class T, class F>
-decltype(auto) with_divergence(const T* D, std::size_t sy, std::size_t sz, InvH2<T> ih2,
-                               T d_uniform, F&& f) {
-  if (d_uniform > T(0)) {
-    const InvH2<T> ih2d{ih2.x * d_uniform, ih2.y * d_uniform, ih2.z * d_uniform};
-    return f([=](const T* y, std::size_t c) { return uniform_divergence(y, D, c, sy, sz, ih2d); });
+decltype(auto) with_stencil(const T* D, std::size_t sy, std::size_t sz, InvH2<T> ih2,
+                            UniformStencil<T> us, F&& f) {
+  if (us.d > T(0)) {
+    const InvH2<T> ih2d{ih2.x * us.d, ih2.y * us.d, ih2.z * us.d};
+    return f(row_stencil(
+        [=](const T* y, std::size_t c) { return uniform_divergence(y, D, c, sy, sz, ih2d); },
+        [=](const T* y, std::size_t c) { return open_divergence(y, c, sy, sz, ih2d); },
+        us.open_rows));
   }
-  return f([=](const T* y, std::size_t c) { return diffusion_divergence(y, D, c, sy, sz, ih2); });
+  const auto harmonic = [=](const T* y, std::size_t c) {
+    return diffusion_divergence(y, D, c, sy, sz, ih2);
+  };
+  return f(row_stencil(harmonic, harmonic, nullptr));
 }
 
 }  // namespace
@@ -125,40 +157,41 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 template <class T, class Rate>
 T explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u, const T* __restrict__ D,
                       const std::uint8_t* __restrict__ label, const VesselTable<T>& held,
-                      T* __restrict__ out, T dt, T d_uniform, Rate&& rate_of) {
+                      T* __restrict__ out, T dt, UniformStencil<T> us, Rate&& rate_of) {
   const std::size_t sy = b.sy(), sz = b.sz();
   if (D) {
-    T lowest = with_divergence(D, sy, sz, ih2, d_uniform, [&](const auto& div) {
-      return for_interior_lowest(b, out, [&](std::size_t c) {
+    T lowest = with_stencil(D, sy, sz, ih2, us, [&](const auto& st) {
+      return for_interior_rows(b, st, out, [&](std::size_t c, const auto& div) {
         out[c] = u[c] + (tissue_weight<T>(label[c]) * dt) * (div(u, c) + rate_of(c));
       });
     });
     for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
     // The vectorized pass computed held voxels as tissue before they were set: when it saw a
     // negative value, look again at the values as they stand (rare: a failing run).
-    if (lowest < T(0) && held.any()) lowest = for_interior_lowest(b, out, [](std::size_t) {});
+    if (lowest < T(0) && held.any())
+      lowest = for_interior_rows(b, kNoStencil, out, [](std::size_t, const auto&) {});
     return lowest;
   }
-  return for_interior_lowest(b, out, [&](std::size_t c) {
+  return for_interior_rows(b, kNoStencil, out, [&](std::size_t c, const auto&) {
     out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate_of(c));
   });
 }
 
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T d_uniform,
-                   T* lowest) {
-  const T low =
-      explicit_update_all(b, ih2, u, D, label, held, out, dt, d_uniform,
-                          [&](std::size_t c) { return linear_reaction(u[c], decay, source); });
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source,
+                   UniformStencil<T> us, T* lowest) {
+  const T low = explicit_update_all(b, ih2, u, D, label, held, out, dt, us, [&](std::size_t c) {
+    return linear_reaction(u[c], decay, source);
+  });
   *lowest = std::min(*lowest, low);
 }
 
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, T d_uniform, T* lowest) {
-  const T low = explicit_update_all(b, ih2, u, D, label, held, out, dt, d_uniform,
+                        T* out, T dt, UniformStencil<T> us, T* lowest) {
+  const T low = explicit_update_all(b, ih2, u, D, label, held, out, dt, us,
                                     [&](std::size_t c) { return rate[c]; });
   *lowest = std::min(*lowest, low);
 }
@@ -172,8 +205,8 @@ template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
   with_rates(x.rates, [&](const auto& r) {
-    with_divergence(D, x.sy, x.sz, x.ih2, x.d_uniform, [&](const auto& div) {
-      for_interior(b, [&](std::size_t c) {
+    with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
+      for_interior_rows(b, st, kNotWritten<T>, [&](std::size_t c, const auto& div) {
         const T m =
             tissue_weight<T>(x.label[c]) * (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
         m0[c] = m;
@@ -192,8 +225,8 @@ double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const 
                   const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
   return with_rates(x.rates, [&](const auto& r) {
     if (!last) {  // out may alias z_prev2: each voxel reads its own first
-      with_divergence(D, x.sy, x.sz, x.ih2, x.d_uniform, [&](const auto& div) {
-        for_interior(b, [&](std::size_t c) {
+      with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
+        for_interior_rows(b, st, kNotWritten<T>, [&](std::size_t c, const auto& div) {
           const T mz = tissue_weight<T>(x.label[c]) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
           out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
         });
@@ -227,6 +260,24 @@ double interior_max(const Box& b, const T* u) {
 }
 
 template <class T>
+std::vector<std::uint8_t> open_rows(const Box& b, const T* D) {
+  std::vector<std::uint8_t> rows(std::size_t(b.ny) * std::size_t(b.nz), 0);
+  const std::size_t sy = b.sy(), sz = b.sz();
+#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) {
+      bool open = true;
+      for (int i = 0; i < b.nx && open; ++i) {
+        const std::size_t c = b.idx(i, j, k);
+        for (std::size_t n : {c, c - 1, c + 1, c - sy, c + sy, c - sz, c + sz})
+          open = open && D[n] != T(0);
+      }
+      rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)] = open;
+    }
+  return rows;
+}
+
+template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
   for_interior(b, [&](std::size_t c) { D[c] = driven_diffusivity(d, label, c); });
@@ -235,13 +286,14 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
 #define LOBULE_INSTANTIATE(T)                                                                      \
   template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                       \
   template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
-                                 const VesselTable<T>&, T*, T, T, T, T, T*);                       \
+                                 const VesselTable<T>&, T*, T, T, T, UniformStencil<T>, T*);       \
   template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                    \
                                       const std::uint8_t*, const VesselTable<T>&, const T*, T*, T, \
-                                      T, T*);                                                      \
+                                      UniformStencil<T>, T*);                                      \
   template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T);   \
   template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
                                 const T*, const T*, T*, const Rkl2Stage<T>&, bool);                \
+  template std::vector<std::uint8_t> open_rows<T>(const Box&, const T*);                           \
   template double interior_sum<T>(const Box&, const T*);                                           \
   template double interior_max<T>(const Box&, const T*);                                           \
   template void update_diffusivity<T>(const Box&, const std::uint8_t*,                             \

@@ -3,6 +3,7 @@
 /// Each launcher is one loop (for_interior) around a whole-voxel function of the shared headers.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "../boundary.hpp"
 #include "../diffusivity.hpp"
@@ -18,19 +19,20 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 
 /// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels: reads u and D
 /// (halos filled), writes out (≠ u). See explicit_voxel.
-/// d_uniform > 0 says D is that one value in the whole tissue (and 0 outside): the stencil then
-/// needs no division (uniform_divergence). *lowest becomes min(*lowest, every value written): it
-/// records a step that went negative (see Backend::explicit_lowest).
+/// us.d > 0 says D is that one value in the whole tissue (and 0 outside): the stencil then needs
+/// no division (uniform_divergence), and in us.open_rows no mask (open_divergence). *lowest becomes
+/// min(*lowest, every value written): it records a step that went negative (see
+/// Backend::explicit_lowest).
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T d_uniform,
-                   T* lowest);
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source,
+                   UniformStencil<T> us, T* lowest);
 
 /// The same with a precomputed reaction rate per voxel: out = u + dt·(∇·(D∇u) + rate).
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, T d_uniform, T* lowest);
+                        T* out, T dt, UniformStencil<T> us, T* lowest);
 
 /// RKL2 stage 1 in increments at every interior voxel (see rkl2_first_voxel).
 template <class T>
@@ -51,6 +53,11 @@ double interior_sum(const Box& b, const T* u);
 /// max u over the interior voxels (0 for an empty box).
 template <class T>
 double interior_max(const Box& b, const T* u);
+
+/// The open rows of a species' D array (halo filled): ny·nz flags, row (j, k) at j + ny·k, 1
+/// where every voxel of the row and its six neighbours have D ≠ 0 (see UniformStencil).
+template <class T>
+std::vector<std::uint8_t> open_rows(const Box& b, const T* D);
 
 /// D = D_free/(1 + C/C_half) from the driver fields in every interior voxel (0 outside).
 template <class T>

@@ -1,0 +1,92 @@
+// The memory report (`lobule check`, host/sim/memory_estimate.cpp) against what the engine
+// allocates (Backend::state_bytes), for each kind of model and scheme, on every backend: the
+// pre-allocation check and the GPU figure a user plans a run with must be right.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "host/config/config.hpp"
+#include "host/sim/memory_estimate.hpp"
+#include "host/sim/stepper.hpp"
+#include "support/each_backend.hpp"
+#include "support/liver_start.hpp"
+#include "support/test_support.hpp"
+
+namespace lobule {
+namespace {
+
+class MemoryEstimate : public test::EachBackend {
+ protected:
+  // The engine's state after one step (the rate arrays exist from the first step on) against the
+  // estimate for this backend; returns the state in bytes per voxel and field of the padded grid.
+  template <class T>
+  double compare(const Config& c, const char* what) {
+    const auto e = estimate_memory(c, GetParam());
+    Stepper<T> s(c, GetParam());
+    s.advance_to(std::min(c.time.end, c.time.dt));
+    const double allocated = double(s.state_bytes());
+    const double estimated = double(e.state_bytes);
+    std::printf("[ measured ] %s on %s: allocated %.0f bytes, estimated %.0f (%.3f)\n", what,
+                backend(), allocated, estimated, estimated / allocated);
+    EXPECT_NEAR(estimated / allocated, 1.0, 0.10) << what;
+    const auto& dev = GetParam() == BackendChoice::Cuda ? e.device_bytes : e.host_bytes;
+    EXPECT_GE(dev, e.state_bytes) << what << ": the device total includes the state";
+    return allocated / (e.padded_voxels * double(c.species.size()));
+  }
+};
+
+TEST_P(MemoryEstimate, MatchesTheAllocationOfTheDiffusionDecayModel) {
+  for (const char* scheme : {"explicit", "rkl2"})
+    for (const char* precision : {"float", "double"}) {
+      const Config c = load_config(test::source_path("inputs/pulse.yaml"),
+                                   {std::string("time.scheme=") + scheme,
+                                    std::string("precision=") + precision, "time.end=1 s"});
+      const std::string what = std::string("pulse, ") + scheme + ", " + precision;
+      if (c.precision == Precision::Float)
+        compare<float>(c, what.c_str());
+      else
+        compare<double>(c, what.c_str());
+    }
+}
+
+TEST_P(MemoryEstimate, MatchesTheAllocationOfTheLiverModel) {
+  // A start file instead of the healthy steady state, which takes long to solve.
+  const test::TempDir dir;
+  const std::string path = test::source_path("inputs/ccl4_4wk.yaml");
+  std::ifstream in(path);
+  const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string initial =
+      test::liver_start(dir, yaml, [](int q, std::size_t) { return 0.1 * (q + 1); });
+  const std::string start = initial.substr(initial.find('{'));
+  for (const char* scheme : {"explicit", "rkl2"}) {
+    std::vector<std::string> set = {std::string("time.scheme=") + scheme, "precision=float",
+                                    "model.initial=" + start};
+    if (std::string(scheme) == "explicit") set.push_back("time.dt=1 s");
+    const Config c = load_config(path, set);
+    const double per_field = compare<float>(c, (std::string("ccl4_4wk, ") + scheme).c_str());
+    // The liver model's state in float: at most 10 bytes per voxel and field (a field, its rate or
+    // frozen rates, the shared hindrances and scratch arrays).
+    EXPECT_LE(per_field, 10.0) << scheme;
+  }
+}
+
+TEST_P(MemoryEstimate, MatchesTheAllocationOfACoupledTestModel) {
+  for (const char* scheme : {"explicit", "rkl2"}) {
+    const Config c = load_config(test::source_path("inputs/annihilation.yaml"),
+                                 {std::string("time.scheme=") + scheme, "time.dt=0.1 s"});
+    const std::string what = std::string("annihilation, ") + scheme;
+    if (c.precision == Precision::Float)
+      compare<float>(c, what.c_str());
+    else
+      compare<double>(c, what.c_str());
+  }
+}
+
+LOBULE_EACH_BACKEND(MemoryEstimate);
+
+}  // namespace
+}  // namespace lobule
