@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <utility>
+#include <vector>
 
 #include "host/config/config.hpp"
 #include "host/config/config_error.hpp"
@@ -171,6 +173,19 @@ TEST(ConfigErrors, SetOverridesAreValidatedAndNamed) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   r = run_lobule({"check", file, "--set", "nokey"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  // A malformed key path is refused, never read as some other key (an unclosed bracket used to
+  // set species[0].decay, and "a..b" meant a.b).
+  for (const auto& [set, why] : std::vector<std::pair<std::string, std::string>>{
+           {"species[0.decay=1", "'[' is never closed"},
+           {"time..dt=1", "a key is missing"},
+           {"time.dt.=1", "a key is missing"},
+           {"species[0]].decay=1", "']' without '['"},
+           {"species[].decay=1", "expected [index] or [name]"}}) {
+    r = run_lobule({"check", file, "--set", set});
+    EXPECT_EQ(r.exit_code, 2) << set << ": " << r.output;
+    EXPECT_NE(r.output.find("the key path"), std::string::npos) << set << ": " << r.output;
+    EXPECT_NE(r.output.find(why), std::string::npos) << set << ": " << r.output;
+  }
 }
 
 TEST(ConfigErrors, BackendCudaWithoutAGpuIsAClearError) {

@@ -7,7 +7,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "host/io/vti_io.hpp"
 #include "support/test_support.hpp"
@@ -94,6 +97,37 @@ TEST(InputFiles, AFileOnAnotherGridIsRefused) {
   test::TempDir dir;
   const auto file = write_values(dir, "coarse.vti", ones(), 10);  // 10 µm voxels, same counts
   expect_refused(scenario(dir, file), "coarse.vti", "its voxels are 10 x 10 x 10 um");
+}
+
+// An extent that claims 4·10¹⁸ cells must be compared with the grid before anything is read or
+// allocated (it was reported as "out of memory", exit 3).
+TEST(InputFiles, AHugeLyingExtentIsAGridMismatchNotOutOfMemory) {
+  test::TempDir dir;
+  const auto good = write_values(dir, "good.vti", ones());
+  std::ifstream in(good, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = fmt::format("0 {} 0 {} 0 {}", kNx, kNy, kNz),
+                    to = "0 2000000000 0 2000000000 0 1";
+  int replaced = 0;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at), ++replaced)
+    text.replace(at, from.size(), to);
+  ASSERT_EQ(replaced, 2) << "WholeExtent and the piece's Extent";
+  const std::string file = dir.write("huge.vti", text);
+  expect_refused(scenario(dir, file), "huge.vti",
+                 "has 2000000000x2000000000x1 cells but the grid has 8x6x4");
+}
+
+// A path that exists but is no file is named as what it is, not "no such file".
+TEST(InputFiles, ADirectoryOrADeviceIsNamedAsSuch) {
+  test::TempDir dir;
+  for (const auto& [path, what] : std::vector<std::pair<std::string, std::string>>{
+           {dir.path(), "is a directory, not a file"},
+           {"/dev/null", "is not a regular file"},
+           {dir.path() + "/missing.vti", "no such file"}}) {
+    const auto r = test::run_lobule({"check", scenario(dir, path)});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(what), std::string::npos) << r.output;
+  }
 }
 
 TEST(InputFiles, TruncatedFilesAreRefusedAtAnyLength) {

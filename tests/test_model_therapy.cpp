@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "host/config/config.hpp"
 #include "host/io/checkpoint_store.hpp"
@@ -128,6 +130,67 @@ TEST(TherapyConfig, BadTherapyInputNamesTheKey) {
     EXPECT_TRUE(has(r.output, "model.therapy[0].center") && has(r.output, "outside the grid"))
         << r.output;
   }
+}
+
+// Careless units and geometries that would run on as garbage or grind on for hours: refused
+// by `check` with exit 2 naming the key.
+TEST(TherapyConfig, ImpossibleVolumesRatesAndGeometriesAreRefused) {
+  const std::string demo = test::source_path("inputs/demo.yaml");
+  const auto check = [&](const std::vector<std::string>& set) {
+    std::vector<std::string> args = {"check", demo};
+    for (const auto& s : set) args.insert(args.end(), {"--set", s});
+    return test::run_lobule(args);
+  };
+  // A plain number is µm³: "V_liver: 1.5" made this tissue millions of livers.
+  auto r = check({"model.parameters.V_liver=1.5"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("model.parameters.V_liver = 1.5 um^3 is smaller than the simulated "
+                          "tissue"),
+            std::string::npos)
+      << r.output;
+  r = check({"model.parameters.V_portal=1",
+             "model.therapy=[{agent: ev, dose: 1e10, at: 1 h, route: portal_vein}]"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("model.parameters.V_portal"), std::string::npos) << r.output;
+  // An uptake rate in the wrong unit: half a billion steps per EV dose.
+  r = check({"model.parameters.k_up=1e3 1/s",
+             "model.therapy=[{agent: ev, dose: 1e10, at: 0 s, route: portal_vein}]"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("model.parameters.k_up"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("steps of 0.0005 s"), std::string::npos) << r.output;
+  // A box has no portal veins: no healthy state to start from, no portal route for cells.
+  const test::TempDir dir;
+  const std::string box = dir.write("box.yaml", R"(name: box_liver
+grid: { spacing: "30 um" }
+geometry: { kind: box, size: ["90 um", "90 um", "30 um"] }
+model: { name: liver_fibrosis, initial: healthy }
+time: { end: "1 d", dt: "2 h", scheme: rkl2 }
+)");
+  r = test::run_lobule({"check", box});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("no portal vein voxels"), std::string::npos) << r.output;
+}
+
+// `lobule check` counts the steps the run takes: an EV pulse shortens them (steps of at most
+// min(τ_ev, 1/k_up)/2 for 8·τ_ev after the dose), which a count of time.end/dt missed.
+TEST(TherapyConfig, CheckCountsTheStepsTheRunTakes) {
+  const test::TempDir dir;
+  const std::string cfg =
+      dir.write("ev.yaml", lobule_with(dir,
+                                       "  therapy: [ { agent: ev, dose: 1e10, at: \"1 h\", route: "
+                                       "portal_vein } ]\n",
+                                       R"({ end: "1 d", dt: "2 h", scheme: rkl2 })"));
+  const auto r = test::run_lobule({"check", cfg});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto at = r.output.find(" steps to 86400 s");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const long long counted = std::stoll(r.output.substr(r.output.rfind(", ", at) + 2));
+  EXPECT_GT(counted, 13) << "12 steps of 2 h and one landing on the dose: the pulse adds more";
+  const auto run = test::run_lobule({"run", cfg, "-o", dir.path() + "/out", "-q"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::ifstream log(dir.path() + "/out/log.txt");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("done: " + std::to_string(counted) + " steps"), std::string::npos) << text;
 }
 
 // `lobule check` prints the schedule resolved: times, routes, cells reaching the liver.

@@ -12,6 +12,7 @@
 #include "host/sim/backend.hpp"
 #include "host/sim/build_fields.hpp"
 #include "host/sim/memory_estimate.hpp"
+#include "host/sim/stepper.hpp"
 #include "scheme_table.hpp"
 
 namespace lobule {
@@ -76,12 +77,17 @@ int cmd_check(const CommonArgs& a) {
   double limit = INFINITY;
   for (const auto& s : c.species)
     limit = std::min(limit, explicit_dt_limit(s.diffusivity, s.decay, c.spacing));
-  const double steps = std::ceil(c.time.end / c.time.dt);
+  // The steps the run takes: dt, shortened to land on outputs and model events and by the
+  // model's own step limit (an EV pulse); counted up to 10^7.
+  constexpr long long kCountSteps = 10000000;
+  const long long steps = count_steps(c, kCountSteps);
+  const std::string step_count =
+      steps > kCountSteps ? fmt::format("more than {}", kCountSteps) : fmt::format("{}", steps);
   // The explicit limit binds only the explicit scheme; rkl2 is stable for any dt.
   fmt::print("time step: dt = {:.6g} s{} ({} {:.4g} s), {} steps to {:g} s, scheme {}\n", c.time.dt,
              c.time.dt_auto ? " (auto)" : "",
-             c.time.scheme == Scheme::Explicit ? "limit" : "explicit limit would be", limit, steps,
-             c.time.end, to_string(c.time.scheme));
+             c.time.scheme == Scheme::Explicit ? "limit" : "explicit limit would be", limit,
+             step_count, c.time.end, to_string(c.time.scheme));
   fmt::print("backend: {} requested; this build: cpu{}\n", to_string(c.backend),
              cuda_compiled()
                  ? (cuda_available() ? ", cuda (GPU visible)" : ", cuda (no GPU visible)")

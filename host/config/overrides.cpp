@@ -3,25 +3,40 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <stdexcept>
 #include <vector>
 
 namespace lobule {
 namespace {
 
-// Splits "a.b[2].c" into {"a", "b", "2", "c"}.
+// Splits "a.b[2].c" into {"a", "b", "2", "c"}: keys joined by dots, each optionally followed by
+// [index] or [name]. Throws std::invalid_argument saying what is wrong and where: an empty key
+// ("a..b", "a.", ".a"), an unclosed or stray bracket, an empty [].
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> out;
-  std::string cur;
-  for (char c : path) {
-    if (c == '.' || c == '[' || c == ']') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
+  const auto bad = [&](std::size_t at, const char* what) {
+    return std::invalid_argument(
+        fmt::format("the key path '{}' is malformed at character {}: {}", path, at + 1, what));
+  };
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t start = i;
+    while (i < path.size() && path[i] != '.' && path[i] != '[' && path[i] != ']') ++i;
+    if (i == start) throw bad(i, "a key is missing (two dots, or a dot at an end?)");
+    out.push_back(path.substr(start, i - start));
+    while (i < path.size() && path[i] == '[') {
+      const std::size_t close = path.find(']', i + 1);
+      if (close == std::string::npos) throw bad(i, "'[' is never closed");
+      const std::string inner = path.substr(i + 1, close - i - 1);
+      if (inner.empty() || inner.find_first_of(".[") != std::string::npos)
+        throw bad(i, "expected [index] or [name]");
+      out.push_back(inner);
+      i = close + 1;
     }
+    if (i == path.size()) return out;
+    if (path[i] != '.') throw bad(i, path[i] == ']' ? "']' without '['" : "expected '.'");
+    ++i;
   }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
 }
 
 bool all_digits(const std::string& s) {
@@ -36,7 +51,12 @@ void apply_override(YAML::Node& root, const std::string& assignment, ConfigSourc
   const std::string where = "--set " + assignment;
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) throw ConfigError(where, "", "expected key.path=value");
-  const auto segs = split_path(assignment.substr(0, eq));
+  std::vector<std::string> segs;
+  try {
+    segs = split_path(assignment.substr(0, eq));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(where, "", e.what());
+  }
   const std::string text = assignment.substr(eq + 1);
   if (segs.empty()) throw ConfigError(where, "", "expected key.path=value");
   YAML::Node value;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "host/io/atomic_file.hpp"
 #include "label_names.hpp"
 #include "parse_sections.hpp"
 
@@ -61,8 +62,7 @@ InitialCondition parse_initial(const ConfigNode& n, const Config& c) {
     if (p.is_relative()) p = fs::path(c.file).parent_path() / p;
     ic.path = p.lexically_normal().string();
     ic.array = n["array"].str();
-    std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) n["path"].fail(fmt::format("no such file: {}", ic.path));
+    if (const std::string why = input_file_problem(ic.path); !why.empty()) n["path"].fail(why);
   }
   return ic;
 }

@@ -13,7 +13,9 @@
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
+#include <vtkInformation.h>
 #include <vtkNew.h>
+#include <vtkStreamingDemandDrivenPipeline.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkXMLImageDataReader.h>
 #include <vtkXMLImageDataWriter.h>
@@ -105,21 +107,35 @@ void write_vti(const std::string& path, const Geometry& g, double time,
 
 namespace {
 
-// The reader's output for `path`, or InputError.
+std::string cells_mismatch(const std::string& path, const int* cells,
+                           const std::array<int, 3>& expect) {
+  return fmt::format("{}: has {}x{}x{} cells but the grid has {}x{}x{}", path, cells[0], cells[1],
+                     cells[2], expect[0], expect[1], expect[2]);
+}
+
+// The reader's output for `path`, or InputError. With `expect`, the file's extent (its header)
+// must have those cells before any data is read: a lying extent must not size an allocation.
 struct ReadImage {
   vtkNew<vtkXMLImageDataReader> r;
   VtkMessages errors;
   vtkImageData* img = nullptr;
 
-  explicit ReadImage(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-      throw InputError(fmt::format("{}: no such file", path));
+  explicit ReadImage(const std::string& path, const std::array<int, 3>* expect = nullptr) {
+    if (const std::string why = input_file_problem(path); !why.empty()) throw InputError(why);
     errors.watch(r);
     if (!r->CanReadFile(path.c_str()))
       throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
     check_vti_appended_data(path);
     r->SetFileName(path.c_str());
+    r->UpdateInformation();
+    int ext[6] = {0, -1, 0, -1, 0, -1};
+    if (vtkInformation* info = r->GetOutputInformation(0))
+      if (info->Has(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT()))
+        info->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), ext);
+    const int cells[3] = {ext[1] - ext[0], ext[3] - ext[2], ext[5] - ext[4]};
+    if (expect &&
+        (cells[0] != (*expect)[0] || cells[1] != (*expect)[1] || cells[2] != (*expect)[2]))
+      throw InputError(cells_mismatch(path, cells, *expect));
     r->Update();
     img = r->GetOutput();
     if (r->GetErrorCode() != 0 || !img || errors.any())
@@ -132,10 +148,10 @@ std::vector<double> cell_array(const std::string& path, vtkImageData* img, const
   int dims[3];
   img->GetDimensions(dims);
   for (int a = 0; a < 3; ++a)
-    if (dims[a] - 1 != expect[a])
-      throw InputError(fmt::format("{}: has {}x{}x{} cells but the grid has {}x{}x{}", path,
-                                   dims[0] - 1, dims[1] - 1, dims[2] - 1, expect[0], expect[1],
-                                   expect[2]));
+    if (dims[a] - 1 != expect[a]) {
+      const int cells[3] = {dims[0] - 1, dims[1] - 1, dims[2] - 1};
+      throw InputError(cells_mismatch(path, cells, expect));
+    }
   vtkDataArray* a = img->GetCellData()->GetArray(array.c_str());
   if (!a) {
     std::string names;
@@ -161,7 +177,7 @@ std::vector<double> cell_array(const std::string& path, vtkImageData* img, const
 
 std::vector<double> read_vti_cell_array(const std::string& path, const std::string& array,
                                         const std::array<int, 3>& expect) {
-  ReadImage in(path);
+  ReadImage in(path, &expect);
   return cell_array(path, in.img, array, expect);
 }
 
@@ -176,8 +192,8 @@ double read_vti_time(const std::string& path) {
 
 std::vector<double> read_vti_on_grid(const std::string& path, const std::string& array,
                                      const Geometry& grid) {
-  ReadImage in(path);
   const std::array<int, 3> cells = {grid.box.gx, grid.box.gy, grid.box.gz};
+  ReadImage in(path, &cells);
   auto values = cell_array(path, in.img, array, cells);
   double spacing[3], origin[3];
   int extent[6];

@@ -7,6 +7,7 @@
 
 #include "host/config/config.hpp"
 #include "host/config/units.hpp"
+#include "host/io/atomic_file.hpp"
 #include "kernels/voxel_class.hpp"
 
 namespace lobule {
@@ -139,13 +140,13 @@ void LiverFibrosis::parse_scenario(const ConfigNode& model, const Config& c) {
       fs::path path = init["file"].str();
       if (path.is_relative()) path = fs::path(c.file).parent_path() / path;
       start_file_ = path.lexically_normal().string();
-      std::error_code ec;
-      if (!fs::is_regular_file(path, ec))
-        init["file"].fail(fmt::format("no such file: {}", start_file_));
+      if (const std::string why = input_file_problem(start_file_); !why.empty())
+        init["file"].fail(why);
       start_ = LiverStart::File;
     } else {
-      start_ = init.choice({"healthy", "cirrhotic"}) == "healthy" ? LiverStart::Healthy
-                                                                  : LiverStart::Cirrhotic;
+      if (!init.is_scalar() || (init.str() != "healthy" && init.str() != "cirrhotic"))
+        init.fail("expected healthy, cirrhotic or { file: RUN/fields/NNNNNN.vti }");
+      start_ = init.str() == "healthy" ? LiverStart::Healthy : LiverStart::Cirrhotic;
     }
   }
   const ConfigNode injury = model["injury"];

@@ -57,7 +57,7 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   // The therapy schedule (liver_therapy.cpp).
   void parse_therapy(const ConfigNode& therapy);
   void resolved_therapy(YAML::Node& model) const;
-  void check_therapy_geometry(const Geometry& g) const;
+  void check_geometry(const Geometry& g) const;
   double cells_placed(const TherapyDose& d, double V_tissue) const;
   double ev_step() const;  ///< the longest step while an EV pulse lasts [s]
 

@@ -175,7 +175,7 @@ std::vector<std::vector<double>> LiverFibrosis::read_start_file(const Config& c,
 }
 
 void LiverFibrosis::check_inputs(const Config& c, const Geometry& g) const {
-  check_therapy_geometry(g);
+  check_geometry(g);
   if (start_ == LiverStart::File) read_start_file(c, g);
 }
 
@@ -184,7 +184,7 @@ void LiverFibrosis::check_inputs(const Config& c, const Geometry& g) const {
 // and activated HSCs in and beside the septa; file: every field from an earlier run's output.
 bool LiverFibrosis::initial_state(const Config& c, const Geometry& g,
                                   std::vector<std::vector<double>>& u) const {
-  check_therapy_geometry(g);
+  check_geometry(g);
   if (start_ == LiverStart::File) {
     u = read_start_file(c, g);
     return true;

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "geometry/labels.hpp"
 #include "host/config/config.hpp"
 #include "host/config/units.hpp"
+#include "host/errors.hpp"
 #include "liver_fibrosis.hpp"
 
 namespace lobule {
@@ -117,8 +119,27 @@ void LiverFibrosis::parse_therapy(const ConfigNode& therapy) {
   std::copy(all.begin(), all.end(), params_.dose);
 }
 
-// A dose at or after time.end would never be given: refused, naming the entry.
-void LiverFibrosis::check_scenario(const ConfigNode& /*model*/, const Config& c) const {
+// A dose at or after time.end would never be given: refused, naming the entry. An EV pulse is
+// resolved with steps of ev_step() for 8·τ_ev, 16·max(1, τ_ev·k_up) steps per dose: beyond a
+// million the run would look hung (hours of tiny steps), so the parameters that make it so are
+// refused.
+void LiverFibrosis::check_scenario(const ConfigNode& model, const Config& c) const {
+  constexpr double kMaxPulseSteps = 1e6;
+  bool ev = false;
+  for (int k = 0; k < params_.doses; ++k) ev |= params_.dose[k].agent == TherapyAgent::Ev;
+  const double pulse_steps = 8 * params_.tau_ev / ev_step();
+  if (ev && pulse_steps > kMaxPulseSteps) {
+    const ConfigNode p = model["parameters"];
+    const ConfigNode blame = p.has("k_up")     ? p["k_up"]
+                             : p.has("tau_ev") ? p["tau_ev"]
+                                               : model["therapy"];
+    blame.fail(fmt::format(
+        "with k_up = {} and tau_ev = {} each EV dose needs {:.3g} steps of {:.3g} s (the uptake "
+        "and the blood pulse are resolved with steps of min(tau_ev, 1/k_up)/2 for 8 tau_ev), "
+        "more than {:g}: check the units of k_up (e.g. \"24 1/d\") and tau_ev",
+        format_quantity(params_.k_up, dims::kRate), fmt::format("{:.4g} s", params_.tau_ev),
+        pulse_steps, ev_step(), kMaxPulseSteps));
+  }
   for (const TherapyEntry& e : therapy_) {
     const double last = e.dose.at + double(e.count - 1) * e.every;
     if (last >= c.time.end)
@@ -166,8 +187,33 @@ std::array<double, 3> LiverFibrosis::bolus_centre(const TherapyDose& d, const Ge
 
 // The centre of an intrahepatic bolus must lie in the tissue (a vessel is tissue: the cells
 // then lodge in the tissue around it).
-void LiverFibrosis::check_therapy_geometry(const Geometry& g) const {
+void LiverFibrosis::check_geometry(const Geometry& g) const {
+  const bool portal =
+      std::find(g.label.begin(), g.label.end(), std::uint8_t(kPortalVein)) != g.label.end();
+  // The healthy state is the steady state the portal blood supplies: without portal veins (a
+  // box) there is none, and its solve would grind on without settling.
+  if (start_ != LiverStart::File && !portal)
+    throw InputError(fmt::format(
+        "model.initial: {}: the healthy state is the steady state that the portal veins supply, "
+        "and this geometry has no portal vein voxels (geometry.kind box?); use a lobule geometry "
+        "(kind: hex_lobule) or start from a file (model.initial: {{ file: ... }})",
+        start_ == LiverStart::Healthy ? "healthy" : "cirrhotic"));
+  // Plain numbers are in base units (µm³): "V_liver: 1.5" would make this tissue millions of
+  // livers; the blood of the portal system cannot be smaller than the tissue either.
+  const double V = tissue_volume(g);
+  if (params_.doses > 0)
+    for (const auto& [key, value] : {std::pair<const char*, double>{"V_liver", params_.V_liver},
+                                     {"V_portal", params_.V_portal}})
+      if (value < V)
+        throw InputError(fmt::format(
+            "model.parameters.{} = {:.4g} um^3 is smaller than the simulated tissue ({:.4g} um^3): "
+            "a plain number is in um^3; give the volume with its unit (e.g. \"1.5 mL\")",
+            key, value, V));
   for (const TherapyEntry& e : therapy_) {
+    if (e.dose.agent == TherapyAgent::Msc && e.dose.route == TherapyRoute::PortalVein && !portal)
+      e.node["route"].fail(
+          "portal_vein: this geometry has no portal veins to carry the cells (geometry.kind "
+          "box?); use peripheral_iv or intrahepatic, or a lobule geometry");
     if (e.dose.route != TherapyRoute::Intrahepatic) continue;
     const long long v = voxel_at(g, bolus_centre(e.dose, g).data());
     if (v < 0 || g.label[std::size_t(v)] == kOutside)

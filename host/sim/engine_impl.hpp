@@ -299,8 +299,8 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
         "this grid; use a shorter time.dt (lobule check shows the stages per species)",
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
   Rkl2Context<T> mid{
-      bx.sy(), bx.sz(), ih2_of(s), label_.data(), vessel_table(meta_, s, t + 0.5 * dt), frozen(s)};
-  mid.uniform = sp.uniform();
+      bx.sy(),   bx.sz(),     ih2_of(s), label_.data(), vessel_table(meta_, s, t + 0.5 * dt),
+      frozen(s), sp.uniform()};
   Rkl2Context<T> end = mid;
   end.held = vessel_table(meta_, s, t + dt);
   Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());

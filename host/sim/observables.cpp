@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "host/errors.hpp"
+#include "kernels/voxel_class.hpp"
 
 namespace lobule {
 
@@ -50,19 +51,25 @@ void check_finite_non_negative(const HostFields<T>& f, const Geometry& g, double
           const double v = double(sp.u[b.idx(i, j, k)]);
           if (std::isfinite(v) && v > umax) umax = v;
         }
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j)
-        for (int i = 0; i < b.nx; ++i) {
-          const double v = double(sp.u[b.idx(i, j, k)]);
-          if (std::isfinite(v) && v >= -tolerance * umax) continue;
-          const auto x = g.centre(i, j, k);
-          throw NumericalError(fmt::format(
-              "species '{}' is {} at voxel ({}, {}, {}) (x = {:.4g}, {:.4g}, {:.4g} um) at "
-              "t = {:.6g} s, step {}",
-              sp.name,
-              std::isfinite(v) ? fmt::format("negative ({:.3g})", v) : fmt::format("{}", v),
-              b.ox + i, b.oy + j, b.oz + k, x[0], x[1], x[2], t, step));
-        }
+    // The first bad voxel in the tissue is named, where the user looks; outside it only when
+    // the tissue is clean (masked voxels never change, so a bad value there came from a file).
+    for (const bool in_tissue : {true, false})
+      for (int k = 0; k < b.nz; ++k)
+        for (int j = 0; j < b.ny; ++j)
+          for (int i = 0; i < b.nx; ++i) {
+            const std::size_t c = b.idx(i, j, k);
+            if (!f.label.empty() && is_tissue(f.label[c]) != in_tissue) continue;
+            const double v = double(sp.u[c]);
+            if (std::isfinite(v) && v >= -tolerance * umax) continue;
+            const auto x = g.centre(i, j, k);
+            throw NumericalError(fmt::format(
+                "species '{}' is {} at voxel ({}, {}, {}) (x = {:.4g}, {:.4g}, {:.4g} um{}) at "
+                "t = {:.6g} s, step {}",
+                sp.name,
+                std::isfinite(v) ? fmt::format("negative ({:.3g})", v) : fmt::format("{}", v),
+                b.ox + i, b.oy + j, b.oz + k, x[0], x[1], x[2],
+                in_tissue ? "" : ", outside the tissue", t, step));
+          }
   }
 }
 

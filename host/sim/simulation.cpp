@@ -42,20 +42,6 @@ void write_resolved_config(const std::string& dir, const Config& c, const char* 
                                               std::string(out.c_str()) + "\n");
 }
 
-// Output k (k ≥ 1) is at min(end, k·every); with every = 0 there is one, at end.
-struct OutputSchedule {
-  double end, every;
-  double time(long long k) const { return every > 0 ? std::min(end, double(k) * every) : end; }
-  /// The first k whose time lies after t: where a run continues from a checkpoint at t
-  /// (all outputs up to t were written before it). Also right when output.every changed.
-  long long first_after(double t) const {
-    long long k = every > 0 ? std::max(1LL, (long long)std::floor(t / every)) : 1;
-    while (k > 1 && time(k - 1) > t) --k;
-    while (time(k) <= t && time(k) < end) ++k;
-    return k;
-  }
-};
-
 void log_start(RunLog& log, const Config& c, const std::string& backend) {
   log.info(fmt::format("lobule {} ({}), scenario '{}' from {}", LOBULE_VERSION, LOBULE_GIT, c.name,
                        c.file));

@@ -1,12 +1,49 @@
 #include "stepper.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "build_fields.hpp"
 #include "host/model/model.hpp"
 #include "observables.hpp"
 
 namespace lobule {
+
+double OutputSchedule::time(long long k) const {
+  return every > 0 ? std::min(end, double(k) * every) : end;
+}
+
+long long OutputSchedule::first_after(double t) const {
+  long long k = every > 0 ? std::max(1LL, (long long)std::floor(t / every)) : 1;
+  while (k > 1 && time(k - 1) > t) --k;
+  while (time(k) <= t && time(k) < end) ++k;
+  return k;
+}
+
+StepTo step_from(const Config& c, double t, double stop) {
+  const double dt = c.time.dt;
+  const double limit = c.model_impl ? c.model_impl->step_limit(t) : dt;
+  const double h = std::min({dt, limit, stop - t});
+  return {h, (stop - (t + h) <= 1e-9 * dt) ? stop : t + h};
+}
+
+long long count_steps(const Config& c, long long cap) {
+  const OutputSchedule when{c.time.end, c.output.every};
+  const std::vector<double> events =
+      c.model_impl ? c.model_impl->event_times() : std::vector<double>{};
+  std::size_t e = 0;
+  double t = 0;
+  long long n = 0;
+  for (long long k = 1; t < when.end && n <= cap; ++k) {
+    const double target = when.time(k);
+    while (t < target && n <= cap) {
+      while (e < events.size() && events[e] <= t) ++e;
+      t = step_from(c, t, e < events.size() ? std::min(target, events[e]) : target).end;
+      ++n;
+    }
+  }
+  return n;
+}
 
 template <class T>
 Stepper<T>::Stepper(const Config& c, BackendChoice which)
@@ -41,18 +78,15 @@ void Stepper<T>::apply_due_events() {
 
 template <class T>
 void Stepper<T>::advance_to(double target, const std::function<void(double, long long)>& on_step) {
-  const double dt = c_.time.dt;
   while (t_ < target) {
     apply_due_events();
     // The step ends at the target or the next event, whichever comes first.
     const double stop =
         events_done_ < events_.size() ? std::min(target, events_[events_done_]) : target;
-    const double limit = c_.model_impl ? c_.model_impl->step_limit(t_) : dt;
-    const double h = std::min({dt, limit, stop - t_});
-    backend_->step(t_, h);
+    const StepTo next = step_from(c_, t_, stop);
+    backend_->step(t_, next.length);
     ++steps_;
-    // Land exactly on the stop so output and dose times do not drift with round-off.
-    t_ = (stop - (t_ + h) <= 1e-9 * dt) ? stop : t_ + h;
+    t_ = next.end;
     host_current_ = false;
     if (on_step) on_step(t_, steps_);
   }

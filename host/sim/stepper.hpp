@@ -11,6 +11,27 @@
 
 namespace lobule {
 
+/// Output k (k ≥ 1) of a run is at min(end, k·every); with every = 0 there is one, at end.
+struct OutputSchedule {
+  double end, every;
+  double time(long long k) const;
+  /// The first k whose time lies after t: where a run continues from a checkpoint at t
+  /// (all outputs up to t were written before it). Also right when output.every changed.
+  long long first_after(double t) const;
+};
+
+/// One step from t towards `stop` (an output time or the next model event): its length
+/// min(time.dt, the model's step limit at t, stop − t) [s], and the time it ends at, t + length or
+/// exactly stop when within round-off of it, so that output and dose times do not drift.
+struct StepTo {
+  double length, end;
+};
+StepTo step_from(const Config& c, double t, double stop);
+
+/// The steps a run of c takes from t = 0 to time.end with its outputs and model events (the
+/// rule of Stepper::advance_to, without stepping); counting stops after `cap`.
+long long count_steps(const Config& c, long long cap);
+
 template <class T>
 class Stepper {
  public:
