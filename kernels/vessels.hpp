@@ -15,6 +15,10 @@ template <class T>
 struct VesselTable {
   std::uint32_t mask = 0;
   T value[kVesselLabels] = {};
+  /// Optional (CPU): the padded indices of the interior voxels it holds, so that a pass over
+  /// them need not scan every label; the CUDA kernels read the labels instead.
+  const std::uint32_t* voxels = nullptr;
+  std::uint32_t voxel_count = 0;
 
   RD_HOST_DEVICE bool any() const { return mask != 0; }
   RD_HOST_DEVICE bool holds(std::uint8_t label) const {

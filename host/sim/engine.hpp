@@ -36,7 +36,8 @@ class Engine final : public Backend<T> {
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
     int hind = -1;     // a scar-hindered species: its hindrance in hindrance_, D = d_free·H
     T d_uniform = 0;   // > 0: its fixed D is this one value in all the tissue (0 outside)
-    std::vector<std::uint8_t> open_rows;  // CPU: its rows with no closed face (UniformStencil)
+    std::vector<std::uint8_t> open_rows;     // CPU: its rows with no closed face (UniformStencil)
+    std::vector<std::uint32_t> held_voxels;  // CPU: the voxels its vessels hold (VesselTable)
     UniformStencil<T> uniform() const {
       return {d_uniform, open_rows.empty() ? nullptr : open_rows.data()};
     }
@@ -62,6 +63,7 @@ class Engine final : public Backend<T> {
   FrozenRates<T> frozen(std::size_t s) const;
   std::vector<T*> field_pointers();
   std::vector<VesselTable<T>> vessel_tables(double t) const;
+  VesselTable<T> held_at(std::size_t s, double t) const;
   bool coupled() const { return model_ != nullptr; }
   VoxelMap voxel_map() { return {label_.data(), zone_.size() > 0 ? zone_.data() : nullptr}; }
   bool diffuses(std::size_t s) const { return species_[s].d_max > T(0); }

@@ -59,6 +59,14 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
       if (h == hindrance_.size()) hindrance_.push_back({Array(n), sp.driver, sp.c_half, s});
       d.hind = int(h);
     }
+    // CPU: the held voxels as a list (fixed: which labels a species holds never changes).
+    if (Exec::kHostMemory && sp.vessels.any() && f.box.padded() < (std::size_t(1) << 32))
+      for (int k = 0; k < f.box.nz; ++k)
+        for (int j = 0; j < f.box.ny; ++j)
+          for (int i = 0; i < f.box.nx; ++i) {
+            const std::size_t c = f.box.idx(i, j, k);
+            if (sp.vessels.holds(f.label[c])) d.held_voxels.push_back(std::uint32_t(c));
+          }
     species_.push_back(std::move(d));
   }
   label_ = typename Exec::template Array<std::uint8_t>(n);
@@ -131,10 +139,20 @@ std::vector<T*> Engine<T, Exec>::field_pointers() {
   return u;
 }
 
+// The vessel values of species s at time t, with the list of its held voxels where the engine
+// keeps one (CPU).
+template <class T, class Exec>
+VesselTable<T> Engine<T, Exec>::held_at(std::size_t s, double t) const {
+  VesselTable<T> v = vessel_table(meta_, s, t);
+  const auto& list = species_[s].held_voxels;
+  if (!list.empty()) v.voxels = list.data(), v.voxel_count = std::uint32_t(list.size());
+  return v;
+}
+
 template <class T, class Exec>
 std::vector<VesselTable<T>> Engine<T, Exec>::vessel_tables(double t) const {
   std::vector<VesselTable<T>> held;
-  for (std::size_t s = 0; s < species_.size(); ++s) held.push_back(vessel_table(meta_, s, t));
+  for (std::size_t s = 0; s < species_.size(); ++s) held.push_back(held_at(s, t));
   return held;
 }
 
@@ -179,9 +197,11 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
                                rate_[s].data(), scratch_[0].data(), T(dt), sp.uniform(),
                                lowest_.data() + s);
     else
+      // The diffusion–decay step keeps u ≥ 0 by construction (its dt is within the positivity
+      // limit 1/(2·D·Σ1/h² + λ), which the config enforces): nothing to record.
       Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
                           scratch_[0].data(), T(dt), m.decay, m.source, sp.uniform(),
-                          lowest_.data() + s);
+                          static_cast<T*>(nullptr));
     std::swap(sp.u, scratch_[0]);
   }
 }
@@ -298,11 +318,10 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
         "{:.3g} 1/s, largest D {:.3g} um^2/s): a field has run away or dt is far too long for "
         "this grid; use a shorter time.dt (lobule check shows the stages per species)",
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
-  Rkl2Context<T> mid{
-      bx.sy(),   bx.sz(),     ih2_of(s), label_.data(), vessel_table(meta_, s, t + 0.5 * dt),
-      frozen(s), sp.uniform()};
+  Rkl2Context<T> mid{bx.sy(),   bx.sz(),     ih2_of(s), label_.data(), held_at(s, t + 0.5 * dt),
+                     frozen(s), sp.uniform()};
   Rkl2Context<T> end = mid;
-  end.held = vessel_table(meta_, s, t + dt);
+  end.held = held_at(s, t + dt);
   Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());
   Exec::rkl2_first(bx, mid, sp.u.data(), diffusivity(s), scratch_[0].data(), scratch_[1].data(),
                    T(rkl2_first_factor(stages, dt)));

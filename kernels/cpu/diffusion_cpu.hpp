@@ -20,9 +20,9 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 /// One forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s over the interior voxels: reads u and D
 /// (halos filled), writes out (≠ u). See explicit_voxel.
 /// us.d > 0 says D is that one value in the whole tissue (and 0 outside): the stencil then needs
-/// no division (uniform_divergence), and in us.open_rows no mask (open_divergence). *lowest becomes
-/// min(*lowest, every value written): it records a step that went negative (see
-/// Backend::explicit_lowest).
+/// no division (uniform_divergence), and in us.open_rows no mask (open_divergence). Unless lowest
+/// is nullptr, *lowest becomes min(*lowest, every value written): it records a step that went
+/// negative (see Backend::explicit_lowest).
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source,

@@ -60,13 +60,14 @@ __global__ void sum_kernel(Box b, const T* __restrict__ u, double* out) {
   block_add(v, out);
 }
 
-// *lowest = min(*lowest, v) for v < 0, *lowest starting at 0: negative values order inversely
-// to their bit patterns read as unsigned integers, so the largest pattern is the lowest value.
+// *lowest = min(*lowest, v) for v < 0 (nothing when lowest is nullptr), *lowest starting at 0:
+// negative values order inversely to their bit patterns read as unsigned integers, so the largest
+// pattern is the lowest value.
 __device__ RD_FORCEINLINE void note_lowest(float v, float* lowest) {
-  if (v < 0.0f) atomicMax(reinterpret_cast<unsigned*>(lowest), __float_as_uint(v));
+  if (lowest && v < 0.0f) atomicMax(reinterpret_cast<unsigned*>(lowest), __float_as_uint(v));
 }
 __device__ RD_FORCEINLINE void note_lowest(double v, double* lowest) {
-  if (v < 0.0)
+  if (lowest && v < 0.0)
     atomicMax(reinterpret_cast<unsigned long long*>(lowest),
               static_cast<unsigned long long>(__double_as_longlong(v)));
 }
