@@ -62,15 +62,34 @@ RD_HOST_DEVICE RD_FORCEINLINE T uniform_divergence(const T* __restrict__ u, cons
   return ih2d.x * fx + ih2d.y * fy + ih2d.z * fz;
 }
 
-/// What the CPU launchers may know of a constant-coefficient species (uniform_divergence): d > 0
-/// is its one D in the tissue; open_rows (optional, ny·nz flags, row (j, k) at j + ny·k) marks
-/// the rows whose voxels and their six neighbours all have D ≠ 0, where no face is closed and the
-/// stencil needs neither D nor a mask. The CUDA launchers read the D array instead.
+/// What the CPU launchers may know of a species' diffusivity beyond its D array (the CUDA
+/// launchers read the D array alone):
+/// - a constant-coefficient species (uniform_divergence): d > 0 is its one D in the tissue;
+///   open_rows (optional, ny·nz flags, row (j, k) at j + ny·k) marks the rows whose voxels and
+///   their six neighbours all have D ≠ 0, where no face is closed and the stencil needs neither
+///   D nor a mask;
+/// - a species whose D varies (face_divergence): face[a][c] is the harmonic face diffusivity
+///   between voxel c and its neighbour c + stride(a), computed once per step.
 template <class T>
-struct UniformStencil {
+struct StencilHint {
   T d = T(0);
   const std::uint8_t* open_rows = nullptr;
+  const T* face[3] = {nullptr, nullptr, nullptr};
 };
+
+/// diffusion_divergence with the faces precomputed, face[a][c] = face_diffusivity(D[c],
+/// D[c + stride(a)]): the same bits (2·a·b/(a + b) is symmetric to the last bit, 2·x being exact).
+template <class T>
+RD_HOST_DEVICE RD_FORCEINLINE T face_divergence(const T* __restrict__ u, std::size_t c,
+                                                std::size_t sy, std::size_t sz, InvH2<T> ih2,
+                                                const T* __restrict__ fx, const T* __restrict__ fy,
+                                                const T* __restrict__ fz) {
+  const T uc = u[c];
+  const T gx = fx[c] * (u[c + 1] - uc) - fx[c - 1] * (uc - u[c - 1]);
+  const T gy = fy[c] * (u[c + sy] - uc) - fy[c - sy] * (uc - u[c - sy]);
+  const T gz = fz[c] * (u[c + sz] - uc) - fz[c - sz] * (uc - u[c - sz]);
+  return ih2.x * gx + ih2.y * gy + ih2.z * gz;
+}
 
 /// uniform_divergence at a voxel whose six faces are all open: the same expression without the
 /// face factors (each was exactly 1), so both give the same bits.

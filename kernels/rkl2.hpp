@@ -113,7 +113,7 @@ struct Rkl2Context {
   const std::uint8_t* label;
   VesselTable<T> held;
   FrozenRates<T> rates;
-  UniformStencil<T> uniform;  ///< a constant-coefficient species (CPU: uniform_divergence)
+  StencilHint<T> uniform;  ///< a constant-coefficient species (CPU: uniform_divergence)
 };
 
 /// Stage 1 at voxel c, in increments: m0 = M(y0), z1 = f1·m0 with f1 = μ̃₁·dt [s]; held voxels

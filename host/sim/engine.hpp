@@ -36,11 +36,8 @@ class Engine final : public Backend<T> {
     double l_max = 0;  // the largest frozen loss rate this step [1/s]
     int hind = -1;     // a scar-hindered species: its hindrance in hindrance_, D = d_free·H
     T d_uniform = 0;   // > 0: its fixed D is this one value in all the tissue (0 outside)
-    std::vector<std::uint8_t> open_rows;     // CPU: its rows with no closed face (UniformStencil)
+    std::vector<std::uint8_t> open_rows;     // CPU: its rows with no closed face (StencilHint)
     std::vector<std::uint32_t> held_voxels;  // CPU: the voxels its vessels hold (VesselTable)
-    UniformStencil<T> uniform() const {
-      return {d_uniform, open_rows.empty() ? nullptr : open_rows.data()};
-    }
   };
   // The hindrance H = 1/(1 + C/C_half) of every scar-hindered species with the same driver
   // fields and C_half (0 outside the tissue), recomputed from the drivers each step: one array
@@ -51,6 +48,7 @@ class Engine final : public Backend<T> {
     std::vector<int> driver;
     T c_half = 0;
     std::size_t first = 0;  // the first species using it (its boundary kinds fill the halo)
+    Array face[3];          // CPU: its harmonic face values per axis (StencilHint::face)
   };
 
   void explicit_step(double t, double dt);
@@ -64,6 +62,8 @@ class Engine final : public Backend<T> {
   std::vector<T*> field_pointers();
   std::vector<VesselTable<T>> vessel_tables(double t) const;
   VesselTable<T> held_at(std::size_t s, double t) const;
+  /// What the CPU stencil may know of species s beyond its D array (StencilHint).
+  StencilHint<T> hint(std::size_t s);
   bool coupled() const { return model_ != nullptr; }
   VoxelMap voxel_map() { return {label_.data(), zone_.size() > 0 ? zone_.data() : nullptr}; }
   bool diffuses(std::size_t s) const { return species_[s].d_max > T(0); }

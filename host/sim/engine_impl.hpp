@@ -56,7 +56,7 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
       while (h < hindrance_.size() &&
              !(hindrance_[h].driver == sp.driver && hindrance_[h].c_half == sp.c_half))
         ++h;
-      if (h == hindrance_.size()) hindrance_.push_back({Array(n), sp.driver, sp.c_half, s});
+      if (h == hindrance_.size()) hindrance_.push_back({Array(n), sp.driver, sp.c_half, s, {}});
       d.hind = int(h);
     }
     // CPU: the held voxels as a list (fixed: which labels a species holds never changes).
@@ -117,7 +117,8 @@ template <class T, class Exec>
 std::size_t Engine<T, Exec>::state_bytes() const {
   std::size_t words = lowest_.size();
   for (const Species& sp : species_) words += sp.u.size() + sp.D.size() + sp.p.size() + sp.l.size();
-  for (const Hindrance& h : hindrance_) words += h.H.size();
+  for (const Hindrance& h : hindrance_)
+    words += h.H.size() + h.face[0].size() + h.face[1].size() + h.face[2].size();
   for (const Array& a : scratch_) words += a.size();
   for (const Array& a : rate_) words += a.size();
   return words * sizeof(T) + label_.size() + zone_.size() * sizeof(float);
@@ -150,6 +151,20 @@ VesselTable<T> Engine<T, Exec>::held_at(std::size_t s, double t) const {
 }
 
 template <class T, class Exec>
+StencilHint<T> Engine<T, Exec>::hint(std::size_t s) {
+  const Species& sp = species_[s];
+  StencilHint<T> h;
+  h.d = sp.d_uniform;
+  h.open_rows = sp.open_rows.empty() ? nullptr : sp.open_rows.data();
+  if (sp.hind >= 0)
+    for (int a = 0; a < 3; ++a) {
+      Array& f = hindrance_[std::size_t(sp.hind)].face[a];
+      h.face[a] = f.size() > 0 ? f.data() : nullptr;
+    }
+  return h;
+}
+
+template <class T, class Exec>
 std::vector<VesselTable<T>> Engine<T, Exec>::vessel_tables(double t) const {
   std::vector<VesselTable<T>> held;
   for (std::size_t s = 0; s < species_.size(); ++s) held.push_back(held_at(s, t));
@@ -168,6 +183,13 @@ void Engine<T, Exec>::update_diffusivities() {
     d.inv_c_half = T(1) / h.c_half;
     Exec::update_diffusivity(meta_.box, label_.data(), d, h.H.data());
     Exec::fill_halo(meta_.box, meta_.species[h.first].bc, HaloOf::Diffusivity, h.H.data());
+    // CPU: the faces once per step, not 6 harmonic means per voxel in each of many stages.
+    if constexpr (Exec::kHostMemory) {
+      for (Array& f : h.face)
+        if (f.size() != h.H.size()) f = Array(h.H.size());
+      Exec::face_diffusivities(meta_.box, h.H.data(), h.face[0].data(), h.face[1].data(),
+                               h.face[2].data());
+    }
   }
 }
 
@@ -194,13 +216,13 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
     const T* D = diffuses(s) ? diffusivity(s) : nullptr;
     if (coupled())
       Exec::explicit_step_rate(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                               rate_[s].data(), scratch_[0].data(), T(dt), sp.uniform(),
+                               rate_[s].data(), scratch_[0].data(), T(dt), hint(s),
                                lowest_.data() + s);
     else
       // The diffusion–decay step keeps u ≥ 0 by construction (its dt is within the positivity
       // limit 1/(2·D·Σ1/h² + λ), which the config enforces): nothing to record.
       Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                          scratch_[0].data(), T(dt), m.decay, m.source, sp.uniform(),
+                          scratch_[0].data(), T(dt), m.decay, m.source, hint(s),
                           static_cast<T*>(nullptr));
     std::swap(sp.u, scratch_[0]);
   }
@@ -318,8 +340,8 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
         "{:.3g} 1/s, largest D {:.3g} um^2/s): a field has run away or dt is far too long for "
         "this grid; use a shorter time.dt (lobule check shows the stages per species)",
         m.name, dt, stages, sp.l_max, double(sp.d_max)));
-  Rkl2Context<T> mid{bx.sy(),   bx.sz(),     ih2_of(s), label_.data(), held_at(s, t + 0.5 * dt),
-                     frozen(s), sp.uniform()};
+  Rkl2Context<T> mid{bx.sy(),   bx.sz(), ih2_of(s), label_.data(), held_at(s, t + 0.5 * dt),
+                     frozen(s), hint(s)};
   Rkl2Context<T> end = mid;
   end.held = held_at(s, t + dt);
   Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());

@@ -45,13 +45,13 @@ struct CpuExec {
   template <class T>
   static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                             const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
-                            T decay, T source, UniformStencil<T> us, T* lowest) {
+                            T decay, T source, StencilHint<T> us, T* lowest) {
     cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, lowest);
   }
   template <class T>
   static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
-                                 const T* rate, T* out, T dt, UniformStencil<T> us, T* lowest) {
+                                 const T* rate, T* out, T dt, StencilHint<T> us, T* lowest) {
     cpu::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, lowest);
   }
   template <class T>
@@ -65,10 +65,14 @@ struct CpuExec {
                            bool last) {
     return cpu::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last);
   }
-  /// The rows where a constant-coefficient species needs no mask (UniformStencil::open_rows).
+  /// The rows where a constant-coefficient species needs no mask (StencilHint::open_rows).
   template <class T>
   static std::vector<std::uint8_t> open_rows(const Box& b, const T* D) {
     return cpu::open_rows(b, D);
+  }
+  template <class T>
+  static void face_diffusivities(const Box& b, const T* D, T* fx, T* fy, T* fz) {
+    cpu::face_diffusivities(b, D, fx, fy, fz);
   }
   template <class T>
   static double interior_sum(const Box& b, const T* u) {

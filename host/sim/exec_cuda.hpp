@@ -33,14 +33,13 @@ struct CudaExec {
   template <class T>
   static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                             const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
-                            T decay, T source, UniformStencil<T> /*the D array serves*/,
-                            T* lowest) {
+                            T decay, T source, StencilHint<T> /*the D array serves*/, T* lowest) {
     cuda::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, lowest);
   }
   template <class T>
   static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
-                                 const T* rate, T* out, T dt, UniformStencil<T> /*unused*/,
+                                 const T* rate, T* out, T dt, StencilHint<T> /*unused*/,
                                  T* lowest) {
     cuda::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, lowest);
   }
@@ -57,7 +56,7 @@ struct CudaExec {
     cuda::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, acc);
     return last ? read_slot() : 0.0;
   }
-  /// None: the CUDA kernels read the D array (UniformStencil is a CPU hint).
+  /// None: the CUDA kernels read the D array (StencilHint is a CPU hint).
   template <class T>
   static std::vector<std::uint8_t> open_rows(const Box&, const T*) {
     return {};

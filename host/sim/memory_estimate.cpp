@@ -51,13 +51,15 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   // staging array.
   double host = (ns + nd_fixed) * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
-  // Engine: the same u and D arrays and the hindrances, labels (and zones in a lobule), three
+  // Engine: the same u and D arrays and the hindrances (on the CPU with their face values per
+  // axis), labels (and zones in a lobule), three
   // scratch arrays shared by all species (the next level of the explicit scheme uses one; RKL2
   // holds M(Y0) and two increments), the lowest value of each species' explicit steps; a coupled
   // model adds the frozen production and loss of each diffusing species (rkl2) or a rate per
   // species (explicit).
   const bool gpu = backend == BackendChoice::Cuda;
   double arrays = ns + nd_fixed + double(hindrances.size()) + 3;
+  if (!gpu) arrays += 3 * double(hindrances.size());  // the CPU's face values of each hindrance
   if (c.model_impl) arrays += c.time.scheme == Scheme::Explicit ? ns : 2 * nd;
   double state = arrays * padded * word + padded + ns * word;
   if (c.geometry.kind != "box") state += padded * sizeof(float);

@@ -127,19 +127,26 @@ void for_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& hel
     }
 }
 
-// Calls f with the divergence of one species as a RowStencil: the harmonic-face stencil, or for a
-// constant-coefficient species (us.d > 0, D the same in all the tissue) the division-free one
-// (uniform_divergence) and in its open rows the mask-free one (open_divergence), chosen once per
-// launch.
+// Calls f with the divergence of one species as a RowStencil: for a constant-coefficient species
+// (us.d > 0, D the same in all the tissue) the division-free one (uniform_divergence) and in its
+// open rows the mask-free one (open_divergence); with precomputed faces (us.face) the
+// division-free face_divergence; otherwise the harmonic-face stencil. Chosen once per launch.
 template <class T, class F>
 decltype(auto) with_stencil(const T* D, std::size_t sy, std::size_t sz, InvH2<T> ih2,
-                            UniformStencil<T> us, F&& f) {
+                            StencilHint<T> us, F&& f) {
   if (us.d > T(0)) {
     const InvH2<T> ih2d{ih2.x * us.d, ih2.y * us.d, ih2.z * us.d};
     return f(row_stencil(
         [=](const T* y, std::size_t c) { return uniform_divergence(y, D, c, sy, sz, ih2d); },
         [=](const T* y, std::size_t c) { return open_divergence(y, c, sy, sz, ih2d); },
         us.open_rows));
+  }
+  if (us.face[0]) {
+    const T *fx = us.face[0], *fy = us.face[1], *fz = us.face[2];
+    const auto faces = [=](const T* y, std::size_t c) {
+      return face_divergence(y, c, sy, sz, ih2, fx, fy, fz);
+    };
+    return f(row_stencil(faces, faces, nullptr));
   }
   const auto harmonic = [=](const T* y, std::size_t c) {
     return diffusion_divergence(y, D, c, sy, sz, ih2);
@@ -177,8 +184,8 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 template <class T, class Rate>
 void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
                          const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                         const VesselTable<T>& held, T* __restrict__ out, T dt,
-                         UniformStencil<T> us, T* lowest, Rate&& rate_of) {
+                         const VesselTable<T>& held, T* __restrict__ out, T dt, StencilHint<T> us,
+                         T* lowest, Rate&& rate_of) {
   const std::size_t sy = b.sy(), sz = b.sz();
   const T* scan = lowest ? out : nullptr;
   T low = T(0);
@@ -203,8 +210,8 @@ void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
 
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source,
-                   UniformStencil<T> us, T* lowest) {
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, StencilHint<T> us,
+                   T* lowest) {
   explicit_update_all(b, ih2, u, D, label, held, out, dt, us, lowest,
                       [&](std::size_t c) { return linear_reaction(u[c], decay, source); });
 }
@@ -212,7 +219,7 @@ void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, UniformStencil<T> us, T* lowest) {
+                        T* out, T dt, StencilHint<T> us, T* lowest) {
   explicit_update_all(b, ih2, u, D, label, held, out, dt, us, lowest,
                       [&](std::size_t c) { return rate[c]; });
 }
@@ -299,6 +306,19 @@ std::vector<std::uint8_t> open_rows(const Box& b, const T* D) {
 }
 
 template <class T>
+void face_diffusivities(const Box& b, const T* D, T* fx, T* fy, T* fz) {
+  const std::size_t n = b.padded();
+  T* face[3] = {fx, fy, fz};
+  for (int a = 0; a < 3; ++a) {
+    const std::size_t s = b.stride(a);
+    T* F = face[a];
+    const auto m = static_cast<long long>(n - s);
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMinWork)
+    for (long long c = 0; c < m; ++c) F[c] = face_diffusivity(D[c], D[c + std::size_t(s)]);
+  }
+}
+
+template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
   for_interior(b, [&](std::size_t c) { D[c] = driven_diffusivity(d, label, c); });
@@ -307,14 +327,15 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
 #define LOBULE_INSTANTIATE(T)                                                                      \
   template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                       \
   template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
-                                 const VesselTable<T>&, T*, T, T, T, UniformStencil<T>, T*);       \
+                                 const VesselTable<T>&, T*, T, T, T, StencilHint<T>, T*);          \
   template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                    \
                                       const std::uint8_t*, const VesselTable<T>&, const T*, T*, T, \
-                                      UniformStencil<T>, T*);                                      \
+                                      StencilHint<T>, T*);                                         \
   template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T);   \
   template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
                                 const T*, const T*, T*, const Rkl2Stage<T>&, bool);                \
   template std::vector<std::uint8_t> open_rows<T>(const Box&, const T*);                           \
+  template void face_diffusivities<T>(const Box&, const T*, T*, T*, T*);                           \
   template double interior_sum<T>(const Box&, const T*);                                           \
   template double interior_max<T>(const Box&, const T*);                                           \
   template void update_diffusivity<T>(const Box&, const std::uint8_t*,                             \

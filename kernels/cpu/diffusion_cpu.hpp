@@ -25,14 +25,14 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 /// negative (see Backend::explicit_lowest).
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source,
-                   UniformStencil<T> us, T* lowest);
+                   const VesselTable<T>& held, T* out, T dt, T decay, T source, StencilHint<T> us,
+                   T* lowest);
 
 /// The same with a precomputed reaction rate per voxel: out = u + dt·(∇·(D∇u) + rate).
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, UniformStencil<T> us, T* lowest);
+                        T* out, T dt, StencilHint<T> us, T* lowest);
 
 /// RKL2 stage 1 in increments at every interior voxel (see rkl2_first_voxel).
 template <class T>
@@ -55,9 +55,14 @@ template <class T>
 double interior_max(const Box& b, const T* u);
 
 /// The open rows of a species' D array (halo filled): ny·nz flags, row (j, k) at j + ny·k, 1
-/// where every voxel of the row and its six neighbours have D ≠ 0 (see UniformStencil).
+/// where every voxel of the row and its six neighbours have D ≠ 0 (see StencilHint).
 template <class T>
 std::vector<std::uint8_t> open_rows(const Box& b, const T* D);
+
+/// The harmonic face diffusivities of D (halo filled) along each axis: f_a[c] between voxel c and
+/// c + stride(a), for every c whose neighbour lies in the padded array (StencilHint::face).
+template <class T>
+void face_diffusivities(const Box& b, const T* D, T* fx, T* fy, T* fz);
 
 /// D = D_free/(1 + C/C_half) from the driver fields in every interior voxel (0 outside).
 template <class T>
