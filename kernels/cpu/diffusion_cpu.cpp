@@ -13,29 +13,32 @@ namespace {
 // Calls f(c) for every interior voxel, rows (k, j) in parallel, x innermost.
 template <class F>
 void for_interior(const Box& b, F&& f) {
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
+  for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+    const std::size_t row = b.idx(0, j, k);
 #pragma omp simd
-      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i));
-    }
+    for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i));
+  });
 }
 
 // Σ f(c) over the interior voxels, in double.
 template <class F>
 double sum_interior(const Box& b, F&& f) {
+  const auto row_sum = [&](int k, int j) {
+    const std::size_t row = b.idx(0, j, k);
+    double sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int i = 0; i < b.nx; ++i) sum += f(row + std::size_t(i));
+    return sum;
+  };
   double sum = 0;
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum) \
-    if (b.interior() >= kParallelMinWork)
+  if (!parallel_work(b.interior())) {
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j) sum += row_sum(k, j);
+    return sum;
+  }
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum)
   for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-      double row_sum = 0;
-#pragma omp simd reduction(+ : row_sum)
-      for (int i = 0; i < b.nx; ++i) row_sum += f(row + std::size_t(i));
-      sum += row_sum;
-    }
+    for (int j = 0; j < b.ny; ++j) sum += row_sum(k, j);
   return sum;
 }
 
@@ -83,22 +86,26 @@ constexpr const T* kNotWritten = nullptr;
 // that calls f kept GCC from vectorizing it: 2.6× slower); 0 otherwise.
 template <class T, class S, class F>
 T for_interior_rows(const Box& b, const S& st, const T* written, F&& f) {
-  T lowest = T(0);
-#pragma omp parallel for collapse(2) schedule(static) \
-    reduction(min                                     \
-              : lowest) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-      if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
+  const auto row_of = [=](int k, int j) {
+    const std::size_t row = b.idx(0, j, k);
+    if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
 #pragma omp simd
-        for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open);
-      } else {
+      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open);
+    } else {
 #pragma omp simd
-        for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div);
-      }
-      if (written) lowest = std::min(lowest, row_lowest(written + row, b.nx));
+      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div);
     }
+    return written ? row_lowest(written + row, b.nx) : T(0);
+  };
+  T lowest = T(0);
+  if (!parallel_work(b.interior())) {
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j) lowest = std::min(lowest, row_of(k, j));
+    return lowest;
+  }
+#pragma omp parallel for collapse(2) schedule(static) reduction(min : lowest)
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j) lowest = std::min(lowest, row_of(k, j));
   return lowest;
 }
 
@@ -108,23 +115,19 @@ template <class T, class F>
 void for_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& held, F&& f) {
   if (!held.any()) return;
   if (held.voxels) {  // the list of held voxels: a few percent of the grid in a lobule
-    const auto n = static_cast<long long>(held.voxel_count);
-#pragma omp parallel for schedule(static) if (std::size_t(n) >= kParallelMinWork)
-    for (long long q = 0; q < n; ++q) {
+    for_each_index(held.voxel_count, held.voxel_count, [&](long long q) {
       const std::size_t c = held.voxels[q];
       f(c, held.value[label[c]]);
-    }
+    });
     return;
   }
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = row + std::size_t(i);
-        if (held.holds(label[c])) f(c, held.value[label[c]]);
-      }
+  for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+    const std::size_t row = b.idx(0, j, k);
+    for (int i = 0; i < b.nx; ++i) {
+      const std::size_t c = row + std::size_t(i);
+      if (held.holds(label[c])) f(c, held.value[label[c]]);
     }
+  });
 }
 
 // Calls f with the divergence of one species as a RowStencil: for a constant-coefficient species
@@ -166,12 +169,12 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
     const std::size_t s1 = b.stride(p.axis1), s2 = b.stride(p.axis2);
     const BoundaryKind kind = bc.kind[f];
     const T value = bc.value[f];
-#pragma omp parallel for schedule(static) if (face_cells(b, f) >= kParallelMinWork)
-    for (int q2 = 0; q2 < n2; ++q2)
+    for_each_index(n2, face_cells(b, f), [&](long long q2) {
       for (int q1 = 0; q1 < n1; ++q1) {
         const std::size_t o = std::size_t(q1) * s1 + std::size_t(q2) * s2;
         u[p.halo + o] = halo_value(kind, what, value, u[p.adjacent + o], u[p.opposite + o]);
       }
+    });
   }
 }
 
@@ -275,15 +278,21 @@ double interior_sum(const Box& b, const T* u) {
 
 template <class T>
 double interior_max(const Box& b, const T* u) {
+  const auto row_max = [&](int k, int j) {
+    const std::size_t row = b.idx(0, j, k);
+    double m = 0;
+    for (int i = 0; i < b.nx; ++i) m = std::max(m, double(u[row + std::size_t(i)]));
+    return m;
+  };
   double m = 0;
-#pragma omp parallel for collapse(2) schedule(static) \
-    reduction(max                                     \
-              : m) if (b.interior() >= kParallelMinWork)
+  if (!parallel_work(b.interior())) {
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j) m = std::max(m, row_max(k, j));
+    return m;
+  }
+#pragma omp parallel for collapse(2) schedule(static) reduction(max : m)
   for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const std::size_t row = b.idx(0, j, k);
-      for (int i = 0; i < b.nx; ++i) m = std::max(m, double(u[row + std::size_t(i)]));
-    }
+    for (int j = 0; j < b.ny; ++j) m = std::max(m, row_max(k, j));
   return m;
 }
 
@@ -291,17 +300,15 @@ template <class T>
 std::vector<std::uint8_t> open_rows(const Box& b, const T* D) {
   std::vector<std::uint8_t> rows(std::size_t(b.ny) * std::size_t(b.nz), 0);
   const std::size_t sy = b.sy(), sz = b.sz();
-#pragma omp parallel for collapse(2) schedule(static) if (b.interior() >= kParallelMinWork)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      bool open = true;
-      for (int i = 0; i < b.nx && open; ++i) {
-        const std::size_t c = b.idx(i, j, k);
-        for (std::size_t n : {c, c - 1, c + 1, c - sy, c + sy, c - sz, c + sz})
-          open = open && D[n] != T(0);
-      }
-      rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)] = open;
+  for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+    bool open = true;
+    for (int i = 0; i < b.nx && open; ++i) {
+      const std::size_t c = b.idx(i, j, k);
+      for (std::size_t n : {c, c - 1, c + 1, c - sy, c + sy, c - sz, c + sz})
+        open = open && D[n] != T(0);
     }
+    rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)] = open;
+  });
   return rows;
 }
 
@@ -313,7 +320,12 @@ void face_diffusivities(const Box& b, const T* D, T* fx, T* fy, T* fz) {
     const std::size_t s = b.stride(a);
     T* F = face[a];
     const auto m = static_cast<long long>(n - s);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMinWork)
+    if (!parallel_work(n)) {
+#pragma omp simd
+      for (long long c = 0; c < m; ++c) F[c] = face_diffusivity(D[c], D[c + std::size_t(s)]);
+      continue;
+    }
+#pragma omp parallel for simd schedule(static)
     for (long long c = 0; c < m; ++c) F[c] = face_diffusivity(D[c], D[c + std::size_t(s)]);
   }
 }

@@ -13,13 +13,20 @@ namespace lobule::cpu {
 /// sub-steps make the cost per voxel uneven).
 template <class F>
 void for_voxels(const Box& b, const VoxelMap& m, F&& f) {
-#pragma omp parallel for collapse(2) schedule(dynamic, 4) if (b.interior() >= kParallelMinWork)
+  const auto row = [&](int k, int j) {
+    for (int i = 0; i < b.nx; ++i) {
+      const std::size_t c = b.idx(i, j, k);
+      f(m.at(c, i, j, k));
+    }
+  };
+  if (!parallel_work(b.interior())) {  // see parallel_work: no OpenMP region for small grids
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j) row(k, j);
+    return;
+  }
+#pragma omp parallel for collapse(2) schedule(dynamic, 4)
   for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j)
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t c = b.idx(i, j, k);
-        f(m.at(c, i, j, k));
-      }
+    for (int j = 0; j < b.ny; ++j) row(k, j);
 }
 
 /// R(dt) from t at every tissue voxel (see react_at).
