@@ -188,6 +188,24 @@ TEST(ConfigErrors, SetOverridesAreValidatedAndNamed) {
   }
 }
 
+// Values echoed in a message are made printable: control characters as \xNN (a NUL cut the
+// message short, an escape sequence could rewrite the terminal), a 100 kB value shortened.
+TEST(ConfigErrors, EchoedValuesArePrintableAndShort) {
+  TempDir dir;
+  std::string yaml = kGood;
+  yaml += "backend: \"" + std::string(100000, 'a') + "\"\n";
+  auto r = run_lobule({"check", dir.write("long.yaml", yaml)});
+  EXPECT_EQ(r.exit_code, 2) << r.output.substr(0, 500);
+  EXPECT_LT(r.output.size(), 1000u) << r.output.substr(0, 500);
+  EXPECT_NE(r.output.find("characters)..."), std::string::npos) << r.output.substr(0, 500);
+  EXPECT_NE(r.output.find("is not one of"), std::string::npos) << r.output.substr(0, 500);
+  r = run_lobule(
+      {"check", dir.write("good.yaml", kGood), "--set", std::string("backend=\"cp\\0u\\e[31m\"")});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("cp\\x00u\\x1b[31m"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("is not one of"), std::string::npos) << r.output;
+}
+
 TEST(ConfigErrors, BackendCudaWithoutAGpuIsAClearError) {
   if (test::have_gpu()) GTEST_SKIP() << "a GPU is visible";
   TempDir dir;

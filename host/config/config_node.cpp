@@ -9,8 +9,41 @@
 
 namespace lobule {
 
+namespace {
+
+// A message fit for a terminal: control characters shown as \xNN (a NUL cut the message short,
+// an escape sequence could rewrite the screen), and a run of more than 240 characters without a
+// space (a 100 kB value echoed from the input) shortened to its ends.
+std::string printable(const std::string& text) {
+  std::string out;
+  std::size_t run = 0;  // start of the current run of non-space characters in out
+  const auto shorten_run = [&] {
+    constexpr std::size_t kLongest = 240, kHead = 160, kTail = 40;
+    const std::size_t n = out.size() - run;
+    if (n > kLongest)
+      out = out.substr(0, run + kHead) + fmt::format("...({} characters)...", n - kHead - kTail) +
+            out.substr(out.size() - kTail);
+  };
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == ' ' || c == '\n') {
+      shorten_run();
+      out += ch;
+      run = out.size();
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  shorten_run();
+  return out;
+}
+
+}  // namespace
+
 ConfigError::ConfigError(std::string where, std::string key, std::string message)
-    : std::runtime_error(where + ": " + (key.empty() ? "" : key + ": ") + message),
+    : std::runtime_error(printable(where + ": " + (key.empty() ? "" : key + ": ") + message)),
       where_(std::move(where)),
       key_(std::move(key)),
       message_(std::move(message)) {}
