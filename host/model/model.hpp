@@ -101,7 +101,8 @@ class Model {
   /// Vessel values that change in time (blood levels after a dose); null: the species' constant
   /// vessel values apply.
   virtual VesselValues vessel_values() const { return {}; }
-  /// Lines `lobule check` prints about the model's schedule on geometry g (doses resolved).
+  /// Lines `lobule check` prints about the model's start state and schedule on geometry g (doses
+  /// resolved).
   virtual std::vector<std::string> describe_schedule(const Geometry& /*g*/) const { return {}; }
 
   template <class T>
