@@ -24,9 +24,7 @@ namespace lobule {
 namespace {
 
 void open_reader(vtkXMLImageDataReader* r, const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(fmt::format("{}: no such file", path));
+  if (const std::string why = input_file_problem(path); !why.empty()) throw InputError(why);
   if (!r->CanReadFile(path.c_str()))
     throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
   check_vti_appended_data(path);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <vector>
@@ -150,6 +151,16 @@ void check_vti_appended_data(const std::string& path) {
           "truncated or damaged",
           path, name, ok ? fmt::format("ends at byte {},", end) : std::string("runs"), size));
   }
+}
+
+std::string input_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (fs::is_regular_file(st)) return "";
+  if (!fs::exists(st)) return "no such file: " + path;
+  if (fs::is_directory(st)) return path + " is a directory, not a file";
+  return path + " is not a regular file (a device or a pipe?)";
 }
 
 }  // namespace lobule

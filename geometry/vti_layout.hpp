@@ -12,4 +12,8 @@ namespace lobule {
 /// base64, are left to VTK's parser for the sizes.
 void check_vti_appended_data(const std::string& path);
 
+/// Why `path` cannot be read as an input file ("no such file: P", "P is a directory, not a
+/// file", "P is not a regular file"), or "" when it is a regular file.
+std::string input_file_problem(const std::string& path);
+
 }  // namespace lobule

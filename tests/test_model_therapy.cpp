@@ -204,8 +204,7 @@ TEST(TherapyConfig, CheckPrintsTheSchedule) {
   const auto m = test::run_lobule({"check", test::source_path("inputs/msc_iv.yaml")});
   EXPECT_NE(m.output.find("5e+05 MSCs, 5000 reach the liver"), std::string::npos) << m.output;
   // The start state and what it costs: solved at start-up, or read from a file.
-  EXPECT_NE(r.output.find("start: the healthy steady state, solved at start-up"),
-            std::string::npos)
+  EXPECT_NE(r.output.find("start: the healthy steady state, solved at start-up"), std::string::npos)
       << r.output;
   const test::TempDir dir;
   const auto f = test::run_lobule({"check", dir.write("f.yaml", lobule_with(dir, ""))});

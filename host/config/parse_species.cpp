@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <set>
 
-#include "host/io/atomic_file.hpp"
+#include "geometry/vti_layout.hpp"
 #include "label_names.hpp"
 #include "parse_sections.hpp"
 

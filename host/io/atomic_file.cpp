@@ -114,14 +114,4 @@ void make_directories(const std::string& dir) {
   if (::access(dir.c_str(), W_OK) != 0) fail("write to directory", dir, errno);
 }
 
-std::string input_file_problem(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (fs::is_regular_file(st)) return "";
-  if (!fs::exists(st)) return "no such file: " + path;
-  if (fs::is_directory(st)) return path + " is a directory, not a file";
-  return path + " is not a regular file (a device or a pipe?)";
-}
-
 }  // namespace lobule

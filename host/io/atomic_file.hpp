@@ -15,10 +15,6 @@ void commit_file_atomic(const std::string& tmp, const std::string& path);
 /// Creates a directory and its parents; throws IoError when that is impossible.
 void make_directories(const std::string& dir);
 
-/// Why `path` cannot be read as an input file ("no such file: P", "P is a directory, not a
-/// file", "P is not a regular file"), or "" when it is a regular file.
-std::string input_file_problem(const std::string& path);
-
 /// Streams a file of any size to `path.tmp`; commit() fsyncs it and renames it over `path`.
 /// A writer destroyed before commit() (an error, an exception) removes the temporary file,
 /// so `path` is always either the old file or the complete new one.

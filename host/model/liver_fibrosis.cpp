@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
+#include "geometry/vti_layout.hpp"
 #include "host/config/config.hpp"
 #include "host/config/units.hpp"
-#include "host/io/atomic_file.hpp"
 #include "kernels/voxel_class.hpp"
 
 namespace lobule {
