@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "host/sim/backend.hpp"
 #include "support/scheme_support.hpp"
@@ -13,53 +12,11 @@
 namespace lobule {
 namespace {
 
-// Species 0: a cytokine with decay, a central vein held at 0, portal voxels at a value that
-// changes in time, D hindered by species 2; species 1: slow EVs with a source; species 2: scar.
-template <class T>
-HostFields<T> rich_fields(Scheme scheme, int nx, int ny, int nz) {
-  auto f = test::box_fields<T>(nx, ny, nz, 5.0, 3, 60.0, scheme);
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<double> U(0, 1);
-  auto& cyt = f.species[0];
-  auto& ev = f.species[1];
-  auto& scar = f.species[2];
-  cyt.decay = T(3.85e-4);
-  cyt.driver = {2};
-  cyt.c_half = T(2.0);
-  cyt.vessels.mask = (1u << kCentralVein) | (1u << kPortalVein);
-  cyt.vessels.value[kCentralVein] = T(0);
-  cyt.bc.kind[0] = BoundaryKind::Dirichlet;  // x_min held at 0.3
-  cyt.bc.value[0] = T(0.3);
-  cyt.bc.kind[2] = cyt.bc.kind[3] = BoundaryKind::Periodic;  // y periodic
-  ev.d_free = T(5);
-  ev.decay = T(3.2e-5);
-  ev.source = T(1e-4);
-  ev.driver = {2};
-  ev.c_half = T(0.2);
-  scar.d_free = T(0);
-  f.vessel_value = [](std::size_t s, int label, double t) {
-    return s == 0 && label == kPortalVein ? 1 + 0.5 * std::sin(t / 300) : 0.0;
-  };
-  test::for_interior(f, [&](int i, int j, int k, std::size_t c) {
-    const double r = std::hypot(i - nx / 2.0, j - ny / 2.0);
-    if (r < 3) f.label[c] = kCentralVein;
-    if (i == nx - 1 && j < 4) f.label[c] = kPortalVein;
-    if (i < 3 && j < 3 && k < 2) f.label[c] = kOutside;
-    const bool outside = f.label[c] == kOutside;
-    cyt.u[c] = outside ? T(0) : T(0.5 + U(rng));
-    ev.u[c] = outside ? T(0) : T(U(rng));
-    scar.u[c] = outside ? T(0) : T(U(rng) < 0.2 ? 3 * U(rng) : 0.0);
-    for (auto* sp : {&cyt, &ev, &scar}) sp->D[c] = outside ? T(0) : sp->d_free;
-    if (f.label[c] == kCentralVein) cyt.u[c] = T(0);
-  });
-  return f;
-}
-
 template <class T>
 void expect_same_on_cpu_and_cuda(Scheme scheme, int nx, int ny, int nz, double dt, int steps,
                                  double tol) {
   if (!test::have_gpu()) GTEST_SKIP() << "no CUDA GPU visible";
-  const auto f0 = rich_fields<T>(scheme, nx, ny, nz);
+  const auto f0 = test::rich_fields<T>(scheme, nx, ny, nz);
   auto cpu = make_backend<T>(BackendChoice::Cpu);
   auto gpu = make_backend<T>(BackendChoice::Cuda);
   cpu->upload(f0);
@@ -105,7 +62,7 @@ TEST(CudaMatchesCpu, Rkl2ThinBox) {
 // keeps every field finite and non-negative and the vessels at their values.
 TEST(CudaFixture, RunsOnTheCpu) {
   for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2}) {
-    auto f = rich_fields<float>(scheme, 37, 29, 11);
+    auto f = test::rich_fields<float>(scheme, 37, 29, 11);
     auto cpu = make_backend<float>(BackendChoice::Cpu);
     cpu->upload(f);
     const double dt = scheme == Scheme::Explicit ? 0.03 : 60.0;

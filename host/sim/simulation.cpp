@@ -18,6 +18,7 @@
 #include "host/errors.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/run_log.hpp"
+#include "kernels/cpu/diffusion_cpu_isa.hpp"
 #include "memory_estimate.hpp"
 #include "observables.hpp"
 #include "output_writer.hpp"
@@ -48,7 +49,9 @@ void log_start(RunLog& log, const Config& c, const std::string& backend) {
   log.info(fmt::format(
       "grid {}x{}x{} voxels of {} um, {} species, {} precision, backend {}{}", c.cells[0],
       c.cells[1], c.cells[2], c.spacing[0], c.species.size(), to_string(c.precision), backend,
-      backend == "cpu" ? fmt::format(" ({} OpenMP threads)", omp_get_max_threads()) : ""));
+      backend == "cpu" ? fmt::format(" ({} OpenMP threads, {} loops)", omp_get_max_threads(),
+                                     cpu::cpu_isa_name(cpu::cpu_isa()))
+                       : ""));
 }
 
 // The time loop: outputs at the schedule's times, checkpoints when due, the NaN test hook.

@@ -1,353 +1,134 @@
+// The CPU launchers of diffusion_cpu.hpp: each calls the loops of the instruction set in use
+// (diffusion_cpu_isa.hpp). Loops that write fields take the widest available build; the sums over
+// the grid take the portable one, so that their order of summation and thus their bits do not
+// depend on the machine.
 #include "diffusion_cpu.hpp"
 
-#include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
-#include <type_traits>
 
-#include "../diffusion_stencil.hpp"
-#include "omp_grain.hpp"
+#include "diffusion_cpu_isa.hpp"
 
 namespace lobule::cpu {
 namespace {
 
-// Calls f(c) for every interior voxel, rows (k, j) in parallel, x innermost.
-template <class F>
-void for_interior(const Box& b, F&& f) {
-  for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
-    const std::size_t row = b.idx(0, j, k);
-#pragma omp simd
-    for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i));
-  });
-}
-
-// Σ f(c) over the interior voxels, in double.
-template <class F>
-double sum_interior(const Box& b, F&& f) {
-  const auto row_sum = [&](int k, int j) {
-    const std::size_t row = b.idx(0, j, k);
-    double sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int i = 0; i < b.nx; ++i) sum += f(row + std::size_t(i));
-    return sum;
-  };
-  double sum = 0;
-  if (!parallel_work(b.interior())) {
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j) sum += row_sum(k, j);
-    return sum;
+CpuIsa widest_available() {
+  if (const char* env = std::getenv("LOBULE_CPU_ISA")) {
+    if (std::strcmp(env, "portable") == 0) return CpuIsa::Portable;
+    if (std::strcmp(env, "avx2") == 0 && cpu_isa_available(CpuIsa::Avx2)) return CpuIsa::Avx2;
   }
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) sum += row_sum(k, j);
-  return sum;
+  return cpu_isa_available(CpuIsa::Avx2) ? CpuIsa::Avx2 : CpuIsa::Portable;
 }
 
-// min(0, the n values at v): the sign bits of a row are OR-ed first (integer operations that
-// vectorize; a floating-point min does not, for its NaN rules), the minimum taken only for a row
-// with a negative value in it.
+std::atomic<CpuIsa>& isa_in_use() {
+  static std::atomic<CpuIsa> isa{widest_available()};
+  return isa;
+}
+
+// The loops that write fields.
 template <class T>
-T row_lowest(const T* v, int n) {
-  using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-  Bits any = 0;
-#pragma omp simd reduction(| : any)
-  for (int i = 0; i < n; ++i) {
-    Bits b;
-    std::memcpy(&b, v + i, sizeof b);
-    any |= b;
-  }
-  T lowest = T(0);
-  if (any >> (8 * sizeof(Bits) - 1))
-    for (int i = 0; i < n; ++i) lowest = std::min(lowest, v[i]);
-  return lowest;
+const CpuLoops<T>& loops() {
+#if LOBULE_CPU_AVX2
+  if (isa_in_use().load(std::memory_order_relaxed) == CpuIsa::Avx2)
+    return loops_for<T, CpuIsa::Avx2>();
+#endif
+  return loops_for<T, CpuIsa::Portable>();
 }
 
-// The divergence ∇·(D∇y) of one species as the loops call it: div(y, c) at any voxel, open(y, c)
-// in the rows that `rows` marks open (every face of every voxel open; nullptr: none is).
-template <class Div, class Open>
-struct RowStencil {
-  Div div;
-  Open open;
-  const std::uint8_t* rows;
-};
-template <class Div, class Open>
-RowStencil<Div, Open> row_stencil(Div div, Open open, const std::uint8_t* rows) {
-  return {div, open, rows};
-}
-
-// For loops that need no divergence, and loops whose writes need no scan.
-constexpr RowStencil<int, int> kNoStencil{0, 0, nullptr};
+// The loops whose result depends on the order of the vector lanes (sums).
 template <class T>
-constexpr const T* kNotWritten = nullptr;
-
-// Calls f(c, div) for every interior voxel, rows (k, j) in parallel, x innermost, div the
-// stencil's open form in its open rows and its general form in the others (either way one loop
-// per row that vectorizes). With `written` ≠ nullptr returns min(0, written over the interior):
-// each row is scanned right after f wrote it, while it is in the cache (a reduction in the loop
-// that calls f kept GCC from vectorizing it: 2.6× slower); 0 otherwise.
-template <class T, class S, class F>
-T for_interior_rows(const Box& b, const S& st, const T* written, F&& f) {
-  const auto row_of = [=](int k, int j) {
-    const std::size_t row = b.idx(0, j, k);
-    if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
-#pragma omp simd
-      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open);
-    } else {
-#pragma omp simd
-      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div);
-    }
-    return written ? row_lowest(written + row, b.nx) : T(0);
-  };
-  T lowest = T(0);
-  if (!parallel_work(b.interior())) {
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j) lowest = std::min(lowest, row_of(k, j));
-    return lowest;
-  }
-#pragma omp parallel for collapse(2) schedule(static) reduction(min : lowest)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) lowest = std::min(lowest, row_of(k, j));
-  return lowest;
-}
-
-// Calls f(c, value) for every interior voxel that the vessel table holds (after a branch-free
-// pass that treated those voxels as tissue): from its list of voxels, or a pass over the labels.
-template <class T, class F>
-void for_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& held, F&& f) {
-  if (!held.any()) return;
-  if (held.voxels) {  // the list of held voxels: a few percent of the grid in a lobule
-    for_each_index(held.voxel_count, held.voxel_count, [&](long long q) {
-      const std::size_t c = held.voxels[q];
-      f(c, held.value[label[c]]);
-    });
-    return;
-  }
-  for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
-    const std::size_t row = b.idx(0, j, k);
-    for (int i = 0; i < b.nx; ++i) {
-      const std::size_t c = row + std::size_t(i);
-      if (held.holds(label[c])) f(c, held.value[label[c]]);
-    }
-  });
-}
-
-// Calls f with the divergence of one species as a RowStencil: for a constant-coefficient species
-// (us.d > 0, D the same in all the tissue) the division-free one (uniform_divergence) and in its
-// open rows the mask-free one (open_divergence); with precomputed faces (us.face) the
-// division-free face_divergence; otherwise the harmonic-face stencil. Chosen once per launch.
-template <class T, class F>
-decltype(auto) with_stencil(const T* D, std::size_t sy, std::size_t sz, InvH2<T> ih2,
-                            StencilHint<T> us, F&& f) {
-  if (us.d > T(0)) {
-    const InvH2<T> ih2d{ih2.x * us.d, ih2.y * us.d, ih2.z * us.d};
-    return f(row_stencil(
-        [=](const T* y, std::size_t c) { return uniform_divergence(y, D, c, sy, sz, ih2d); },
-        [=](const T* y, std::size_t c) { return open_divergence(y, c, sy, sz, ih2d); },
-        us.open_rows));
-  }
-  if (us.face[0]) {
-    const T *fx = us.face[0], *fy = us.face[1], *fz = us.face[2];
-    const auto faces = [=](const T* y, std::size_t c) {
-      return face_divergence(y, c, sy, sz, ih2, fx, fy, fz);
-    };
-    return f(row_stencil(faces, faces, nullptr));
-  }
-  const auto harmonic = [=](const T* y, std::size_t c) {
-    return diffusion_divergence(y, D, c, sy, sz, ih2);
-  };
-  return f(row_stencil(harmonic, harmonic, nullptr));
+const CpuLoops<T>& ordered_loops() {
+  return loops_for<T, CpuIsa::Portable>();
 }
 
 }  // namespace
 
-// Face by face, rows of the face in parallel: the same values as fill_halo_cell without its
-// divisions (which cost a fifth of an explicit step at 128³).
-template <class T>
-void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
-  // Row q2 of face f. The faces write disjoint halo cells and read interior ones only.
-  const auto face_row = [=](int f, int q2) {
-    const FacePlanes p = face_planes(b, f);
-    const int n1 = b.extent(p.axis1);
-    const std::size_t s1 = b.stride(p.axis1), s2 = b.stride(p.axis2);
-    for (int q1 = 0; q1 < n1; ++q1) {
-      const std::size_t o = std::size_t(q1) * s1 + std::size_t(q2) * s2;
-      u[p.halo + o] =
-          halo_value(bc.kind[f], what, bc.value[f], u[p.adjacent + o], u[p.opposite + o]);
-    }
-  };
-  const auto rows = [&](int f) { return b.extent(face_planes(b, f).axis2); };
-  std::size_t cells = 0;
-  for (int f = 0; f < kFaces; ++f) cells += face_cells(b, f);
-  if (!parallel_work(cells)) {
-    for (int f = 0; f < kFaces; ++f)
-      for (int q2 = 0; q2 < rows(f); ++q2) face_row(f, q2);
-    return;
+bool cpu_isa_available(CpuIsa isa) {
+  switch (isa) {
+    case CpuIsa::Portable:
+      return true;
+    case CpuIsa::Avx2:
+#if LOBULE_CPU_AVX2
+      return __builtin_cpu_supports("avx2");
+#else
+      return false;
+#endif
   }
-  // All six faces in one region, no barrier between them: a face alone is often below the
-  // parallel grain (128² cells), and the strided x faces would leave the other threads waiting.
-#pragma omp parallel
-  for (int f = 0; f < kFaces; ++f) {
-    const int n2 = rows(f);
-#pragma omp for schedule(static) nowait
-    for (int q2 = 0; q2 < n2; ++q2) face_row(f, q2);
-  }
+  return false;
 }
 
-// The explicit update with the reaction rate rate_of(c): with a D array, a branch-free loop the
-// compiler vectorizes (the label enters as the tissue weight), then held voxels set to their
-// values in a pass over the labels; a local field (no D) takes the general voxel function.
-// Both give the same values. With `lowest` (may be nullptr) min(0, every value written) is
-// recorded there: the check between outputs that no step went negative (forward Euler is positive
-// only while dt is small enough).
-template <class T, class Rate>
-void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
-                         const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                         const VesselTable<T>& held, T* __restrict__ out, T dt, StencilHint<T> us,
-                         T* lowest, Rate&& rate_of) {
-  const std::size_t sy = b.sy(), sz = b.sz();
-  const T* scan = lowest ? out : nullptr;
-  T low = T(0);
-  if (D) {
-    low = with_stencil(D, sy, sz, ih2, us, [&](const auto& st) {
-      return for_interior_rows(b, st, scan, [&](std::size_t c, const auto& div) {
-        out[c] = u[c] + (tissue_weight<T>(label[c]) * dt) * (div(u, c) + rate_of(c));
-      });
-    });
-    for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
-    // The vectorized pass computed held voxels as tissue before they were set: when it saw a
-    // negative value, look again at the values as they stand (rare: a failing run).
-    if (low < T(0) && held.any())
-      low = for_interior_rows(b, kNoStencil, scan, [](std::size_t, const auto&) {});
-  } else {
-    low = for_interior_rows(b, kNoStencil, scan, [&](std::size_t c, const auto&) {
-      out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate_of(c));
-    });
-  }
-  if (lowest) *lowest = std::min(*lowest, low);
+CpuIsa cpu_isa() {
+  return isa_in_use().load(std::memory_order_relaxed);
+}
+
+bool select_cpu_isa(CpuIsa isa) {
+  if (!cpu_isa_available(isa)) return false;
+  isa_in_use().store(isa, std::memory_order_relaxed);
+  return true;
+}
+
+const char* cpu_isa_name(CpuIsa isa) {
+  return isa == CpuIsa::Avx2 ? "avx2" : "portable";
+}
+
+template <class T>
+void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
+  loops<T>().fill_halo(b, bc, what, u);
 }
 
 template <class T>
 void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source, StencilHint<T> us,
                    T* lowest) {
-  explicit_update_all(b, ih2, u, D, label, held, out, dt, us, lowest,
-                      [&](std::size_t c) { return linear_reaction(u[c], decay, source); });
+  loops<T>().explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, lowest);
 }
 
 template <class T>
 void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
                         T* out, T dt, StencilHint<T> us, T* lowest) {
-  explicit_update_all(b, ih2, u, D, label, held, out, dt, us, lowest,
-                      [&](std::size_t c) { return rate[c]; });
+  loops<T>().explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, lowest);
 }
 
-// RKL2 stages: stage 1 and the inner stages are written without branches, the label entering as
-// the tissue weight w (M = w·(…) is 0 outside, as rkl2_operator's masked value), so that the
-// loops vectorize; held voxels then take M = 0 and Z = value − y0 in a pass over the labels.
-// The last stage (clipping and its sum) takes the general voxel function. Both give the same
-// values.
 template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
                 T f1) {
-  with_rates(x.rates, [&](const auto& r) {
-    with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
-      for_interior_rows(b, st, kNotWritten<T>, [&](std::size_t c, const auto& div) {
-        const T m =
-            tissue_weight<T>(x.label[c]) * (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
-        m0[c] = m;
-        z1[c] = f1 * m;
-      });
-    });
-    for_held(b, x.label, x.held, [&](std::size_t c, T value) {
-      m0[c] = T(0);
-      z1[c] = value - y0[c];
-    });
-  });
+  loops<T>().rkl2_first(b, x, y0, D, m0, z1, f1);
 }
 
 template <class T>
 double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
                   const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
-  return with_rates(x.rates, [&](const auto& r) {
-    if (!last) {  // out may alias z_prev2: each voxel reads its own first
-      with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
-        for_interior_rows(b, st, kNotWritten<T>, [&](std::size_t c, const auto& div) {
-          const T mz = tissue_weight<T>(x.label[c]) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
-          out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
-        });
-      });
-      for_held(b, x.label, x.held, [&](std::size_t c, T value) { out[c] = value - y0[c]; });
-      return 0.0;
-    }
-    return sum_interior(b, [&](std::size_t c) {
-      return rkl2_stage_voxel(x, r, c, z_prev, z_prev2, y0, m0, D, out, k, last);
-    });
-  });
+  // The last stage sums what it clips.
+  const CpuLoops<T>& l = last ? ordered_loops<T>() : loops<T>();
+  return l.rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last);
 }
 
 template <class T>
 double interior_sum(const Box& b, const T* u) {
-  return sum_interior(b, [&](std::size_t c) { return double(u[c]); });
+  return ordered_loops<T>().interior_sum(b, u);
 }
 
 template <class T>
 double interior_max(const Box& b, const T* u) {
-  const auto row_max = [&](int k, int j) {
-    const std::size_t row = b.idx(0, j, k);
-    double m = 0;
-    for (int i = 0; i < b.nx; ++i) m = std::max(m, double(u[row + std::size_t(i)]));
-    return m;
-  };
-  double m = 0;
-  if (!parallel_work(b.interior())) {
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j) m = std::max(m, row_max(k, j));
-    return m;
-  }
-#pragma omp parallel for collapse(2) schedule(static) reduction(max : m)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) m = std::max(m, row_max(k, j));
-  return m;
+  return loops<T>().interior_max(b, u);
 }
 
 template <class T>
 std::vector<std::uint8_t> open_rows(const Box& b, const T* D) {
-  std::vector<std::uint8_t> rows(std::size_t(b.ny) * std::size_t(b.nz), 0);
-  const std::size_t sy = b.sy(), sz = b.sz();
-  for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
-    bool open = true;
-    for (int i = 0; i < b.nx && open; ++i) {
-      const std::size_t c = b.idx(i, j, k);
-      for (std::size_t n : {c, c - 1, c + 1, c - sy, c + sy, c - sz, c + sz})
-        open = open && D[n] != T(0);
-    }
-    rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)] = open;
-  });
-  return rows;
+  return loops<T>().open_rows(b, D);
 }
 
 template <class T>
 void face_diffusivities(const Box& b, const T* D, T* fx, T* fy, T* fz) {
-  const std::size_t n = b.padded();
-  T* face[3] = {fx, fy, fz};
-  for (int a = 0; a < 3; ++a) {
-    const std::size_t s = b.stride(a);
-    T* F = face[a];
-    const auto m = static_cast<long long>(n - s);
-    if (!parallel_work(n)) {
-#pragma omp simd
-      for (long long c = 0; c < m; ++c) F[c] = face_diffusivity(D[c], D[c + std::size_t(s)]);
-      continue;
-    }
-#pragma omp parallel for simd schedule(static)
-    for (long long c = 0; c < m; ++c) F[c] = face_diffusivity(D[c], D[c + std::size_t(s)]);
-  }
+  loops<T>().face_diffusivities(b, D, fx, fy, fz);
 }
 
 template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
-  for_interior(b, [&](std::size_t c) { D[c] = driven_diffusivity(d, label, c); });
+  loops<T>().update_diffusivity(b, label, d, D);
 }
 
 #define LOBULE_INSTANTIATE(T)                                                                      \
@@ -368,6 +149,5 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)
-#undef LOBULE_INSTANTIATE
 
 }  // namespace lobule::cpu

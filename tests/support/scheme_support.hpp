@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <random>
 #include <vector>
 
 #include "geometry/labels.hpp"
@@ -43,6 +44,49 @@ void for_interior(const HostFields<T>& f, F&& fn) {
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j)
       for (int i = 0; i < b.nx; ++i) fn(i, j, k, b.idx(i, j, k));
+}
+
+/// Fields with everything the kernels handle, to compare two builds of them. Species 0: a cytokine
+/// with decay, a central vein held at 0, portal voxels at a value that changes in time, D hindered
+/// by species 2; species 1: slow EVs with a source; species 2: scar.
+template <class T>
+HostFields<T> rich_fields(Scheme scheme, int nx, int ny, int nz) {
+  auto f = test::box_fields<T>(nx, ny, nz, 5.0, 3, 60.0, scheme);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> U(0, 1);
+  auto& cyt = f.species[0];
+  auto& ev = f.species[1];
+  auto& scar = f.species[2];
+  cyt.decay = T(3.85e-4);
+  cyt.driver = {2};
+  cyt.c_half = T(2.0);
+  cyt.vessels.mask = (1u << kCentralVein) | (1u << kPortalVein);
+  cyt.vessels.value[kCentralVein] = T(0);
+  cyt.bc.kind[0] = BoundaryKind::Dirichlet;  // x_min held at 0.3
+  cyt.bc.value[0] = T(0.3);
+  cyt.bc.kind[2] = cyt.bc.kind[3] = BoundaryKind::Periodic;  // y periodic
+  ev.d_free = T(5);
+  ev.decay = T(3.2e-5);
+  ev.source = T(1e-4);
+  ev.driver = {2};
+  ev.c_half = T(0.2);
+  scar.d_free = T(0);
+  f.vessel_value = [](std::size_t s, int label, double t) {
+    return s == 0 && label == kPortalVein ? 1 + 0.5 * std::sin(t / 300) : 0.0;
+  };
+  test::for_interior(f, [&](int i, int j, int k, std::size_t c) {
+    const double r = std::hypot(i - nx / 2.0, j - ny / 2.0);
+    if (r < 3) f.label[c] = kCentralVein;
+    if (i == nx - 1 && j < 4) f.label[c] = kPortalVein;
+    if (i < 3 && j < 3 && k < 2) f.label[c] = kOutside;
+    const bool outside = f.label[c] == kOutside;
+    cyt.u[c] = outside ? T(0) : T(0.5 + U(rng));
+    ev.u[c] = outside ? T(0) : T(U(rng));
+    scar.u[c] = outside ? T(0) : T(U(rng) < 0.2 ? 3 * U(rng) : 0.0);
+    for (auto* sp : {&cyt, &ev, &scar}) sp->D[c] = outside ? T(0) : sp->d_free;
+    if (f.label[c] == kCentralVein) cyt.u[c] = T(0);
+  });
+  return f;
 }
 
 /// Advances backend b from t0 to t1 in steps of dt (the last one shortened).

@@ -1,0 +1,41 @@
+// The CPU loops built for AVX2 (256-bit vectors), called only on a CPU that has it
+// (cpu_isa_available). Only the loops of diffusion_cpu_loops.hpp, all of internal linkage, are
+// compiled for AVX2 (the target pragma below): the shared headers are included before it, so any
+// out-of-line copy of their inline functions that this file emits is built for the portable
+// baseline and stays safe wherever the linker uses it (tests/tools/check_isa_object.sh checks this
+// object). No fused multiply-adds (fma is not in the target): the values stay bit-identical.
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "../diffusion_stencil.hpp"
+#include "diffusion_cpu_isa.hpp"
+#include "omp_grain.hpp"
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#include "diffusion_cpu_loops.hpp"
+#pragma clang attribute pop
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#include "diffusion_cpu_loops.hpp"
+#pragma GCC pop_options
+#endif
+
+namespace lobule::cpu {
+
+template <>
+const CpuLoops<float>& loops_for<float, CpuIsa::Avx2>() {
+  static const CpuLoops<float> table = loops_table<float>();
+  return table;
+}
+
+template <>
+const CpuLoops<double>& loops_for<double, CpuIsa::Avx2>() {
+  static const CpuLoops<double> table = loops_table<double>();
+  return table;
+}
+
+}  // namespace lobule::cpu
