@@ -18,10 +18,11 @@ constexpr int kNx = 11, kNy = 7, kNz = 5;
 
 template <class T>
 struct Fields {
-  Box b = whole_box(kNx, kNy, kNz);
+  Box b;
   std::vector<T> u, D;
   std::vector<std::uint8_t> label;
-  explicit Fields(bool uniform_d) {
+  explicit Fields(bool uniform_d, int nx = kNx, int ny = kNy, int nz = kNz)
+      : b(whole_box(nx, ny, nz)) {
     std::mt19937 rng(7);
     std::uniform_real_distribution<double> x(0.0, 1.0);
     const std::size_t n = b.padded();
@@ -29,9 +30,9 @@ struct Fields {
     D.resize(n);
     label.assign(n, kOutsideVoxel);
     for (std::size_t c = 0; c < n; ++c) u[c] = T(x(rng));
-    for (int k = 0; k < kNz; ++k)
-      for (int j = 0; j < kNy; ++j)
-        for (int i = 0; i < kNx; ++i) {
+    for (int k = 0; k < nz; ++k)
+      for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
           const std::size_t c = b.idx(i, j, k);
           // A masked pocket and a masked corner row, the rest tissue.
           const bool masked = (i == 4 && j == 3 && k == 2) || (j == 0 && k == 0);
@@ -42,12 +43,19 @@ struct Fields {
     cpu::fill_halo(b, bc, HaloOf::Diffusivity, D.data());
     cpu::fill_halo(b, bc, HaloOf::Concentration, u.data());
   }
-  std::vector<T> step(StencilHint<T> hint) const {
+  // One explicit step from `in` (its halo filled first with `fill` when given).
+  std::vector<T> step(StencilHint<T> hint, std::vector<T>& in,
+                      const BoundarySet<T>* fill = nullptr) const {
     std::vector<T> out(u.size(), T(0)), rate(u.size(), T(0.01));
     const InvH2<T> ih2{T(1) / T(25), T(1) / T(16), T(1) / T(9)};
-    cpu::explicit_step_rate(b, ih2, u.data(), D.data(), label.data(), VesselTable<T>{}, rate.data(),
-                            out.data(), T(0.001), hint, static_cast<T*>(nullptr));
+    cpu::explicit_step_rate(b, ih2, in.data(), D.data(), label.data(), VesselTable<T>{},
+                            rate.data(), out.data(), T(0.001), hint, fill,
+                            static_cast<T*>(nullptr));
     return out;
+  }
+  std::vector<T> step(StencilHint<T> hint) const {
+    std::vector<T> in = u;
+    return step(hint, in);
   }
 };
 
@@ -85,6 +93,35 @@ void open_rows_match_the_masked_stencil() {
   // The division-free form may differ from the harmonic one in the last bit (2·d·d/(2·d)).
   for (std::size_t c = 0; c < harmonic.size(); ++c)
     EXPECT_NEAR(uniform[c], harmonic[c], 4 * std::numeric_limits<T>::epsilon());
+}
+
+// The launchers fill their input's halo row by row as they go (`fill`): the same halo as
+// fill_halo, every kind of face, and the same step, on a grid small enough to run serially and on
+// one large enough for the threads.
+template <class T>
+void row_halo_matches_fill_halo(int nx, int ny, int nz) {
+  const Fields<T> f(false, nx, ny, nz);
+  BoundarySet<T> bc;  // x: Dirichlet 0.3 and 0.7, y: periodic, z: no flux and Dirichlet 0.1
+  bc.kind[0] = bc.kind[1] = bc.kind[5] = BoundaryKind::Dirichlet;
+  bc.value[0] = T(0.3), bc.value[1] = T(0.7), bc.value[5] = T(0.1);
+  bc.kind[2] = bc.kind[3] = BoundaryKind::Periodic;
+  std::vector<T> filled = f.u;
+  for (int k = -1; k <= nz; ++k)  // garbage in every halo voxel
+    for (int j = -1; j <= ny; ++j)
+      for (int i = -1; i <= nx; ++i)
+        if (i < 0 || j < 0 || k < 0 || i == nx || j == ny || k == nz) filled[f.b.idx(i, j, k)] = -7;
+  std::vector<T> as_it_goes = filled;
+  cpu::fill_halo(f.b, bc, HaloOf::Concentration, filled.data());
+  const auto before = f.step({}, filled), fused = f.step({}, as_it_goes, &bc);
+  expect_same_bits(as_it_goes, filled);
+  expect_same_bits(fused, before);
+  EXPECT_NE(fused[f.b.idx(0, 2, 1)], f.u[f.b.idx(0, 2, 1)]) << "the step changed nothing";
+}
+
+TEST(StencilHints, TheHaloFilledRowByRowIsTheHaloOfFillHalo) {
+  row_halo_matches_fill_halo<float>(kNx, kNy, kNz);
+  row_halo_matches_fill_halo<double>(kNx, kNy, kNz);
+  row_halo_matches_fill_halo<float>(41, 33, 29);  // beyond kParallelMinWork
 }
 
 TEST(StencilHints, FaceValuesGiveTheBitsOfTheHarmonicStencil) {

@@ -211,18 +211,19 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
   for (std::size_t s = 0; s < ns; ++s) {
     auto& sp = species_[s];
     const SpeciesField<T>& m = meta_.species[s];
-    // A local field has no D (nullptr: no diffusion term) and needs no halo.
-    if (diffuses(s)) Exec::fill_halo(meta_.box, m.bc, HaloOf::Concentration, sp.u.data());
+    // A local field has no D (nullptr: no diffusion term) and needs no halo; the step fills the
+    // halo of a diffusing one as it goes.
     const T* D = diffuses(s) ? diffusivity(s) : nullptr;
+    const BoundarySet<T>* fill = diffuses(s) ? &m.bc : nullptr;
     if (coupled())
       Exec::explicit_step_rate(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                               rate_[s].data(), scratch_[0].data(), T(dt), hint(s),
+                               rate_[s].data(), scratch_[0].data(), T(dt), hint(s), fill,
                                lowest_.data() + s);
     else
       // The diffusion–decay step keeps u ≥ 0 by construction (its dt is within the positivity
       // limit 1/(2·D·Σ1/h² + λ), which the config enforces): nothing to record.
       Exec::explicit_step(meta_.box, ih2_of(s), sp.u.data(), D, label_.data(), held[s],
-                          scratch_[0].data(), T(dt), m.decay, m.source, hint(s),
+                          scratch_[0].data(), T(dt), m.decay, m.source, hint(s), fill,
                           static_cast<T*>(nullptr));
     std::swap(sp.u, scratch_[0]);
   }
@@ -344,18 +345,19 @@ double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*&
                      frozen(s), hint(s)};
   Rkl2Context<T> end = mid;
   end.held = held_at(s, t + dt);
-  Exec::fill_halo(bx, m.bc, HaloOf::Concentration, sp.u.data());
+  // Each launch fills the halo of its input as it goes: u with the species' boundary conditions,
+  // the increments with their homogeneous form.
+  const BoundarySet<T> zero_bc = homogeneous(m.bc);
   Exec::rkl2_first(bx, mid, sp.u.data(), diffusivity(s), scratch_[0].data(), scratch_[1].data(),
-                   T(rkl2_first_factor(stages, dt)));
+                   T(rkl2_first_factor(stages, dt)), &m.bc);
   Array* prev = &scratch_[1];
   Array* prev2 = prev;  // Z_0 = 0: stage 2 has ν = 0 (rkl2_stage) and ignores it
   double clipped = 0;
   for (int j = 2; j <= stages; ++j) {
     Array* out = j == 2 ? &scratch_[2] : prev2;
-    Exec::fill_halo(bx, homogeneous(m.bc), HaloOf::Concentration, prev->data());
     clipped = Exec::rkl2_stage(bx, j == stages ? end : mid, prev->data(), prev2->data(),
                                sp.u.data(), scratch_[0].data(), diffusivity(s), out->data(),
-                               rkl2_stage<T>(j, stages, dt), j == stages);
+                               rkl2_stage<T>(j, stages, dt), j == stages, &zero_bc);
     prev2 = prev;
     prev = out;
   }

@@ -43,27 +43,28 @@ struct CpuExec {
     cpu::fill_halo(b, bc, what, u);
   }
   template <class T>
-  static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
-                            const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
-                            T decay, T source, StencilHint<T> us, T* lowest) {
-    cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, lowest);
+  static void explicit_step(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
+                            const VesselTable<T>& held, T* out, T dt, T decay, T source,
+                            StencilHint<T> us, const BoundarySet<T>* fill, T* lowest) {
+    cpu::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, fill, lowest);
   }
   template <class T>
-  static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+  static void explicit_step_rate(const Box& b, InvH2<T> ih2, T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
-                                 const T* rate, T* out, T dt, StencilHint<T> us, T* lowest) {
-    cpu::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, lowest);
+                                 const T* rate, T* out, T dt, StencilHint<T> us,
+                                 const BoundarySet<T>* fill, T* lowest) {
+    cpu::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, fill, lowest);
   }
   template <class T>
-  static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,
-                         T* z1, T f1) {
-    cpu::rkl2_first(b, x, y0, D, m0, z1, f1);
+  static void rkl2_first(const Box& b, const Rkl2Context<T>& x, T* y0, const T* D, T* m0, T* z1,
+                         T f1, const BoundarySet<T>* fill) {
+    cpu::rkl2_first(b, x, y0, D, m0, z1, f1, fill);
   }
   template <class T>
-  static double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+  static double rkl2_stage(const Box& b, const Rkl2Context<T>& x, T* z_prev, const T* z_prev2,
                            const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k,
-                           bool last) {
-    return cpu::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last);
+                           bool last, const BoundarySet<T>* fill) {
+    return cpu::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, fill);
   }
   /// The rows where a constant-coefficient species needs no mask (StencilHint::open_rows).
   template <class T>

@@ -31,27 +31,32 @@ struct CudaExec {
     cuda::fill_halo(b, bc, what, u);
   }
   template <class T>
-  static void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D,
-                            const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt,
-                            T decay, T source, StencilHint<T> /*the D array serves*/, T* lowest) {
+  static void explicit_step(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
+                            const VesselTable<T>& held, T* out, T dt, T decay, T source,
+                            StencilHint<T> /*the D array serves*/, const BoundarySet<T>* fill,
+                            T* lowest) {
+    if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, u);
     cuda::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, lowest);
   }
   template <class T>
-  static void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+  static void explicit_step_rate(const Box& b, InvH2<T> ih2, T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
                                  const T* rate, T* out, T dt, StencilHint<T> /*unused*/,
-                                 T* lowest) {
+                                 const BoundarySet<T>* fill, T* lowest) {
+    if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, u);
     cuda::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, lowest);
   }
   template <class T>
-  static void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0,
-                         T* z1, T f1) {
+  static void rkl2_first(const Box& b, const Rkl2Context<T>& x, T* y0, const T* D, T* m0, T* z1,
+                         T f1, const BoundarySet<T>* fill) {
+    if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, y0);
     cuda::rkl2_first(b, x, y0, D, m0, z1, f1);
   }
   template <class T>
-  static double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
+  static double rkl2_stage(const Box& b, const Rkl2Context<T>& x, T* z_prev, const T* z_prev2,
                            const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k,
-                           bool last) {
+                           bool last, const BoundarySet<T>* fill) {
+    if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, z_prev);
     double* acc = last ? reduction_slot() : nullptr;
     cuda::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, acc);
     return last ? read_slot() : 0.0;

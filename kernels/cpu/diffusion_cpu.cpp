@@ -78,31 +78,32 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 }
 
 template <class T>
-void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
+void explicit_step(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source, StencilHint<T> us,
-                   T* lowest) {
-  loops<T>().explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, lowest);
+                   const BoundarySet<T>* fill, T* lowest) {
+  loops<T>().explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, us, fill, lowest);
 }
 
 template <class T>
-void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
-                        const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, StencilHint<T> us, T* lowest) {
-  loops<T>().explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, lowest);
+void explicit_step_rate(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
+                        const VesselTable<T>& held, const T* rate, T* out, T dt, StencilHint<T> us,
+                        const BoundarySet<T>* fill, T* lowest) {
+  loops<T>().explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, us, fill, lowest);
 }
 
 template <class T>
-void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
-                T f1) {
-  loops<T>().rkl2_first(b, x, y0, D, m0, z1, f1);
+void rkl2_first(const Box& b, const Rkl2Context<T>& x, T* y0, const T* D, T* m0, T* z1, T f1,
+                const BoundarySet<T>* fill) {
+  loops<T>().rkl2_first(b, x, y0, D, m0, z1, f1, fill);
 }
 
 template <class T>
-double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
-                  const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
+double rkl2_stage(const Box& b, const Rkl2Context<T>& x, T* z_prev, const T* z_prev2, const T* y0,
+                  const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last,
+                  const BoundarySet<T>* fill) {
   // The last stage sums what it clips.
   const CpuLoops<T>& l = last ? ordered_loops<T>() : loops<T>();
-  return l.rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last);
+  return l.rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, fill);
 }
 
 template <class T>
@@ -131,21 +132,24 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
   loops<T>().update_diffusivity(b, label, d, D);
 }
 
-#define LOBULE_INSTANTIATE(T)                                                                      \
-  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                       \
-  template void explicit_step<T>(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,    \
-                                 const VesselTable<T>&, T*, T, T, T, StencilHint<T>, T*);          \
-  template void explicit_step_rate<T>(const Box&, InvH2<T>, const T*, const T*,                    \
-                                      const std::uint8_t*, const VesselTable<T>&, const T*, T*, T, \
-                                      StencilHint<T>, T*);                                         \
-  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T);   \
-  template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*,   \
-                                const T*, const T*, T*, const Rkl2Stage<T>&, bool);                \
-  template std::vector<std::uint8_t> open_rows<T>(const Box&, const T*);                           \
-  template void face_diffusivities<T>(const Box&, const T*, T*, T*, T*);                           \
-  template double interior_sum<T>(const Box&, const T*);                                           \
-  template double interior_max<T>(const Box&, const T*);                                           \
-  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                             \
+#define LOBULE_INSTANTIATE(T)                                                                  \
+  template void fill_halo<T>(const Box&, const BoundarySet<T>&, HaloOf, T*);                   \
+  template void explicit_step<T>(const Box&, InvH2<T>, T*, const T*, const std::uint8_t*,      \
+                                 const VesselTable<T>&, T*, T, T, T, StencilHint<T>,           \
+                                 const BoundarySet<T>*, T*);                                   \
+  template void explicit_step_rate<T>(const Box&, InvH2<T>, T*, const T*, const std::uint8_t*, \
+                                      const VesselTable<T>&, const T*, T*, T, StencilHint<T>,  \
+                                      const BoundarySet<T>*, T*);                              \
+  template void rkl2_first<T>(const Box&, const Rkl2Context<T>&, T*, const T*, T*, T*, T,      \
+                              const BoundarySet<T>*);                                          \
+  template double rkl2_stage<T>(const Box&, const Rkl2Context<T>&, T*, const T*, const T*,     \
+                                const T*, const T*, T*, const Rkl2Stage<T>&, bool,             \
+                                const BoundarySet<T>*);                                        \
+  template std::vector<std::uint8_t> open_rows<T>(const Box&, const T*);                       \
+  template void face_diffusivities<T>(const Box&, const T*, T*, T*, T*);                       \
+  template double interior_sum<T>(const Box&, const T*);                                       \
+  template double interior_max<T>(const Box&, const T*);                                       \
+  template void update_diffusivity<T>(const Box&, const std::uint8_t*,                         \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)
 LOBULE_INSTANTIATE(double)

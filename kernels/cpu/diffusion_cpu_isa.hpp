@@ -23,13 +23,16 @@ enum class CpuIsa { Portable, Avx2 };
 template <class T>
 struct CpuLoops {
   void (*fill_halo)(const Box&, const BoundarySet<T>&, HaloOf, T*);
-  void (*explicit_step)(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,
-                        const VesselTable<T>&, T*, T, T, T, StencilHint<T>, T*);
-  void (*explicit_step_rate)(const Box&, InvH2<T>, const T*, const T*, const std::uint8_t*,
-                             const VesselTable<T>&, const T*, T*, T, StencilHint<T>, T*);
-  void (*rkl2_first)(const Box&, const Rkl2Context<T>&, const T*, const T*, T*, T*, T);
-  double (*rkl2_stage)(const Box&, const Rkl2Context<T>&, const T*, const T*, const T*, const T*,
-                       const T*, T*, const Rkl2Stage<T>&, bool);
+  void (*explicit_step)(const Box&, InvH2<T>, T*, const T*, const std::uint8_t*,
+                        const VesselTable<T>&, T*, T, T, T, StencilHint<T>, const BoundarySet<T>*,
+                        T*);
+  void (*explicit_step_rate)(const Box&, InvH2<T>, T*, const T*, const std::uint8_t*,
+                             const VesselTable<T>&, const T*, T*, T, StencilHint<T>,
+                             const BoundarySet<T>*, T*);
+  void (*rkl2_first)(const Box&, const Rkl2Context<T>&, T*, const T*, T*, T*, T,
+                     const BoundarySet<T>*);
+  double (*rkl2_stage)(const Box&, const Rkl2Context<T>&, T*, const T*, const T*, const T*,
+                       const T*, T*, const Rkl2Stage<T>&, bool, const BoundarySet<T>*);
   double (*interior_sum)(const Box&, const T*);
   double (*interior_max)(const Box&, const T*);
   std::vector<std::uint8_t> (*open_rows)(const Box&, const T*);

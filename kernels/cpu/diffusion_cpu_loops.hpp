@@ -97,14 +97,85 @@ RD_FORCEINLINE T row_weight(Open, const std::uint8_t* label, std::size_t c) {
 using OpenRow = std::true_type;
 using AnyRow = std::false_type;
 
+// The halo of a launcher's input u, filled row by row as the loops go (concentrations; see
+// halo_value): row (j, k) fills the halo voxels its 7-point stencil reads, which no other row
+// reads: its own two x-face voxels, and the y- and z-face rows beside it where it lies on those
+// faces. Together the rows fill every face voxel that fill_halo fills, with the same values
+// (each from interior voxels, which no launcher writes in its input), with no pass and no
+// barrier of their own. bc == nullptr: the halo is filled already.
+template <class T>
+struct RowHalo {
+  const BoundarySet<T>* bc = nullptr;
+  T* u = nullptr;
+  FacePlanes face[kFaces] = {};
+};
+template <class T>
+RowHalo<T> row_halo(const Box& b, const BoundarySet<T>* bc, T* u) {
+  RowHalo<T> h;
+  h.bc = bc;
+  h.u = u;
+  for (int f = 0; f < kFaces; ++f) h.face[f] = face_planes(b, f);
+  return h;
+}
+constexpr RowHalo<float> kNoRowHalo{};
+
+// Face f's halo voxel at offset o (see FacePlanes) from its interior neighbours.
+template <class T>
+[[gnu::always_inline]] inline void fill_face_voxel(const RowHalo<T>& h, int f, std::size_t o) {
+  const FacePlanes& p = h.face[f];
+  h.u[p.halo + o] = halo_value(h.bc->kind[f], HaloOf::Concentration, h.bc->value[f],
+                               h.u[p.adjacent + o], h.u[p.opposite + o]);
+}
+
+// Face f's n halo voxels from offset o on, contiguous along x: one loop per kind of face, which
+// vectorizes (2·V − u_a as halo_value computes it: 2·V is exact).
+template <class T>
+void fill_face_run(const RowHalo<T>& h, int f, std::size_t o, int n) {
+  const FacePlanes& p = h.face[f];
+  T* __restrict__ halo = h.u + p.halo + o;
+  const T* __restrict__ adjacent = h.u + p.adjacent + o;
+  const T* __restrict__ opposite = h.u + p.opposite + o;
+  switch (h.bc->kind[f]) {
+    case BoundaryKind::Periodic:
+#pragma omp simd
+      for (int i = 0; i < n; ++i) halo[i] = opposite[i];
+      break;
+    case BoundaryKind::Dirichlet: {
+      const T twice = T(2) * h.bc->value[f];
+#pragma omp simd
+      for (int i = 0; i < n; ++i) halo[i] = twice - adjacent[i];
+      break;
+    }
+    default:
+#pragma omp simd
+      for (int i = 0; i < n; ++i) halo[i] = adjacent[i];
+  }
+}
+
+template <class T>
+[[gnu::always_inline]] inline void fill_row_halo(const Box& b, const RowHalo<T>& h, int j, int k) {
+  if (!h.bc) return;
+  const std::size_t sy = b.sy(), sz = b.sz();
+  const std::size_t x_face = std::size_t(j) * sy + std::size_t(k) * sz;
+  fill_face_voxel(h, 0, x_face);
+  fill_face_voxel(h, 1, x_face);
+  if (j == 0) fill_face_run(h, 2, std::size_t(k) * sz, b.nx);
+  if (j == b.ny - 1) fill_face_run(h, 3, std::size_t(k) * sz, b.nx);
+  if (k == 0) fill_face_run(h, 4, std::size_t(j) * sy, b.nx);
+  if (k == b.nz - 1) fill_face_run(h, 5, std::size_t(j) * sy, b.nx);
+}
+
 // Calls f(c, div, open) for every interior voxel, rows (k, j) in parallel, x innermost, div the
 // stencil's open form in its open rows (open: OpenRow) and its general form in the others (open:
-// AnyRow); either way one loop per row that vectorizes. With `written` ≠ nullptr returns min(0,
-// written over the interior): each row is scanned right after f wrote it, while it is in the cache
-// (a reduction in the loop that calls f kept GCC from vectorizing it: 2.6× slower); 0 otherwise.
-template <class T, class S, class F>
-T for_interior_rows(const Box& b, const S& st, const T* written, F&& f) {
+// AnyRow); either way one loop per row that vectorizes. Each row first fills its part of the
+// input's halo (RowHalo). With `written` ≠ nullptr returns min(0, written over the interior):
+// each row is scanned right after f wrote it, while it is in the cache (a reduction in the loop
+// that calls f kept GCC from vectorizing it: 2.6× slower); 0 otherwise.
+template <class T, class S, class F, class H = float>
+T for_interior_rows(const Box& b, const S& st, const T* written, F&& f,
+                    const RowHalo<H>& halo = kNoRowHalo) {
   const auto row_of = [=](int k, int j) {
+    fill_row_halo(b, halo, j, k);
     const std::size_t row = b.idx(0, j, k);
     if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
 #pragma omp simd
@@ -215,18 +286,21 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 // recorded there: the check between outputs that no step went negative (forward Euler is positive
 // only while dt is small enough).
 template <class T, class Rate>
-void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
-                         const T* __restrict__ D, const std::uint8_t* __restrict__ label,
-                         const VesselTable<T>& held, T* __restrict__ out, T dt, StencilHint<T> us,
+void explicit_update_all(const Box& b, InvH2<T> ih2, T* u, const T* __restrict__ D,
+                         const std::uint8_t* __restrict__ label, const VesselTable<T>& held,
+                         T* __restrict__ out, T dt, StencilHint<T> us, const BoundarySet<T>* fill,
                          T* lowest, Rate&& rate_of) {
   const std::size_t sy = b.sy(), sz = b.sz();
   const T* scan = lowest ? out : nullptr;
   T low = T(0);
   if (D) {
     low = with_stencil(D, sy, sz, ih2, us, [&](const auto& st) {
-      return for_interior_rows(b, st, scan, [&](std::size_t c, const auto& div, auto open) {
-        out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
-      });
+      return for_interior_rows(
+          b, st, scan,
+          [&](std::size_t c, const auto& div, auto open) {
+            out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
+          },
+          row_halo(b, fill, u));
     });
     for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
     // The vectorized pass computed held voxels as tissue before they were set: when it saw a
@@ -242,18 +316,18 @@ void explicit_update_all(const Box& b, InvH2<T> ih2, const T* __restrict__ u,
 }
 
 template <class T>
-void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
+void explicit_step(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
                    const VesselTable<T>& held, T* out, T dt, T decay, T source, StencilHint<T> us,
-                   T* lowest) {
-  explicit_update_all(b, ih2, u, D, label, held, out, dt, us, lowest,
+                   const BoundarySet<T>* fill, T* lowest) {
+  explicit_update_all(b, ih2, u, D, label, held, out, dt, us, fill, lowest,
                       [&](std::size_t c) { return linear_reaction(u[c], decay, source); });
 }
 
 template <class T>
-void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
-                        const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
-                        T* out, T dt, StencilHint<T> us, T* lowest) {
-  explicit_update_all(b, ih2, u, D, label, held, out, dt, us, lowest,
+void explicit_step_rate(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
+                        const VesselTable<T>& held, const T* rate, T* out, T dt, StencilHint<T> us,
+                        const BoundarySet<T>* fill, T* lowest) {
+  explicit_update_all(b, ih2, u, D, label, held, out, dt, us, fill, lowest,
                       [&](std::size_t c) { return rate[c]; });
 }
 
@@ -263,16 +337,19 @@ void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
 // The last stage (clipping and its sum) takes the general voxel function. Both give the same
 // values.
 template <class T>
-void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1,
-                T f1) {
+void rkl2_first(const Box& b, const Rkl2Context<T>& x, T* y0, const T* D, T* m0, T* z1, T f1,
+                const BoundarySet<T>* fill) {
   with_rates(x.rates, [&](const auto& r) {
     with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
-      for_interior_rows(b, st, kNotWritten<T>, [&](std::size_t c, const auto& div, auto open) {
-        const T m =
-            row_weight<T>(open, x.label, c) * (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
-        m0[c] = m;
-        z1[c] = f1 * m;
-      });
+      for_interior_rows(
+          b, st, kNotWritten<T>,
+          [&](std::size_t c, const auto& div, auto open) {
+            const T m = row_weight<T>(open, x.label, c) *
+                        (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
+            m0[c] = m;
+            z1[c] = f1 * m;
+          },
+          row_halo(b, fill, y0));
     });
     for_held(b, x.label, x.held, [&](std::size_t c, T value) {
       m0[c] = T(0);
@@ -282,19 +359,25 @@ void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, 
 }
 
 template <class T>
-double rkl2_stage(const Box& b, const Rkl2Context<T>& x, const T* z_prev, const T* z_prev2,
-                  const T* y0, const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last) {
+double rkl2_stage(const Box& b, const Rkl2Context<T>& x, T* z_prev, const T* z_prev2, const T* y0,
+                  const T* m0, const T* D, T* out, const Rkl2Stage<T>& k, bool last,
+                  const BoundarySet<T>* fill) {
   return with_rates(x.rates, [&](const auto& r) {
     if (!last) {  // out may alias z_prev2: each voxel reads its own first
       with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
-        for_interior_rows(b, st, kNotWritten<T>, [&](std::size_t c, const auto& div, auto open) {
-          const T mz = row_weight<T>(open, x.label, c) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
-          out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
-        });
+        for_interior_rows(
+            b, st, kNotWritten<T>,
+            [&](std::size_t c, const auto& div, auto open) {
+              const T mz =
+                  row_weight<T>(open, x.label, c) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
+              out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
+            },
+            row_halo(b, fill, z_prev));
       });
       for_held(b, x.label, x.held, [&](std::size_t c, T value) { out[c] = value - y0[c]; });
       return 0.0;
     }
+    if (fill) fill_halo(b, *fill, HaloOf::Concentration, z_prev);
     return sum_interior(b, [&](std::size_t c) {
       return rkl2_stage_voxel(x, r, c, z_prev, z_prev2, y0, m0, D, out, k, last);
     });
