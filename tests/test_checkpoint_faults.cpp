@@ -166,12 +166,14 @@ TEST(Faults, ARunTooBigForMemoryIsRefusedBeforeAllocating) {
 }
 
 // The output folder vanishes under a running run: it stops with exit code 3 and does not claim
-// that a checkpoint inside it is intact.
-TEST(Faults, AVanishedOutputFolderIsReportedAsSuch) {
+// that a checkpoint inside it is intact; also when the outputs are written in the background
+// (the error then comes from the writer thread).
+void vanished_output_folder_is_reported(const std::string& background) {
   test::single_threaded_runs();
   test::TempDir tmp;
   test::CkScenario s;
   s.end = "100 s";
+  s.background = background;
   const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
   test::LobuleProcess p({"run", cfg, "-o", out, "-q"}, tmp.path() + "/run.log");
   for (int i = 0; i < 12000 && !fs::exists(out + "/checkpoints/latest"); ++i)
@@ -184,6 +186,14 @@ TEST(Faults, AVanishedOutputFolderIsReportedAsSuch) {
   const std::string log = test::slurp(tmp.path() + "/run.log");
   EXPECT_NE(log.find("is gone too"), std::string::npos) << log;
   EXPECT_EQ(log.find("it is intact"), std::string::npos) << log;
+}
+
+TEST(Faults, AVanishedOutputFolderIsReportedAsSuch) {
+  vanished_output_folder_is_reported("off");
+}
+
+TEST(Faults, AVanishedOutputFolderIsReportedAsSuchWithBackgroundOutputs) {
+  vanished_output_folder_is_reported("on");
 }
 
 TEST(Faults, AMissingOrDamagedRestartFileGivesExitCodeTwo) {

@@ -74,6 +74,9 @@ struct OutputConfig {
   double every = 0;                  ///< [s]; 0 = only at start and end
   std::vector<std::string> fields;   ///< empty = all
   std::string compression = "zlib";  ///< none | zlib | lz4 | lzma
+  /// auto | on | off: write each output's files (compression included) on a thread of their own
+  /// while the run goes on; auto: on unless the machine has a single processor.
+  std::string background = "auto";
 };
 
 struct CheckpointConfig {

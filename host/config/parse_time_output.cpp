@@ -114,13 +114,14 @@ void parse_time(const ConfigNode& n, Config& c) {
 void parse_output(const ConfigNode& n, Config& c) {
   c.output.every = c.time.end / 10;
   if (!n.defined()) return;
-  n.expect_keys({"every", "fields", "compression"});
+  n.expect_keys({"every", "fields", "compression", "background"});
   if (n.has("every")) {
     c.output.every = n["every"].quantity(dims::kTime);
     if (c.output.every < 0) n["every"].fail("must not be negative (0 writes start and end only)");
   }
   if (n.has("compression"))
     c.output.compression = n["compression"].choice({"none", "zlib", "lz4", "lzma"});
+  if (n.has("background")) c.output.background = n["background"].choice({"auto", "on", "off"});
   if (!n.has("fields")) return;
   const ConfigNode f = n["fields"];
   if (f.is_scalar()) {

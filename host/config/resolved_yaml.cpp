@@ -116,6 +116,7 @@ YAML::Node resolved_yaml(const Config& c) {
     for (const auto& f : c.output.fields) n["output"]["fields"].push_back(f);
   }
   n["output"]["compression"] = c.output.compression;
+  n["output"]["background"] = c.output.background;
   n["checkpoint"]["every"] = q(c.checkpoint.every, dims::kTime);
   n["checkpoint"]["wall_every"] = q(c.checkpoint.wall_every, dims::kTime);
   n["checkpoint"]["keep"] = c.checkpoint.keep;

@@ -8,6 +8,7 @@
 #include "host/errors.hpp"
 #include "host/io/vti_io.hpp"
 #include "host/model/model.hpp"
+#include "kernels/cpu/omp_grain.hpp"
 
 namespace lobule {
 
@@ -65,12 +66,13 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
   const Box& b = g.box;
   f.label.assign(b.padded(), kOutside);
   if (!g.zone.empty()) f.zone.assign(b.padded(), 0.0f);
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j)
-      for (int i = 0; i < b.nx; ++i) {
-        f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
-        if (!f.zone.empty()) f.zone[b.idx(i, j, k)] = g.zone[g.at(i, j, k)];
-      }
+  // Rows in parallel (each writes its own voxels): a large grid's start-up was serial.
+  cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+    for (int i = 0; i < b.nx; ++i) {
+      f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
+      if (!f.zone.empty()) f.zone[b.idx(i, j, k)] = g.zone[g.at(i, j, k)];
+    }
+  });
   const std::array<double, 3> L = {b.gx * g.spacing[0], b.gy * g.spacing[1], b.gz * g.spacing[2]};
   for (std::size_t s = 0; s < c.species.size(); ++s) {
     const SpeciesConfig& sc = c.species[s];
@@ -97,31 +99,31 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
     if (fixed_d) sp.D.assign(b.padded(), T(0));
     std::vector<double> from_file;
     if (sc.initial.kind == InitialKind::File) from_file = read_initial_file(sc, g, c.precision);
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j)
-        for (int i = 0; i < b.nx; ++i) {
-          const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
-          if (g.label[v] == kOutside) continue;
-          if (fixed_d) sp.D[p] = T(sc.diffusivity);
-          const auto x = g.centre(i, j, k);
-          const std::array<double, 3> xr = {x[0] - g.origin[0], x[1] - g.origin[1],
-                                            x[2] - g.origin[2]};
-          sp.u[p] = T(from_file.empty() ? initial_value(sc.initial, xr, L) : from_file[v]);
-          if (sp.vessels.holds(g.label[v])) sp.u[p] = sp.vessels.value[g.label[v]];
-        }
+    cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+      for (int i = 0; i < b.nx; ++i) {
+        const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
+        if (g.label[v] == kOutside) continue;
+        if (fixed_d) sp.D[p] = T(sc.diffusivity);
+        const auto x = g.centre(i, j, k);
+        const std::array<double, 3> xr = {x[0] - g.origin[0], x[1] - g.origin[1],
+                                          x[2] - g.origin[2]};
+        sp.u[p] = T(from_file.empty() ? initial_value(sc.initial, xr, L) : from_file[v]);
+        if (sp.vessels.holds(g.label[v])) sp.u[p] = sp.vessels.value[g.label[v]];
+      }
+    });
     f.species.push_back(std::move(sp));
   }
   std::vector<std::vector<double>> own;
   if (c.model_impl && c.model_impl->initial_state(c, g, own))
     for (std::size_t s = 0; s < f.species.size() && s < own.size(); ++s) {
       SpeciesField<T>& sp = f.species[s];
-      for (int k = 0; k < b.nz; ++k)
-        for (int j = 0; j < b.ny; ++j)
-          for (int i = 0; i < b.nx; ++i) {
-            const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
-            if (g.label[v] == kOutside || sp.vessels.holds(g.label[v])) continue;
-            sp.u[p] = T(own[s][v]);
-          }
+      cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+        for (int i = 0; i < b.nx; ++i) {
+          const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
+          if (g.label[v] == kOutside || sp.vessels.holds(g.label[v])) continue;
+          sp.u[p] = T(own[s][v]);
+        }
+      });
     }
   // Blood levels that change in time (an EV dose) replace the constant vessel values.
   if (c.model_impl) f.vessel_value = c.model_impl->vessel_values();

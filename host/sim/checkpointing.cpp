@@ -96,6 +96,7 @@ std::string Checkpointer<T>::continue_hint() const {
 
 template <class T>
 void Checkpointer<T>::write(Stepper<T>& run, std::size_t outputs, const std::string& why) {
+  if (before_write_) before_write_();
   const auto w0 = std::chrono::steady_clock::now();
   // Never save a bad state: the last good checkpoint must stay the newest one.
   run.check_state();

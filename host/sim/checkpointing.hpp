@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "host/config/config.hpp"
@@ -30,6 +31,10 @@ class Checkpointer {
   /// (it lets the run be continued to a later time.end).
   void at_end(Stepper<T>& run, std::size_t outputs);
 
+  /// f() is called before each checkpoint is written: the outputs it counts must be on disk
+  /// (OutputWriter::flush).
+  void before_write(std::function<void()> f) { before_write_ = std::move(f); }
+
   /// Records the checkpoint a restarted run started from as the last good one.
   void started_from(const std::string& file, double t, long long steps);
 
@@ -53,6 +58,7 @@ class Checkpointer {
   std::string last_file_;
   double last_time_ = 0;
   long long last_steps_ = -1;
+  std::function<void()> before_write_;
 };
 
 }  // namespace lobule

@@ -1,11 +1,16 @@
 /// The CPU execution space of the engine: host arrays and the OpenMP launchers of kernels/cpu.
 #pragma once
+#include <omp.h>
 #include <cstddef>
 #include <cstdint>
+
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "kernels/cpu/diffusion_cpu.hpp"
+#include "kernels/cpu/omp_grain.hpp"
 #include "kernels/cpu/reaction_cpu.hpp"
 #include "kernels/linear_decay.hpp"
 
@@ -16,25 +21,60 @@ struct CpuExec {
   static constexpr const char* kName = "cpu";
   static constexpr bool kHostMemory = true;
 
-  /// n zero-initialized elements in host memory, with the interface of cuda::DeviceArray.
+  /// n zero-initialized elements in host memory, with the interface of cuda::DeviceArray. The
+  /// pages are first touched (zeroed) by the threads in the static schedule the loops use, and
+  /// uploads and downloads copy in parallel: a grid of 256³ × 8 species spent most of its
+  /// start-up in one thread zeroing and copying arrays.
   template <class U>
   class Array {
    public:
     Array() = default;
-    explicit Array(std::size_t n) : v_(n, U(0)) {}
-    U* data() { return v_.data(); }
-    const U* data() const { return v_.data(); }
-    std::size_t size() const { return v_.size(); }
-    void upload(const U* host) { std::memcpy(v_.data(), host, v_.size() * sizeof(U)); }
-    void download(U* host) const { std::memcpy(host, v_.data(), v_.size() * sizeof(U)); }
+    explicit Array(std::size_t n) : p_(n > 0 ? new U[n] : nullptr), n_(n) {
+      U* p = p_.get();
+      for_chunks(n, [p](std::size_t a, std::size_t b) { std::fill(p + a, p + b, U(0)); });
+    }
+    U* data() { return p_.get(); }
+    const U* data() const { return p_.get(); }
+    std::size_t size() const { return n_; }
+    void upload(const U* host) {
+      U* p = p_.get();
+      for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
+        std::memcpy(p + a, host + a, (b - a) * sizeof(U));
+      });
+    }
+    void download(U* host) const {
+      const U* p = p_.get();
+      for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
+        std::memcpy(host + a, p + a, (b - a) * sizeof(U));
+      });
+    }
 
    private:
-    std::vector<U> v_;
+    std::unique_ptr<U[]> p_;
+    std::size_t n_ = 0;
   };
+
+  /// f(begin, end) over [0, n) in one contiguous chunk per thread (static schedule; serial for
+  /// small n).
+  template <class F>
+  static void for_chunks(std::size_t n, F&& f) {
+    if (!cpu::parallel_work(n)) {
+      if (n > 0) f(std::size_t(0), n);
+      return;
+    }
+#pragma omp parallel
+    {
+      const std::size_t t = std::size_t(omp_get_thread_num()),
+                        nt = std::size_t(omp_get_num_threads());
+      f(n * t / nt, n * (t + 1) / nt);
+    }
+  }
 
   template <class T>
   static void copy(T* dst, const T* src, std::size_t n) {
-    std::memcpy(dst, src, n * sizeof(T));
+    for_chunks(n, [dst, src](std::size_t a, std::size_t b) {
+      std::memcpy(dst + a, src + a, (b - a) * sizeof(T));
+    });
   }
   static void synchronize() {}
 

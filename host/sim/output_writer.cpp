@@ -9,25 +9,31 @@
 #include "host/io/atomic_file.hpp"
 #include "host/io/vti_io.hpp"
 #include "host/model/model.hpp"
+#include "kernels/cpu/omp_grain.hpp"
 #include "observables.hpp"
 
 namespace lobule {
 
+// Row by row into `out` (n = b.interior() elements), rows in parallel: the threads also first
+// touch the pages of a fresh buffer.
+template <class T>
+void copy_interior(const Box& b, const T* padded, T* out) {
+  cpu::for_rows(b.nz, b.ny, b.interior(), [=](int k, int j) {
+    const T* src = padded + b.idx(0, j, k);
+    std::copy(src, src + b.nx, out + (std::size_t(k) * b.ny + j) * b.nx);
+  });
+}
+
 template <class T>
 std::vector<T> interior_of(const Box& b, const std::vector<T>& padded) {
   std::vector<T> out(b.interior());
-#pragma omp parallel for collapse(2)
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j) {
-      const T* src = padded.data() + b.idx(0, j, k);
-      std::copy(src, src + b.nx, out.data() + (std::size_t(k) * b.ny + j) * b.nx);
-    }
+  copy_interior(b, padded.data(), out.data());
   return out;
 }
 
 template <class T>
 OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geometry& g,
-                              std::size_t resume)
+                              std::size_t resume, bool background)
     : dir_(dir),
       c_(c),
       g_(g),
@@ -44,17 +50,19 @@ OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geo
     for (const auto& m : c.model_impl->observable_columns()) columns.push_back(m);
   if (resume == 0) {
     csv_ = std::make_unique<TimeseriesCsv>(csv, columns);
-    return;
+  } else {
+    try {
+      pvd_.load();
+    } catch (const IoError&) {  // garbled: rebuilt below from the .vti files
+      pvd_.keep_first(0);
+    }
+    if (pvd_.size() < resume) rebuild_index(resume);
+    pvd_.keep_first(resume);
+    pvd_.write();
+    csv_ = std::make_unique<TimeseriesCsv>(csv, columns, resume);
   }
-  try {
-    pvd_.load();
-  } catch (const IoError&) {  // garbled: rebuilt below from the .vti files
-    pvd_.keep_first(0);
-  }
-  if (pvd_.size() < resume) rebuild_index(resume);
-  pvd_.keep_first(resume);
-  pvd_.write();
-  csv_ = std::make_unique<TimeseriesCsv>(csv, columns, resume);
+  // Last: a constructor that throws must leave no thread behind (no destructor would join it).
+  if (background) writer_ = std::thread([this] { run_writer(); });
 }
 
 // fields.pvd lists fewer outputs than the checkpoint follows (missing or damaged): rebuilt
@@ -80,29 +88,71 @@ void OutputWriter<T>::rebuild_index(std::size_t outputs) {
 }
 
 template <class T>
+OutputWriter<T>::~OutputWriter() {
+  if (!writer_.joinable()) return;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
+}
+
+// The writer thread: takes each job, writes its files, records an error, and waits for the next.
+template <class T>
+void OutputWriter<T>::run_writer() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return job_ != nullptr || stop_; });
+    if (!job_) return;  // stopped with nothing to write
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      write_files(*job_);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    job_.reset();
+    if (error && !error_) error_ = error;
+    changed_.notify_all();
+  }
+}
+
+template <class T>
+void OutputWriter<T>::flush() {
+  if (!writer_.joinable()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return job_ == nullptr; });
+  if (error_) {
+    const std::exception_ptr e = error_;
+    error_ = nullptr;
+    std::rethrow_exception(e);
+  }
+}
+
+template <class T>
 void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   auto wanted = [&](const std::string& name) {
     return c_.output.fields.empty() || std::find(c_.output.fields.begin(), c_.output.fields.end(),
                                                  name) != c_.output.fields.end();
   };
   constexpr auto type = std::is_same_v<T, double> ? CellArray::Type::F64 : CellArray::Type::F32;
-  std::vector<std::vector<T>> data;
-  data.reserve(f.species.size());
-  std::vector<CellArray> arrays;
+  flush();  // one output at a time; an error of the last one stops the run here
+  auto job = std::make_unique<Job>();
+  job->t = t;
+  job->rel = fmt::format("fields/{:06d}.vti", index_);
   for (const auto& sp : f.species) {
     if (!wanted(sp.name)) continue;
-    data.push_back(interior_of(f.box, sp.u));
-    arrays.push_back({sp.name, type, data.back().data()});
+    job->data.emplace_back(new T[f.box.interior()]);
+    copy_interior(f.box, sp.u.data(), job->data.back().get());
+    job->arrays.push_back({sp.name, type, job->data.back().get()});
   }
-  if (wanted("label")) arrays.push_back({"label", CellArray::Type::U8, g_.label.data()});
+  if (wanted("label")) job->arrays.push_back({"label", CellArray::Type::U8, g_.label.data()});
   if (!g_.zone.empty() && wanted("zone"))
-    arrays.push_back({"zone", CellArray::Type::F32, g_.zone.data()});
-
-  const std::string rel = fmt::format("fields/{:06d}.vti", index_);
-  write_vti(dir_ + "/" + rel, g_, t, arrays, c_.output.compression);
-  pvd_.add(t, rel);
+    job->arrays.push_back({"zone", CellArray::Type::F32, g_.zone.data()});
   // The per-field totals and means, unless the model's own columns replace them.
-  auto row = own_columns_ ? std::vector<double>{t} : observables(t, f, g_);
+  job->row = own_columns_ ? std::vector<double>{t} : observables(t, f, g_);
   if (c_.model_impl) {
     FieldSnapshot s{f.box,
                     voxel_volume(f),
@@ -110,10 +160,27 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
                     f.zone.empty() ? nullptr : f.zone.data(),
                     t,
                     [&f](std::size_t q, std::size_t c) { return double(f.species[q].u[c]); }};
-    for (double v : c_.model_impl->observables(s)) row.push_back(v);
+    for (double v : c_.model_impl->observables(s)) job->row.push_back(v);
   }
-  csv_->append(row);
-  ++index_;
+  if (!writer_.joinable()) {
+    write_files(*job);
+    ++index_;
+    return;
+  }
+  ++index_;  // issued: a checkpoint flushes the writer before it counts on it
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    job_ = std::move(job);
+  }
+  changed_.notify_all();
+}
+
+// The .vti first, then its entry in the .pvd and the CSV row: the index lists complete files.
+template <class T>
+void OutputWriter<T>::write_files(const Job& job) {
+  write_vti(dir_ + "/" + job.rel, g_, job.t, job.arrays, c_.output.compression);
+  pvd_.add(job.t, job.rel);
+  csv_->append(job.row);
 }
 
 template class OutputWriter<float>;

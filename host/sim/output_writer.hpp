@@ -1,7 +1,11 @@
 /// Writes a run's outputs: fields/NNNNNN.vti, fields.pvd, timeseries.csv.
 #pragma once
+#include <condition_variable>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fields.hpp"
@@ -9,6 +13,7 @@
 #include "host/config/config.hpp"
 #include "host/io/pvd_index.hpp"
 #include "host/io/timeseries_csv.hpp"
+#include "host/io/vti_io.hpp"
 
 namespace lobule {
 
@@ -17,15 +22,41 @@ class OutputWriter {
  public:
   /// Creates DIR/fields and starts timeseries.csv and fields.pvd. resume > 0 continues a
   /// restarted run that had written `resume` outputs: their pvd entries and CSV rows are
-  /// kept, later ones dropped, and the next file is fields/<resume>.vti.
-  OutputWriter(const std::string& dir, const Config& c, const Geometry& g, std::size_t resume = 0);
-  /// Writes the fields at time t as the next .vti, adds it to the .pvd, appends a CSV row.
+  /// kept, later ones dropped, and the next file is fields/<resume>.vti. `background`: the
+  /// files of each output are written by a thread of their own while the run goes on (see
+  /// write).
+  OutputWriter(const std::string& dir, const Config& c, const Geometry& g, std::size_t resume = 0,
+               bool background = false);
+  /// Waits for an output still being written (its errors are lost: the run is ending on
+  /// another one).
+  ~OutputWriter();
+  OutputWriter(const OutputWriter&) = delete;
+  OutputWriter& operator=(const OutputWriter&) = delete;
+
+  /// Writes the fields at time t as the next .vti, adds it to the .pvd, appends a CSV row. The
+  /// values are taken now (the interior of each field copied, the CSV row computed); with
+  /// `background` the files are then written by the writer thread while the caller goes on,
+  /// one output at a time (a second write waits for the first), and an error of that writing
+  /// is thrown by the next write or flush.
   void write(double t, const HostFields<T>& f);
+  /// Returns when every output so far is on disk; throws the error of one that failed.
+  void flush();
   std::size_t count() const { return index_; }
   /// True when a restart found fields.pvd missing or short and rebuilt it from the .vti files.
   bool rebuilt_index() const { return rebuilt_index_; }
 
  private:
+  /// One output as the writer thread takes it: the interior of each written field, its CSV row.
+  struct Job {
+    double t = 0;
+    std::string rel;
+    std::vector<std::unique_ptr<T[]>> data;
+    std::vector<CellArray> arrays;
+    std::vector<double> row;
+  };
+  void write_files(const Job& job);
+  void run_writer();
+
   std::string dir_;
   const Config& c_;
   const Geometry& g_;
@@ -35,6 +66,14 @@ class OutputWriter {
   bool own_columns_ = false;  ///< the model's columns replace the per-field ones
   bool rebuilt_index_ = false;
   void rebuild_index(std::size_t outputs);
+
+  // The writer thread (background only): one job at a time.
+  std::thread writer_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::unique_ptr<Job> job_;  ///< the output being written, null when none
+  std::exception_ptr error_;  ///< what the last writing threw
+  bool stop_ = false;
 };
 
 /// Copies the interior voxels of a padded-layout array into a contiguous x-fastest array.

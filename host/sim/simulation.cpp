@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "backend.hpp"
 #include "build_info.hpp"
@@ -80,6 +81,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
       for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
       ck.at_boundary(run, out.count(), false);
     }
+    out.flush();
     ck.at_end(run, out.count());
   } catch (const Interrupted& e) {  // the terminal or pipe may be gone: the log keeps it
     log.info(fmt::format("interrupted: {}", e.what()));
@@ -122,13 +124,19 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
     log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
                          human_time(run.time()), run.steps(), restart->header.outputs));
   }
-  OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0);
+  // Outputs written by a thread of their own while the run goes on (output.background; auto:
+  // unless the machine has a single processor to share between the writer and the solver).
+  const bool background = c.output.background == "on" || (c.output.background == "auto" &&
+                                                          std::thread::hardware_concurrency() != 1);
+  OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0,
+                      background);
   if (out.rebuilt_index())
     log.info(
         fmt::format("warning: {}/fields.pvd was missing or damaged; rebuilt from the {} "
                     "output files",
                     sum.out_dir, out.count()));
   Checkpointer<T> ck(c, sum.out_dir, log, run.time());
+  ck.before_write([&out] { out.flush(); });
   if (restart) ck.started_from(restart->file, run.time(), run.steps());
   if (!restart) out.write(0.0, run.fields());
 

@@ -25,6 +25,7 @@ struct CkScenario {
   std::string precision = "float";
   std::string spacing = "5 um";
   std::string dt = "0.02 s";
+  std::string background = "auto";  ///< output.background
   int keep = 10;
 
   std::string yaml() const {
@@ -43,13 +44,13 @@ species:
     initial: {{ kind: uniform, value: 0.5 }}
 boundaries: {{ default: no_flux, x_min: {{ dirichlet: 0.2 }} }}
 time: {{ end: "{}", dt: "{}" }}
-output: {{ every: "{}", compression: none }}
+output: {{ every: "{}", compression: none, background: {} }}
 checkpoint: {{ every: "{}", wall_every: "{}", keep: {} }}
 precision: {}
 backend: cpu
 )",
-                       spacing, end, dt, output_every, checkpoint_every, wall_every, keep,
-                       precision);
+                       spacing, end, dt, output_every, background, checkpoint_every, wall_every,
+                       keep, precision);
   }
 };
 

@@ -42,7 +42,10 @@ CliResult run_lobule(const std::vector<std::string>& args) {
 }
 
 CliResult run_shell(const std::string& command) {
-  const std::string cmd = "(" + command + ") 2>&1 </dev/null";
+  // Never waits without a bound: a command that hangs is killed, and the test fails saying so.
+  constexpr int kBoundSeconds = 300;
+  const std::string cmd = "timeout -s KILL " + std::to_string(kBoundSeconds) + " sh -c " +
+                          shell_quote(command) + " 2>&1 </dev/null";
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -51,6 +54,9 @@ CliResult run_shell(const std::string& command) {
   while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
   const int status = ::pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (r.exit_code == 128 + SIGKILL)
+    r.output +=
+        "\n[killed: the command had not finished after " + std::to_string(kBoundSeconds) + " s]\n";
   return r;
 }
 
