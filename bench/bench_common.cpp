@@ -1,14 +1,19 @@
 #include "bench_common.hpp"
 
 #include <fmt/format.h>
-
-#include "kernels/cpu/diffusion_cpu_isa.hpp"
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <vector>
+
+#include "host/io/vti_io.hpp"
+#include "host/model/liver_fibrosis.hpp"
+#include "kernels/cpu/diffusion_cpu_isa.hpp"
 
 namespace lobule::bench {
 
@@ -64,7 +69,44 @@ void report_throughput(benchmark::State& state, double updates_per_iter, double 
   state.counters["GB/s"] = gbs;
   state.counters["copy_GB/s"] = copy_bytes_per_s * 1e-9;
   state.counters["of_copy"] = gbs / (copy_bytes_per_s * 1e-9);
+}
+
+void label_cpu_loops(benchmark::State& state) {
   state.SetLabel(cpu::cpu_isa_name(cpu::cpu_isa()));
+}
+
+LiverLobule liver_lobule(int layers, Precision p) {
+  // The sources: LOBULE_TEST_SOURCE_DIR where the checkout moved (tools/gpu-check.sh sets it).
+  const char* moved = std::getenv("LOBULE_TEST_SOURCE_DIR");
+  const std::string scenario =
+      std::string(moved ? moved : LOBULE_SOURCE_DIR) + "/inputs/ccl4_4wk.yaml";
+  std::vector<std::string> sets = {
+      "grid.spacing=5 um",
+      "geometry.height=" + std::to_string(5 * layers) + " um",
+      "geometry.sinusoids.plate_thickness=25 um",
+      "geometry.sinusoids.allow_coarse=false",
+      "time.scheme=explicit",
+      "time.dt=auto",
+      std::string("precision=") + (p == Precision::Double ? "double" : "float")};
+  LiverLobule l{load_config(scenario, sets), {}, {}};
+  l.geometry = make_geometry(l.config);
+  const auto fields = LiverFibrosis().fields();
+  const double value[kLiverFields] = {0.5, 0.2, 0.1, 0.3, 0.2, 0.25, 0.3, 0.4, 0.1,
+                                      0.8, 0.2, 0.3, 0.1, 0.0, 0.0,  0.4, 0.2};
+  std::vector<std::vector<double>> values(kLiverFields);
+  std::vector<CellArray> arrays;
+  for (int q = 0; q < kLiverFields; ++q) {
+    values[std::size_t(q)].assign(l.geometry.voxels(), value[q]);
+    arrays.push_back(
+        {fields[std::size_t(q)].name, CellArray::Type::F64, values[std::size_t(q)].data()});
+  }
+  l.start = (std::filesystem::temp_directory_path() /
+             fmt::format("lobule_bench_liver_{}_{}.vti", layers, ::getpid()))
+                .string();
+  write_vti(l.start, l.geometry, 0.0, arrays, "none");
+  sets.push_back("model.initial={file: " + l.start + "}");
+  l.config = load_config(scenario, sets);
+  return l;
 }
 
 }  // namespace lobule::bench

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
 
 namespace lobule::bench {
@@ -24,9 +25,30 @@ double host_copy_bandwidth(std::size_t bytes);
 
 /// Sets the counters every stepping benchmark reports: voxel-species updates/s, effective
 /// GB/s from the bytes the step must move (over `seconds` of timed iterations), the copy
-/// GB/s measured beside it, their ratio `of_copy`, and as the label the CPU loops' instruction
-/// set (kernels/cpu/diffusion_cpu_isa.hpp; LOBULE_CPU_ISA=portable selects the baseline).
+/// GB/s measured beside it, and their ratio `of_copy`.
 void report_throughput(benchmark::State& state, double updates_per_iter, double bytes_per_iter,
                        double seconds, double copy_bytes_per_s);
+
+/// Labels a CPU benchmark's figures with the instruction set of the CPU loops
+/// (kernels/cpu/diffusion_cpu_isa.hpp; LOBULE_CPU_ISA=portable selects the baseline).
+void label_cpu_loops(benchmark::State& state);
+
+/// The liver fibrosis model on the lobule of inputs/ccl4_4wk.yaml at production resolution (5 µm
+/// voxels, 25 µm plates, 120 × 104 voxels per layer, `layers` layers), explicit with dt: auto,
+/// starting from a uniform fibrotic state written as an earlier run's output (so that no healthy
+/// state is solved). `start` is that file: remove it once the fields are built.
+struct LiverLobule {
+  Config config;
+  Geometry geometry;
+  std::string start;
+};
+LiverLobule liver_lobule(int layers, Precision p);
+
+/// The bytes a fused step of the liver model must move per voxel: each of its 17 fields read
+/// and written once, and the label.
+template <class T>
+constexpr double liver_bytes_per_voxel() {
+  return 17 * 2.0 * sizeof(T) + 1.0;
+}
 
 }  // namespace lobule::bench

@@ -31,6 +31,7 @@ void BM_ExplicitStepCpu(benchmark::State& state) {
   const double bytes = updates * explicit_bytes_per_update<T>();
   report_throughput(state, updates, bytes, seconds,
                     std::max(copy_before, host_copy_bandwidth(field_bytes)));
+  label_cpu_loops(state);
 }
 
 void sizes(benchmark::internal::Benchmark* b) {

@@ -47,6 +47,7 @@ void BM_Rkl2StageCpu(benchmark::State& state) {
   state.counters["stages"] = double(stages);
   report_throughput(state, updates, updates * rkl2_stage_bytes_per_update<T>(), seconds,
                     std::max(copy_before, host_copy_bandwidth(field_bytes)));
+  label_cpu_loops(state);
 }
 
 void sizes(benchmark::internal::Benchmark* b) {

@@ -44,7 +44,7 @@ step info 10 $(prog lobule) info
 step tests_models 90 $(prog lobule_tests) --gtest_brief=1 \
   --gtest_filter='Liver*:Therapy*:Driver*:Annihilation*:MemoryEstimate*:CudaMatchesCpu*'
 step tests 300 $(prog lobule_tests) --gtest_brief=1
-step bench_step 90 $(prog lobule_bench_cuda) --benchmark_filter='/(128|256)/'
+step bench_step 90 $(prog lobule_bench_cuda) --benchmark_filter='/(128|256)/|Liver'
 step bench_tts 80 env LOBULE_BENCH_LADDER_FROM=400 $(prog lobule_bench) \
   --benchmark_filter='BM_TimeToSolution/n:128/problem:./scheme:1/gpu:1'
 grep -E "PASSED|FAILED|SKIPPED" "$out/tests_models.log" "$out/tests.log" | head -30 \
