@@ -43,6 +43,10 @@ TEST(OutputBackground, WritesTheFilesOfTheForegroundWriter) {
     const auto r = test::run_lobule({"run", cfg, "-o", out, "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     by_mode[mode] = run_files(out);
+    const std::string log = test::slurp(out + "/log.txt");
+    EXPECT_EQ(log.find("(written in the background)") != std::string::npos,
+              std::string(mode) == "on")
+        << log;
   }
   const auto &fg = by_mode["off"], &bg = by_mode["on"];
   EXPECT_EQ(fg.size(), bg.size());

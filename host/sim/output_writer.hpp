@@ -42,6 +42,8 @@ class OutputWriter {
   /// Returns when every output so far is on disk; throws the error of one that failed.
   void flush();
   std::size_t count() const { return index_; }
+  /// True when the files are written by the writer thread.
+  bool background() const { return writer_.joinable(); }
   /// True when a restart found fields.pvd missing or short and rebuilt it from the .vti files.
   bool rebuilt_index() const { return rebuilt_index_; }
 

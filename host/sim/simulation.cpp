@@ -60,9 +60,11 @@ template <class T>
 void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out,
                           Checkpointer<T>& ck, RunLog& log) {
   const OutputSchedule when{c.time.end, c.output.every};
-  log.info(fmt::format("time {} to {} with dt = {} s ({}), output every {}", human_time(run.time()),
-                       human_time(when.end), c.time.dt, to_string(c.time.scheme),
-                       when.every > 0 ? human_time(when.every) : "end only"));
+  log.info(fmt::format("time {} to {} with dt = {} s ({}), output every {}{}",
+                       human_time(run.time()), human_time(when.end), c.time.dt,
+                       to_string(c.time.scheme),
+                       when.every > 0 ? human_time(when.every) : "end only",
+                       out.background() ? " (written in the background)" : ""));
   const long long nan_step = test_nan_step();
   double target = 0;
   const auto on_step = [&](double t, long long steps) {
