@@ -38,6 +38,33 @@ double device_copy_bandwidth(std::size_t bytes) {
   return cache[bytes] = 2.0 * double(bytes) / (best_ms * 1e-3);
 }
 
+// Steps `backend` once per iteration from time t (by dt, the time advancing when `advance`),
+// each step timed with CUDA events as the iteration's manual time; returns the seconds in all.
+template <class T>
+double timed_steps(benchmark::State& state, Backend<T>& backend, double t, double dt,
+                   bool advance) {
+  backend.step(t, dt);  // warm up
+  cuda::synchronize();
+  cudaEvent_t e0, e1;
+  cudaEventCreate(&e0);
+  cudaEventCreate(&e1);
+  double seconds = 0;
+  for (auto _ : state) {
+    if (advance) t += dt;
+    cudaEventRecord(e0);
+    backend.step(t, dt);
+    cudaEventRecord(e1);
+    cudaEventSynchronize(e1);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, e0, e1);
+    state.SetIterationTime(ms * 1e-3);
+    seconds += ms * 1e-3;
+  }
+  cudaEventDestroy(e0);
+  cudaEventDestroy(e1);
+  return seconds;
+}
+
 template <class T>
 void BM_ExplicitStepCuda(benchmark::State& state) {
   if (!cuda_available()) {
@@ -50,25 +77,7 @@ void BM_ExplicitStepCuda(benchmark::State& state) {
   const Geometry g = make_geometry(c);
   auto backend = make_backend<T>(BackendChoice::Cuda);
   backend->upload(build_fields<T>(c, g));
-  const T dt = T(0.5 * c.time.dt);
-  backend->step(0.0, dt);
-  cuda::synchronize();
-  cudaEvent_t e0, e1;
-  cudaEventCreate(&e0);
-  cudaEventCreate(&e1);
-  double seconds = 0;
-  for (auto _ : state) {
-    cudaEventRecord(e0);
-    backend->step(0.0, dt);
-    cudaEventRecord(e1);
-    cudaEventSynchronize(e1);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, e0, e1);
-    state.SetIterationTime(ms * 1e-3);
-    seconds += ms * 1e-3;
-  }
-  cudaEventDestroy(e0);
-  cudaEventDestroy(e1);
+  const double seconds = timed_steps(state, *backend, 0.0, 0.5 * c.time.dt, false);
   const double updates = double(n) * n * n * species;
   report_throughput(state, updates, updates * explicit_bytes_per_update<T>(), seconds,
                     device_copy_bandwidth(std::size_t(double(n) * n * n * sizeof(T))));
@@ -98,26 +107,7 @@ void BM_LiverExplicitStepCuda(benchmark::State& state) {
   backend->set_model(l.config.model_impl->kernels<T>(BackendChoice::Cuda));
   backend->upload(build_fields<T>(l.config, l.geometry));
   std::remove(l.start.c_str());
-  const double dt = l.config.time.dt;
-  backend->step(0.0, dt);
-  cuda::synchronize();
-  cudaEvent_t e0, e1;
-  cudaEventCreate(&e0);
-  cudaEventCreate(&e1);
-  double seconds = 0, t = dt;
-  for (auto _ : state) {
-    cudaEventRecord(e0);
-    backend->step(t, dt);
-    cudaEventRecord(e1);
-    cudaEventSynchronize(e1);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, e0, e1);
-    state.SetIterationTime(ms * 1e-3);
-    seconds += ms * 1e-3;
-    t += dt;
-  }
-  cudaEventDestroy(e0);
-  cudaEventDestroy(e1);
+  const double seconds = timed_steps(state, *backend, 0.0, l.config.time.dt, true);
   const double voxels = double(l.geometry.voxels());
   report_throughput(state, voxels * kLiverFields, voxels * liver_bytes_per_voxel<T>(), seconds,
                     device_copy_bandwidth(l.geometry.voxels() * sizeof(T)));
