@@ -279,12 +279,13 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
   }
 }
 
-// The explicit update with the reaction rate rate_of(c): with a D array, a branch-free loop the
-// compiler vectorizes (the label enters as the tissue weight), then held voxels set to their
-// values in a pass over the labels; a local field (no D) takes the general voxel function.
-// Both give the same values. With `lowest` (may be nullptr) min(0, every value written) is
-// recorded there: the check between outputs that no step went negative (forward Euler is positive
-// only while dt is small enough).
+// The explicit update with the reaction rate rate_of(c): a branch-free loop the compiler
+// vectorizes (the label enters as the tissue weight; a local field, without D, takes a zero
+// divergence), then held voxels set to their values from their list. The same values as
+// explicit_voxel: u + (1·dt)·(div + rate) in tissue, u + (0·dt)·(…) = u outside (the rates are
+// finite there). With `lowest` (may be nullptr) min(0, every value written) is recorded there:
+// the check between outputs that no step went negative (forward Euler is positive only while dt
+// is small enough).
 template <class T, class Rate>
 void explicit_update_all(const Box& b, InvH2<T> ih2, T* u, const T* __restrict__ D,
                          const std::uint8_t* __restrict__ label, const VesselTable<T>& held,
@@ -292,26 +293,26 @@ void explicit_update_all(const Box& b, InvH2<T> ih2, T* u, const T* __restrict__
                          T* lowest, Rate&& rate_of) {
   const std::size_t sy = b.sy(), sz = b.sz();
   const T* scan = lowest ? out : nullptr;
+  const auto update = [&](const auto& st, const BoundarySet<T>* halo) {
+    return for_interior_rows(
+        b, st, scan,
+        [&](std::size_t c, const auto& div, auto open) {
+          out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
+        },
+        row_halo(b, halo, u));
+  };
   T low = T(0);
   if (D) {
-    low = with_stencil(D, sy, sz, ih2, us, [&](const auto& st) {
-      return for_interior_rows(
-          b, st, scan,
-          [&](std::size_t c, const auto& div, auto open) {
-            out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
-          },
-          row_halo(b, fill, u));
-    });
-    for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
-    // The vectorized pass computed held voxels as tissue before they were set: when it saw a
-    // negative value, look again at the values as they stand (rare: a failing run).
-    if (low < T(0) && held.any())
-      low = for_interior_rows(b, kNoStencil, scan, [](std::size_t, const auto&, auto) {});
-  } else {
-    low = for_interior_rows(b, kNoStencil, scan, [&](std::size_t c, const auto&, auto) {
-      out[c] = explicit_voxel(u, D, label[c], held, c, sy, sz, ih2, dt, rate_of(c));
-    });
+    low = with_stencil(D, sy, sz, ih2, us, [&](const auto& st) { return update(st, fill); });
+  } else {  // a local field: no diffusion term, no halo
+    const auto none = [](const T*, std::size_t) { return T(0); };
+    low = update(row_stencil(none, none, nullptr), nullptr);
   }
+  for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
+  // The vectorized pass computed held voxels as tissue before they were set: when it saw a
+  // negative value, look again at the values as they stand (rare: a failing run).
+  if (low < T(0) && held.any())
+    low = for_interior_rows(b, kNoStencil, scan, [](std::size_t, const auto&, auto) {});
   if (lowest) *lowest = std::min(*lowest, low);
 }
 
