@@ -1,6 +1,5 @@
 /// The CPU execution space of the engine: host arrays and the OpenMP launchers of kernels/cpu.
 #pragma once
-#include <omp.h>
 #include <cstddef>
 #include <cstdint>
 
@@ -31,20 +30,20 @@ struct CpuExec {
     Array() = default;
     explicit Array(std::size_t n) : p_(n > 0 ? new U[n] : nullptr), n_(n) {
       U* p = p_.get();
-      for_chunks(n, [p](std::size_t a, std::size_t b) { std::fill(p + a, p + b, U(0)); });
+      cpu::for_chunks(n, [p](std::size_t a, std::size_t b) { std::fill(p + a, p + b, U(0)); });
     }
     U* data() { return p_.get(); }
     const U* data() const { return p_.get(); }
     std::size_t size() const { return n_; }
     void upload(const U* host) {
       U* p = p_.get();
-      for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
+      cpu::for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
         std::memcpy(p + a, host + a, (b - a) * sizeof(U));
       });
     }
     void download(U* host) const {
       const U* p = p_.get();
-      for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
+      cpu::for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
         std::memcpy(host + a, p + a, (b - a) * sizeof(U));
       });
     }
@@ -54,25 +53,9 @@ struct CpuExec {
     std::size_t n_ = 0;
   };
 
-  /// f(begin, end) over [0, n) in one contiguous chunk per thread (static schedule; serial for
-  /// small n).
-  template <class F>
-  static void for_chunks(std::size_t n, F&& f) {
-    if (!cpu::parallel_work(n)) {
-      if (n > 0) f(std::size_t(0), n);
-      return;
-    }
-#pragma omp parallel
-    {
-      const std::size_t t = std::size_t(omp_get_thread_num()),
-                        nt = std::size_t(omp_get_num_threads());
-      f(n * t / nt, n * (t + 1) / nt);
-    }
-  }
-
   template <class T>
   static void copy(T* dst, const T* src, std::size_t n) {
-    for_chunks(n, [dst, src](std::size_t a, std::size_t b) {
+    cpu::for_chunks(n, [dst, src](std::size_t a, std::size_t b) {
       std::memcpy(dst + a, src + a, (b - a) * sizeof(T));
     });
   }

@@ -127,8 +127,9 @@ template <class T>
                                h.u[p.adjacent + o], h.u[p.opposite + o]);
 }
 
-// Face f's n halo voxels from offset o on, contiguous along x: one loop per kind of face, which
-// vectorizes (2·V − u_a as halo_value computes it: 2·V is exact).
+// Face f's n halo voxels from offset o on, contiguous along x: halo_value's three cases as one
+// loop each (2·V − u_a as halo_value computes it: 2·V is exact). halo_value itself in the loop
+// does not vectorize: GCC 12 does not take its switch out of the loop.
 template <class T>
 void fill_face_run(const RowHalo<T>& h, int f, std::size_t o, int n) {
   const FacePlanes& p = h.face[f];

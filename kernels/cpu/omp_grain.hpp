@@ -1,6 +1,8 @@
 /// Below this much work (voxels or halo cells) the OpenMP launchers run serially: a parallel
 /// region costs microseconds, and far more on a shared machine, which small grids cannot repay.
 #pragma once
+#include <omp.h>
+
 #include <cstddef>
 
 namespace lobule::cpu {
@@ -38,6 +40,22 @@ void for_each_index(long long count, std::size_t work, F&& body) {
   }
 #pragma omp parallel for schedule(static)
   for (long long n = 0; n < count; ++n) body(n);
+}
+
+/// body(begin, end) over [0, n) in one contiguous chunk per thread (the split of a static
+/// schedule), in parallel when n says: copies and first touches of whole arrays.
+template <class F>
+void for_chunks(std::size_t n, F&& body) {
+  if (!parallel_work(n)) {
+    if (n > 0) body(std::size_t(0), n);
+    return;
+  }
+#pragma omp parallel
+  {
+    const std::size_t t = std::size_t(omp_get_thread_num()),
+                      nt = std::size_t(omp_get_num_threads());
+    body(n * t / nt, n * (t + 1) / nt);
+  }
 }
 
 }  // namespace lobule::cpu
