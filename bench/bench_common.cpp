@@ -9,10 +9,12 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "host/io/vti_io.hpp"
 #include "host/model/liver_fibrosis.hpp"
+#include "host/sim/build_fields.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
 
 namespace lobule::bench {
@@ -75,7 +77,8 @@ void label_cpu_loops(benchmark::State& state) {
   state.SetLabel(cpu::cpu_isa_name(cpu::cpu_isa()));
 }
 
-LiverLobule liver_lobule(int layers, Precision p) {
+template <class T>
+LiverRun<T> liver_run(int layers, BackendChoice which) {
   // The sources: LOBULE_TEST_SOURCE_DIR where the checkout moved (tools/gpu-check.sh sets it).
   const char* moved = std::getenv("LOBULE_TEST_SOURCE_DIR");
   const std::string scenario =
@@ -87,26 +90,33 @@ LiverLobule liver_lobule(int layers, Precision p) {
       "geometry.sinusoids.allow_coarse=false",
       "time.scheme=explicit",
       "time.dt=auto",
-      std::string("precision=") + (p == Precision::Double ? "double" : "float")};
-  LiverLobule l{load_config(scenario, sets), {}, {}};
-  l.geometry = make_geometry(l.config);
+      std::string("precision=") + (std::is_same_v<T, double> ? "double" : "float")};
+  LiverRun<T> r{load_config(scenario, sets), {}, make_backend<T>(which)};
+  r.geometry = make_geometry(r.config);
   const auto fields = LiverFibrosis().fields();
   const double value[kLiverFields] = {0.5, 0.2, 0.1, 0.3, 0.2, 0.25, 0.3, 0.4, 0.1,
                                       0.8, 0.2, 0.3, 0.1, 0.0, 0.0,  0.4, 0.2};
   std::vector<std::vector<double>> values(kLiverFields);
   std::vector<CellArray> arrays;
   for (int q = 0; q < kLiverFields; ++q) {
-    values[std::size_t(q)].assign(l.geometry.voxels(), value[q]);
+    values[std::size_t(q)].assign(r.geometry.voxels(), value[q]);
     arrays.push_back(
         {fields[std::size_t(q)].name, CellArray::Type::F64, values[std::size_t(q)].data()});
   }
-  l.start = (std::filesystem::temp_directory_path() /
-             fmt::format("lobule_bench_liver_{}_{}.vti", layers, ::getpid()))
-                .string();
-  write_vti(l.start, l.geometry, 0.0, arrays, "none");
-  sets.push_back("model.initial={file: " + l.start + "}");
-  l.config = load_config(scenario, sets);
-  return l;
+  const std::string start = (std::filesystem::temp_directory_path() /
+                             fmt::format("lobule_bench_liver_{}_{}.vti", layers, ::getpid()))
+                                .string();
+  write_vti(start, r.geometry, 0.0, arrays, "none");
+  sets.push_back("model.initial={file: " + start + "}");
+  r.config = load_config(scenario, sets);
+  const Config& c = r.config;
+  r.backend->set_model(c.model_impl->kernels<T>(which));
+  r.backend->upload(build_fields<T>(r.config, r.geometry));
+  std::filesystem::remove(start);
+  return r;
 }
+
+template LiverRun<float> liver_run<float>(int, BackendChoice);
+template LiverRun<double> liver_run<double>(int, BackendChoice);
 
 }  // namespace lobule::bench

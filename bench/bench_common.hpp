@@ -2,10 +2,12 @@
 #pragma once
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <string>
 
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
+#include "host/sim/backend.hpp"
 
 namespace lobule::bench {
 
@@ -35,14 +37,16 @@ void label_cpu_loops(benchmark::State& state);
 
 /// The liver fibrosis model on the lobule of inputs/ccl4_4wk.yaml at production resolution (5 µm
 /// voxels, 25 µm plates, 120 × 104 voxels per layer, `layers` layers), explicit with dt: auto,
-/// starting from a uniform fibrotic state written as an earlier run's output (so that no healthy
-/// state is solved). `start` is that file: remove it once the fields are built.
-struct LiverLobule {
+/// on a backend of `which` with its fields uploaded: a uniform fibrotic start, read from a file
+/// written as an earlier run's output (so that no healthy state is solved) and removed again.
+template <class T>
+struct LiverRun {
   Config config;
   Geometry geometry;
-  std::string start;
+  std::unique_ptr<Backend<T>> backend;
 };
-LiverLobule liver_lobule(int layers, Precision p);
+template <class T>
+LiverRun<T> liver_run(int layers, BackendChoice which);
 
 /// The bytes a fused step of the liver model must move per voxel: each of its 17 fields read
 /// and written once, and the label.

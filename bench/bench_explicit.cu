@@ -2,7 +2,6 @@
 // beside the device-to-device copy bandwidth measured in the same binary.
 #include <cuda_runtime.h>
 
-#include <cstdio>
 #include <map>
 
 #include "bench_common.hpp"
@@ -101,13 +100,8 @@ void BM_LiverExplicitStepCuda(benchmark::State& state) {
     state.SkipWithError("no CUDA GPU visible");
     return;
   }
-  const LiverLobule l = liver_lobule(
-      int(state.range(0)), std::is_same_v<T, double> ? Precision::Double : Precision::Float);
-  auto backend = make_backend<T>(BackendChoice::Cuda);
-  backend->set_model(l.config.model_impl->kernels<T>(BackendChoice::Cuda));
-  backend->upload(build_fields<T>(l.config, l.geometry));
-  std::remove(l.start.c_str());
-  const double seconds = timed_steps(state, *backend, 0.0, l.config.time.dt, true);
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cuda);
+  const double seconds = timed_steps(state, *l.backend, 0.0, l.config.time.dt, true);
   const double voxels = double(l.geometry.voxels());
   report_throughput(state, voxels * kLiverFields, voxels * liver_bytes_per_voxel<T>(), seconds,
                     device_copy_bandwidth(l.geometry.voxels() * sizeof(T)));

@@ -1,30 +1,23 @@
 // One explicit step of the liver fibrosis model (17 fields, docs/liver_model.md) on the CPU
-// backend, on the production lobule of bench_common.hpp's liver_lobule (5 µm voxels, 120 × 104
+// backend, on the production lobule of bench_common.hpp's liver_run (5 µm voxels, 120 × 104
 // voxels per layer). The bytes counted are what a fused step must move at least
 // (liver_bytes_per_voxel); of_copy is that rate against the copy bandwidth measured beside it
 // (the target for the fused step: ≥ 0.4 on 2 cores). The same on a GPU:
 // BM_LiverExplicitStepCuda in bench_explicit.cu.
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 
 #include "bench_common.hpp"
 #include "host/model/liver_fibrosis.hpp"
 #include "host/sim/backend.hpp"
-#include "host/sim/build_fields.hpp"
 
 namespace lobule::bench {
 namespace {
 
 template <class T>
 void BM_LiverExplicitStepCpu(benchmark::State& state) {
-  const int layers = int(state.range(0));
-  const LiverLobule l =
-      liver_lobule(layers, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
-  auto backend = make_backend<T>(BackendChoice::Cpu);
-  backend->set_model(l.config.model_impl->kernels<T>(BackendChoice::Cpu));
-  backend->upload(build_fields<T>(l.config, l.geometry));
-  std::filesystem::remove(l.start);
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu);
+  Backend<T>* backend = l.backend.get();
   const double dt = l.config.time.dt;
   backend->step(0.0, dt);  // warm up
   const std::size_t field_bytes = l.geometry.voxels() * sizeof(T);
