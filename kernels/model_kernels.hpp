@@ -8,12 +8,36 @@
 #include <vector>
 
 #include "balanced_reaction.hpp"
+#include "boundary.hpp"
+#include "diffusion_stencil.hpp"
 #include "frozen_rates.hpp"
 #include "grid.hpp"
 #include "reaction.hpp"
 #include "vessels.hpp"
 
 namespace lobule {
+
+/// One species of a fused explicit step: u⁺ = u + dt·(∇·(D∇u) + P(u) − L(u)·u).
+template <class T>
+struct FusedSpecies {
+  T* u = nullptr;         ///< the old state; its halo is filled by the step (`fill`)
+  T* out = nullptr;       ///< the new state (≠ u, and ≠ every other species' u)
+  const T* D = nullptr;   ///< diffusivity, halo filled; nullptr: a local field (no diffusion)
+  InvH2<T> ih2{};         ///< 1/h² per axis [1/µm²]
+  StencilHint<T> hint{};  ///< what the stencil may assume (see StencilHint)
+  const BoundarySet<T>* fill = nullptr;  ///< fills u's halo as the step goes (diffusing only)
+  VesselTable<T> held{};                 ///< values held at vessel voxels at the end of the step
+  T* lowest = nullptr;  ///< becomes min(*lowest, every value written): see explicit_lowest
+};
+
+/// A whole explicit step of a coupled model, every species from the same old state.
+template <class T>
+struct FusedExplicit {
+  Box box;
+  VoxelMap map;
+  std::vector<FusedSpecies<T>> species;
+  T t = T(0), dt = T(0);  ///< [s]
+};
 
 template <class T>
 class ModelKernels {
@@ -33,6 +57,11 @@ class ModelKernels {
   virtual void rates(const Box& b, const VoxelMap& m, const std::vector<T*>& u,
                      const std::vector<VesselTable<T>>& held, T t,
                      const std::vector<T*>& rate) const = 0;
+  /// The explicit step of every species in one pass over memory (the rates of a row of voxels,
+  /// then each species' update of that row while the row is in the cache): the same values as
+  /// `rates` followed by each species' explicit update. False where this execution space has no
+  /// fused step (the engine then takes those two).
+  virtual bool explicit_step(const FusedExplicit<T>&) const { return false; }
   /// p[q] = P_q and l[q] = L_q at (t, u) for the fields whose p[q] is non-null (0 where held or
   /// outside): the rates a balanced step freezes.
   virtual void freeze(const Box& b, const VoxelMap& m, const std::vector<T*>& u,

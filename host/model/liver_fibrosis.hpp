@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/models/liver_fibrosis_cpu.hpp"
 #include "kernels/models/liver_fibrosis_rates.hpp"
 #include "model_of.hpp"
 

@@ -52,6 +52,7 @@ class Engine final : public Backend<T> {
   };
 
   void explicit_step(double t, double dt);
+  bool fused_explicit_step(double t, double dt, const std::vector<VesselTable<T>>& held);
   void freeze_rates(double t);
   void react_remainder(double t, double dt, bool before);
   void diffuse_frozen(double t, double dt);
@@ -83,7 +84,8 @@ class Engine final : public Backend<T> {
   typename Exec::template Array<std::uint8_t> label_;
   typename Exec::template Array<float> zone_;  // lobule zone per voxel; empty without zones
   Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments
-  std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species
+  std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species, or
+                                 // its new state in a fused step
   std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]
   Array lowest_;                 // per species: min(0, every value an explicit step wrote)
   std::shared_ptr<const ModelKernels<T>> model_;

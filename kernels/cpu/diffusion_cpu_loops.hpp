@@ -166,6 +166,24 @@ template <class T>
   if (k == b.nz - 1) fill_face_run(h, 5, std::size_t(j) * sy, b.nx);
 }
 
+// Row (j, k) of for_interior_rows: fills its part of the input's halo, calls f(c, div, open) for
+// its voxels in one loop that vectorizes, and returns min(0, written over the row) (0 without
+// `written`).
+template <class T, class S, class F, class H = float>
+[[gnu::noinline]] T interior_row(const Box& b, const S& st, const T* written, F&& f,
+                                 const RowHalo<H>& halo, int k, int j) {
+  fill_row_halo(b, halo, j, k);
+  const std::size_t row = b.idx(0, j, k);
+  if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
+#pragma omp simd
+    for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open, OpenRow{});
+  } else {
+#pragma omp simd
+    for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div, AnyRow{});
+  }
+  return written ? row_lowest(written + row, b.nx) : T(0);
+}
+
 // Calls f(c, div, open) for every interior voxel, rows (k, j) in parallel, x innermost, div the
 // stencil's open form in its open rows (open: OpenRow) and its general form in the others (open:
 // AnyRow); either way one loop per row that vectorizes. Each row first fills its part of the
@@ -175,18 +193,7 @@ template <class T>
 template <class T, class S, class F, class H = float>
 T for_interior_rows(const Box& b, const S& st, const T* written, F&& f,
                     const RowHalo<H>& halo = kNoRowHalo) {
-  const auto row_of = [=](int k, int j) {
-    fill_row_halo(b, halo, j, k);
-    const std::size_t row = b.idx(0, j, k);
-    if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
-#pragma omp simd
-      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open, OpenRow{});
-    } else {
-#pragma omp simd
-      for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div, AnyRow{});
-    }
-    return written ? row_lowest(written + row, b.nx) : T(0);
-  };
+  const auto row_of = [&](int k, int j) { return interior_row(b, st, written, f, halo, k, j); };
   T lowest = T(0);
   if (!parallel_work(b.interior())) {
     for (int k = 0; k < b.nz; ++k)
@@ -280,6 +287,39 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
   }
 }
 
+// The explicit update of one voxel, f(c, div, open) for the row loops: u + (w·dt)·(div + rate)
+// with w the tissue weight.
+template <class T, class Rate>
+auto explicit_update(const T* u, const std::uint8_t* __restrict__ label, T* __restrict__ out, T dt,
+                     Rate rate_of) {
+  return [=](std::size_t c, const auto& div, auto open) {
+    out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
+  };
+}
+
+// Calls f with the RowStencil of an explicit update: with_stencil's for a diffusing species,
+// a zero divergence for a local field (D == nullptr; it needs no halo either).
+template <class T, class F>
+decltype(auto) with_update_stencil(const Box& b, InvH2<T> ih2, const T* D, StencilHint<T> us,
+                                   F&& f) {
+  if (D) return with_stencil(D, b.sy(), b.sz(), ih2, us, f);
+  const auto none = [](const T*, std::size_t) { return T(0); };
+  return f(row_stencil(none, none, nullptr));
+}
+
+// After the row loops of an explicit update: held voxels set to their values from their list,
+// and the lowest value written (`low`, as the rows saw it) recorded in *lowest.
+template <class T>
+void finish_explicit_update(const Box& b, const std::uint8_t* label, const VesselTable<T>& held,
+                            T* out, T* lowest, T low) {
+  for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
+  // The vectorized pass computed held voxels as tissue before they were set: when it saw a
+  // negative value, look again at the values as they stand (rare: a failing run).
+  if (low < T(0) && held.any() && lowest)
+    low = for_interior_rows(b, kNoStencil, out, [](std::size_t, const auto&, auto) {});
+  if (lowest) *lowest = std::min(*lowest, low);
+}
+
 // The explicit update with the reaction rate rate_of(c): a branch-free loop the compiler
 // vectorizes (the label enters as the tissue weight; a local field, without D, takes a zero
 // divergence), then held voxels set to their values from their list. The same values as
@@ -292,29 +332,12 @@ void explicit_update_all(const Box& b, InvH2<T> ih2, T* u, const T* __restrict__
                          const std::uint8_t* __restrict__ label, const VesselTable<T>& held,
                          T* __restrict__ out, T dt, StencilHint<T> us, const BoundarySet<T>* fill,
                          T* lowest, Rate&& rate_of) {
-  const std::size_t sy = b.sy(), sz = b.sz();
   const T* scan = lowest ? out : nullptr;
-  const auto update = [&](const auto& st, const BoundarySet<T>* halo) {
-    return for_interior_rows(
-        b, st, scan,
-        [&](std::size_t c, const auto& div, auto open) {
-          out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
-        },
-        row_halo(b, halo, u));
-  };
-  T low = T(0);
-  if (D) {
-    low = with_stencil(D, sy, sz, ih2, us, [&](const auto& st) { return update(st, fill); });
-  } else {  // a local field: no diffusion term, no halo
-    const auto none = [](const T*, std::size_t) { return T(0); };
-    low = update(row_stencil(none, none, nullptr), nullptr);
-  }
-  for_held(b, label, held, [&](std::size_t c, T value) { out[c] = value; });
-  // The vectorized pass computed held voxels as tissue before they were set: when it saw a
-  // negative value, look again at the values as they stand (rare: a failing run).
-  if (low < T(0) && held.any())
-    low = for_interior_rows(b, kNoStencil, scan, [](std::size_t, const auto&, auto) {});
-  if (lowest) *lowest = std::min(*lowest, low);
+  const T low = with_update_stencil(b, ih2, D, us, [&](const auto& st) {
+    return for_interior_rows(b, st, scan, explicit_update(u, label, out, dt, rate_of),
+                             row_halo(b, D ? fill : nullptr, u));
+  });
+  finish_explicit_update(b, label, held, out, lowest, low);
 }
 
 template <class T>

@@ -3,6 +3,8 @@
 /// and CUDA backends. h(x, K) = x/(K + x); C = collagen + collagen_x; I = injury rate [1/s].
 #pragma once
 #include "kernels/reaction.hpp"
+#include "kernels/select.hpp"
+#include "kernels/static_for.hpp"
 #include "liver_fibrosis_params.hpp"
 
 namespace lobule {
@@ -10,6 +12,7 @@ namespace lobule {
 template <class T>
 struct LiverRates {
   static constexpr int kMaxFields = kLiverFields;
+  static constexpr bool kRowRates = true;  ///< voxel_rates takes lanes (fused_explicit_cpu.hpp)
 
 #define LOBULE_LIVER_T_MEMBER(sym, dim, value, meaning) T sym;
   LOBULE_LIVER_PARAMETERS(LOBULE_LIVER_T_MEMBER)
@@ -75,119 +78,158 @@ struct LiverRates {
   }
 
   /// h(x, K) = x/(K + x) for x ≥ 0, K > 0.
-  RD_HOST_DEVICE static T hill(T x, T K) {
+  template <class V>
+  RD_HOST_DEVICE RD_ALWAYS_INLINE static V hill(V x, T K) {
     return x / (K + x);
+  }
+
+  /// What the rates take from the time t alone, worked out once per step (LiverRates::at):
+  /// the injury I(zone, t) = peri·zone³ + portal·(1 − zone)³ + uniform [1/s] summed over the
+  /// periods active at t, and the blood level of each diffusing field.
+  struct Now {
+    T inj_peri, inj_portal, inj_uniform;
+    T blood[kLiverDiffusing];
+  };
+
+  /// The time-dependent terms at t; with_ev = false leaves out the EV doses' blood level (for a
+  /// voxel that does not exchange with blood, where it is not read).
+  RD_HOST_DEVICE Now at(T t, bool with_ev = true) const {
+    Now n;
+    n.inj_peri = n.inj_portal = n.inj_uniform = T(0);
+    for (int k = 0; k < injury_periods; ++k) {
+      if (!(t >= inj_from[k] && t < inj_to[k])) continue;
+      if (inj_pattern[k] == int(InjuryPattern::Uniform))
+        n.inj_uniform += inj_rate[k];
+      else if (inj_pattern[k] == int(InjuryPattern::Periportal))
+        n.inj_portal += inj_rate[k];
+      else
+        n.inj_peri += inj_rate[k];
+    }
+    for (int q = 0; q < kLiverDiffusing; ++q) n.blood[q] = c_blood[q];
+    if (with_ev) n.blood[kEv] += ev_blood(t);
+    return n;
   }
 
   /// I(x, t) = Σ_periods k_inj·[from ≤ t < to]·w(zone) [1/s]; w = zone³ (pericentral),
   /// (1 − zone)³ (periportal) or 1 (uniform).
-  RD_HOST_DEVICE T injury(T t, T zone) const {
-    T I = T(0);
-    for (int k = 0; k < injury_periods; ++k) {
-      if (!(t >= inj_from[k] && t < inj_to[k])) continue;
-      const T y = inj_pattern[k] == int(InjuryPattern::Periportal) ? T(1) - zone : zone;
-      I += inj_rate[k] * (inj_pattern[k] == int(InjuryPattern::Uniform) ? T(1) : y * y * y);
-    }
-    return I;
+  template <class V>
+  RD_HOST_DEVICE RD_ALWAYS_INLINE static V injury(const Now& n, V zone) {
+    const V y = T(1) - zone;
+    return n.inj_peri * (zone * zone * zone) + n.inj_portal * (y * y * y) + n.inj_uniform;
   }
 
   /// Cells live in parenchyma, sinusoids, portal tracts and septa; vessel lumina and bile ducts
   /// carry only the diffusing fields, which decay there.
-  RD_HOST_DEVICE static bool has_cells(std::uint8_t label) {
+  template <class Label>
+  RD_HOST_DEVICE RD_ALWAYS_INLINE static auto has_cells(Label label) {
     return label == 0 || label == 1 || label == 6 || label == 7;
   }
 
   RD_HOST_DEVICE void rates(T t, const VoxelRef& v, int n, const T* u, T* P, T* L) const {
-    for (int q = 0; q < n; ++q) P[q] = L[q] = T(0);
-    if (n < kLiverFields) return;
-    for (int q = 0; q < kLiverDiffusing; ++q) L[q] = lambda[q];  // − λ·c (every diffusing field)
-    if (!has_cells(v.label)) return;
+    if (n < kLiverFields) {
+      for (int q = 0; q < n; ++q) P[q] = L[q] = T(0);
+      return;
+    }
+    voxel_rates(at(t, v.label == 1), v.label, T(v.zone), u, P, L);
+  }
 
-    const T tgfb = u[kTgfb], tnfa = u[kTnfa], il10 = u[kIl10], hgf = u[kHgf], vegf = u[kVegf];
-    const T egf = u[kEgf], mmp = u[kMmp], timp = u[kTimp], ev = u[kEv];
-    const T hep = u[kHep], hsc = u[kHsc], mac1 = u[kMac1], mac2 = u[kMac2], msc = u[kMsc];
-    const T cargo = u[kEvCargo], col = u[kCollagen], colx = u[kCollagenX];
-    const T C = col + colx > T(0) ? col + colx : T(0);
-    const T I = injury(t, T(v.zone));  // [1/s]
-    const T I_per_day = I * T(kDay);   // I in units of 1/d where it adds to (1 − hep)
+  /// The rates of all 17 fields at a voxel of this label and zone, with the time-dependent terms
+  /// `now` (at(t)): V = T for one voxel (label a std::uint8_t), or lanes of a row of voxels
+  /// (kernels/cpu/simd_lanes.hpp), for which the same formula computes the same bits. Written
+  /// without branches: every term is computed, then kept or dropped by the label (select).
+  template <class V, class Label>
+  RD_HOST_DEVICE RD_ALWAYS_INLINE void voxel_rates(const Now& now, Label label, V zone, const V* u,
+                                                   V* P, V* L) const {
+    const V tgfb = u[kTgfb], tnfa = u[kTnfa], il10 = u[kIl10], hgf = u[kHgf], vegf = u[kVegf];
+    const V egf = u[kEgf], mmp = u[kMmp], timp = u[kTimp], ev = u[kEv];
+    const V hep = u[kHep], hsc = u[kHsc], mac1 = u[kMac1], mac2 = u[kMac2], msc = u[kMsc];
+    const V cargo = u[kEvCargo], col = u[kCollagen], colx = u[kCollagenX];
+    const V zero = V(T(0)), scar = col + colx;
+    const V C = select(scar > zero, scar, zero);
+    const V I = injury(now, zone);    // [1/s]
+    const V I_per_day = I * T(kDay);  // I in units of 1/d where it adds to (1 − hep)
     // Hepatocyte loss: the deficit against the voxel's capacity, (1 − C/C_block − hep)⁺, where
     // MODEL.md writes (1 − hep) (docs/liver_model.md: hepatocytes that scar leaves no room for
     // are not an injury signal; with 1 − hep, portal tracts and septa would keep activating
     // HSCs and recruiting macrophages in the healthy liver).
-    const T cap = T(1) - C / C_block;
-    const T loss = hep < cap ? cap - hep : T(0);
-    const T h_hgf = hill(hgf, K_hgf), h_cargo = hill(cargo, K_cargo), h_il10 = hill(il10, K_il10);
-    const T h_tgfb = hill(tgfb, K_tgfb), h_mmp = hill(mmp, K_mmp);
-    const T cells = hep + hsc + mac1 + mac2;
+    const V cap = T(1) - C / C_block;
+    const auto room = hep < cap;
+    const V loss = select(room, cap - hep, zero);
+    const V h_hgf = hill(hgf, K_hgf), h_cargo = hill(cargo, K_cargo), h_il10 = hill(il10, K_il10);
+    const V h_tgfb = hill(tgfb, K_tgfb), h_mmp = hill(mmp, K_mmp);
+    const V cells = hep + hsc + mac1 + mac2;
+    // set(q, P_q, L_q) where there are cells; elsewhere only the decay of the diffusing fields
+    // is left. Each diffusing field decays, − λ·c, on top of its loss below.
+    const auto cell = has_cells(label);
+    const auto set = [&](auto q, V prod, V loss_rate) {
+      const V decay = q < kLiverDiffusing ? V(lambda[q]) : zero;
+      P[q] = select(cell, prod, zero);
+      L[q] = select(cell, decay + loss_rate, decay);
+    };
 
     // hep' = r_hep·[h(hgf) + a_egf·h(egf)]·hep·max(0, 1 − hep − C/C_block)
     //        − [I + k_tnf·h(tnfa)]·hep·[1 − p_cargo·h(cargo)]
     // (growth g·hep·(cap − hep) = g·cap·hep − (g·hep)·hep while hep < cap = 1 − C/C_block)
-    const T growth = r_hep * (h_hgf + a_egf * hill(egf, K_egf));
-    if (hep < cap) P[kHep] = growth * cap * hep, L[kHep] = growth * hep;
-    L[kHep] += (I + k_tnf * hill(tnfa, K_tnf)) * (T(1) - p_cargo * h_cargo);
+    const V growth = r_hep * (h_hgf + a_egf * hill(egf, K_egf));
+    set(Index<kHep>{}, select(room, growth * cap * hep, zero),
+        select(room, growth * hep, zero) +
+            (I + k_tnf * hill(tnfa, K_tnf)) * (T(1) - p_cargo * h_cargo));
 
     // hsc' = a_hsc·h(tgfb)·[1 + a_dmg·loss]·(1 − hsc)/(1 + hgf/K_hgf_inh)
     //        − [d_hsc + d_hgf·h(hgf) + d_cargo·h(cargo) + d_il10·h(il10)]·hsc
-    const T act = a_hsc * h_tgfb * (T(1) + a_dmg * loss) / (T(1) + hgf / K_hgf_inh);
-    P[kHsc] = act;
-    L[kHsc] = act + d_hsc + d_hgf * h_hgf + d_cargo * h_cargo + d_il10 * h_il10;
+    const V act = a_hsc * h_tgfb * (T(1) + a_dmg * loss) / (T(1) + hgf / K_hgf_inh);
+    set(Index<kHsc>{}, act, act + d_hsc + d_hgf * h_hgf + d_cargo * h_cargo + d_il10 * h_il10);
 
     // Φ = φ0 + a_il10·h(il10) + a_msc·h(msc) + a_cargo·h(cargo)   (drive to M2)
-    const T phi = phi0 + a_il10 * h_il10 + a_msc * hill(msc, K_msc) + a_cargo * h_cargo;
+    const V phi = phi0 + a_il10 * h_il10 + a_msc * hill(msc, K_msc) + a_cargo * h_cargo;
     // mac1' = r_mac·[I + loss] + r_mac0 − k12·Φ·mac1 + k21·mac2 − d_mac·mac1
-    P[kMac1] = r_mac * (I_per_day + loss) + r_mac0 + k21 * mac2;
-    L[kMac1] = k12 * phi + d_mac;
+    set(Index<kMac1>{}, r_mac * (I_per_day + loss) + r_mac0 + k21 * mac2, k12 * phi + d_mac);
     // mac2' = k12·Φ·mac1 − k21·mac2 − d_mac·mac2
-    P[kMac2] = k12 * phi * mac1;
-    L[kMac2] = k21 + d_mac;
+    set(Index<kMac2>{}, k12 * phi * mac1, k21 + d_mac);
     // msc' = −d_msc·msc   (doses are placed by the therapy schedule)
-    L[kMsc] = d_msc;
+    set(Index<kMsc>{}, T(0), d_msc);
     // ev_cargo' = q_ev·k_up·(hep + hsc + mac1 + mac2)·ev − λ_cargo·ev_cargo
-    P[kEvCargo] = q_ev * k_up * cells * ev;
-    L[kEvCargo] = lambda_cargo;
+    set(Index<kEvCargo>{}, q_ev * k_up * cells * ev, lambda_cargo);
     // collagen' = p_col·hsc·[1 + a_col·h(tgfb)] + p_tract·[portal tract]
     //             − k_deg·h(mmp)·collagen − k_x·collagen
-    P[kCollagen] = p_col * hsc * (T(1) + a_col * h_tgfb) + (v.label == 6 ? p_tract : T(0));
-    L[kCollagen] = k_deg * h_mmp + k_x;
+    set(Index<kCollagen>{},
+        p_col * hsc * (T(1) + a_col * h_tgfb) + select(label == 6, V(p_tract), zero),
+        k_deg * h_mmp + k_x);
     // collagen_x' = k_x·collagen − k_deg_x·h(mmp)·collagen_x
-    P[kCollagenX] = k_x * col;
-    L[kCollagenX] = k_deg_x * h_mmp;
+    set(Index<kCollagenX>{}, k_x * col, k_deg_x * h_mmp);
 
+    // Each diffusing field decays, − λ·c, and takes these sources where there are cells:
     // tgfb' = … + s_tgfb_m1·mac1 + s_tgfb_hsc·hsc + s_tgfb_inj·I·hep − λ·tgfb
-    P[kTgfb] = s_tgfb_m1 * mac1 + s_tgfb_hsc * hsc + s_tgfb_inj * I * hep;
+    set(Index<kTgfb>{}, s_tgfb_m1 * mac1 + s_tgfb_hsc * hsc + s_tgfb_inj * I * hep, zero);
     // tnfa' = … + s_tnf_m1·mac1 − λ·tnfa
-    P[kTnfa] = s_tnf_m1 * mac1;
+    set(Index<kTnfa>{}, s_tnf_m1 * mac1, zero);
     // il10' = … + s_il10_msc·msc + s_il10_m2·mac2 − λ·il10
-    P[kIl10] = s_il10_msc * msc + s_il10_m2 * mac2;
+    set(Index<kIl10>{}, s_il10_msc * msc + s_il10_m2 * mac2, zero);
     // hgf' = … + s_hgf_msc·msc + s_hgf_lsec·h(vegf)·[sinusoid] + s_hgf_hsc·hsc − λ·hgf
     //        − u_hgf·hep·h(hgf)
-    P[kHgf] =
-        s_hgf_msc * msc + (v.label == 1 ? s_hgf_lsec * hill(vegf, K_vegf) : T(0)) + s_hgf_hsc * hsc;
-    L[kHgf] += u_hgf * hep / (K_hgf + hgf);
+    set(Index<kHgf>{},
+        s_hgf_msc * msc + select(label == 1, s_hgf_lsec * hill(vegf, K_vegf), zero) +
+            s_hgf_hsc * hsc,
+        u_hgf * hep / (K_hgf + hgf));
     // vegf' = … + s_vegf_msc·msc + s_vegf_dmg·loss − λ·vegf
-    P[kVegf] = s_vegf_msc * msc + s_vegf_dmg * loss;
+    set(Index<kVegf>{}, s_vegf_msc * msc + s_vegf_dmg * loss, zero);
     // egf' = … + s_egf_msc·msc − λ·egf − u_egf·hep·h(egf)
-    P[kEgf] = s_egf_msc * msc;
-    L[kEgf] += u_egf * hep / (K_egf + egf);
+    set(Index<kEgf>{}, s_egf_msc * msc, u_egf * hep / (K_egf + egf));
     // mmp' = … + s_mmp_msc·msc + s_mmp_m2·mac2 + s_mmp_hsc·hsc − λ·mmp − k_mt·mmp·timp
-    P[kMmp] = s_mmp_msc * msc + s_mmp_m2 * mac2 + s_mmp_hsc * hsc;
-    L[kMmp] += k_mt * timp;
+    set(Index<kMmp>{}, s_mmp_msc * msc + s_mmp_m2 * mac2 + s_mmp_hsc * hsc, k_mt * timp);
     // timp' = … + s_timp_hsc·hsc + s_timp_m1·mac1 − λ·timp − k_mt·mmp·timp
-    P[kTimp] = s_timp_hsc * hsc + s_timp_m1 * mac1;
-    L[kTimp] += k_mt * mmp;
+    set(Index<kTimp>{}, s_timp_hsc * hsc + s_timp_m1 * mac1, k_mt * mmp);
     // ev' = … + s_ev_msc·msc − λ·ev − k_up·(hep + hsc + mac1 + mac2)·ev
-    P[kEv] = s_ev_msc * msc;
-    L[kEv] += k_up * cells;
+    set(Index<kEv>{}, s_ev_msc * msc, k_up * cells);
 
     // Sinusoids exchange with blood, hindered by scar as diffusion is (capillarized sinusoids in
     // septa lose their fenestrae; docs/liver_model.md): c' += k_ex/(1 + C/C_half)·(c_blood(t) − c),
     // with k_ex_ev for EVs (vesicles of 100–150 nm pass fenestrae of about their size slowly).
-    if (v.label == 1)
-      for (int q = 0; q < kLiverDiffusing; ++q) {
-        const T kx = (q == kEv ? k_ex_ev : k_ex) / (T(1) + C * inv_c_half[q]);
-        P[q] += kx * blood(q, t), L[q] += kx;
-      }
+    const auto sinusoid = label == 1;
+    static_for<kLiverDiffusing>([&](auto q) {
+      const V kx = select(sinusoid, (q == kEv ? k_ex_ev : k_ex) / (T(1) + C * inv_c_half[q]), zero);
+      P[q] += kx * now.blood[q], L[q] += kx;
+    });
   }
 };
 
