@@ -4,8 +4,10 @@
 #include <cstdint>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "kernels/cpu/diffusion_cpu.hpp"
@@ -24,32 +26,55 @@ struct CpuExec {
   /// pages are first touched (zeroed) by the threads in the static schedule the loops use, and
   /// uploads and downloads copy in parallel: a grid of 256³ × 8 species spent most of its
   /// start-up in one thread zeroing and copying arrays.
+  ///
+  /// Each array starts at its own offset within a 4 KiB page, a multiple of 64 bytes that
+  /// changes from one array to the next. A large allocation otherwise starts at the same offset
+  /// in its page every time, and then element c of every field has the same low 12 address bits:
+  /// the loads of one field wait for the stores of another (the CPU takes them for the same
+  /// address until it compares the whole address), and the fields of a voxel compete for the
+  /// same sets of the L1 cache. The liver model's fused step reads 17 fields and writes 17.
   template <class U>
   class Array {
    public:
     Array() = default;
-    explicit Array(std::size_t n) : p_(n > 0 ? new U[n] : nullptr), n_(n) {
-      U* p = p_.get();
+    explicit Array(std::size_t n) : n_(n) {
+      if (n == 0) return;
+      static std::atomic<unsigned> count{0};
+      const std::size_t offset = 64 * ((count++ * 11u) % 64u);  // bytes into the page
+      raw_.reset(new unsigned char[n * sizeof(U) + 2 * kPage]);
+      const auto base = reinterpret_cast<std::uintptr_t>(raw_.get());
+      p_ = reinterpret_cast<U*>((base + kPage - 1) / kPage * kPage + offset);
+      U* p = p_;
       cpu::for_chunks(n, [p](std::size_t a, std::size_t b) { std::fill(p + a, p + b, U(0)); });
     }
-    U* data() { return p_.get(); }
-    const U* data() const { return p_.get(); }
+    Array(Array&& o) noexcept
+        : raw_(std::move(o.raw_)), p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+    Array& operator=(Array&& o) noexcept {
+      raw_ = std::move(o.raw_);
+      p_ = std::exchange(o.p_, nullptr);
+      n_ = std::exchange(o.n_, 0);
+      return *this;
+    }
+    U* data() { return p_; }
+    const U* data() const { return p_; }
     std::size_t size() const { return n_; }
     void upload(const U* host) {
-      U* p = p_.get();
+      U* p = p_;
       cpu::for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
         std::memcpy(p + a, host + a, (b - a) * sizeof(U));
       });
     }
     void download(U* host) const {
-      const U* p = p_.get();
+      const U* p = p_;
       cpu::for_chunks(n_, [p, host](std::size_t a, std::size_t b) {
         std::memcpy(host + a, p + a, (b - a) * sizeof(U));
       });
     }
 
    private:
-    std::unique_ptr<U[]> p_;
+    static constexpr std::size_t kPage = 4096;
+    std::unique_ptr<unsigned char[]> raw_;
+    U* p_ = nullptr;
     std::size_t n_ = 0;
   };
 

@@ -33,30 +33,43 @@ inline constexpr bool kRowRates<R, std::void_t<decltype(R::kRowRates)>> = R::kRo
 
 namespace {
 
+// What the row rates of model R take from the time t (R::at), nothing for other models.
+template <class R, class T>
+auto rates_now(const R& r, T t) {
+  if constexpr (kRowRates<R>)
+    return r.at(t);
+  else
+    return 0;
+}
+
 // The rates of the n fields at the voxels of row `row` (padded index of its first voxel), into
 // rate[q·stride + i]. Fields whose vessel value is held at a voxel get their rate like the
 // others: the update sets them to the held value afterwards. B > 0: a model with row rates
-// (R::kRowRates: at and voxel_rates) takes B bytes of voxels at a time (Lanes<T, B>).
-template <class T, class R, int B>
-void row_rates(const R& r, const FusedExplicit<T>& x, int n, std::size_t row, int j, int k, T* rate,
-               int stride) {
+// (R::kRowRates: at and voxel_rates) takes B bytes of voxels at a time (Lanes<T, B>), and a
+// local field (no D) goes straight to its new value, u + (w·dt)·(0 + rate), the explicit update
+// with a zero divergence (explicit_update): returns true when it did.
+template <class T, class R, int B, class Now>
+[[gnu::always_inline]] inline bool row_rates(const R& model, const Now& now,
+                                             const FusedExplicit<T>& x, int n, std::size_t row,
+                                             int j, int k, T* rate, int stride) {
   constexpr int N = R::kMaxFields;
   const int nx = x.box.nx;
   const std::uint8_t* label = x.map.label + row;
-  if constexpr (B > 0) {
+  if constexpr (B > 0 && kRowRates<R>) {
     if (n == N) {
       using V = Lanes<T, B>;
       constexpr int W = V::kCount;
-      // Copies: the model's parameters and the time's terms cannot alias the rates written.
-      const R model = r;
-      const auto now = r.at(x.t);
       const float* zone = x.map.zone ? x.map.zone + row : nullptr;
       const T* u[N];
       T* out[N];
+      bool local[N];
       static_for<N>([&](auto q) {
-        u[q] = x.species[std::size_t(q)].u + row;
-        out[q] = rate + std::size_t(q) * std::size_t(stride);
+        const FusedSpecies<T>& s = x.species[std::size_t(q)];
+        u[q] = s.u + row;
+        local[q] = s.D == nullptr;
+        out[q] = local[q] ? s.out + row : rate + std::size_t(q) * std::size_t(stride);
       });
+      const T dt = x.dt;
       int i = 0;
       for (; i + W <= nx; i += W) {
         V v[N], P[N], L[N];
@@ -64,17 +77,24 @@ void row_rates(const R& r, const FusedExplicit<T>& x, int n, std::size_t row, in
         const auto lab = LaneLabels<T, B>::load(label + i);
         model.voxel_rates(now, lab, zone ? load_as<T, B>(zone + i) : V(T(0)), v, P, L);
         const auto tissue = lab != kOutsideVoxel;
-        static_for<N>(
-            [&](auto q) { select(tissue, P[q] - L[q] * v[q], V(T(0))).store(out[q] + i); });
+        const V zero = V(T(0)), w_dt = select(tissue, V(dt), zero);
+        static_for<N>([&](auto q) {
+          const V net = select(tissue, P[q] - L[q] * v[q], zero);
+          (local[q] ? v[q] + w_dt * (zero + net) : net).store(out[q] + i);
+        });
       }
       for (; i < nx; ++i) {  // the rest of the row, voxel by voxel: the same formula
         T v[N], P[N], L[N];
         static_for<N>([&](auto q) { v[q] = u[q][i]; });
         model.voxel_rates(now, label[i], zone ? T(zone[i]) : T(0), v, P, L);
         const bool tissue = is_tissue(label[i]);
-        static_for<N>([&](auto q) { out[q][i] = tissue ? P[q] - L[q] * v[q] : T(0); });
+        const T w_dt = tissue ? dt : T(0);
+        static_for<N>([&](auto q) {
+          const T net = tissue ? P[q] - L[q] * v[q] : T(0);
+          out[q][i] = local[q] ? v[q] + w_dt * (T(0) + net) : net;
+        });
       }
-      return;
+      return true;
     }
   }
   for (int i = 0; i < nx; ++i) {
@@ -83,12 +103,13 @@ void row_rates(const R& r, const FusedExplicit<T>& x, int n, std::size_t row, in
     const bool tissue = is_tissue(label[i]);
     if (tissue) {
       for (int q = 0; q < n; ++q) v[q] = x.species[std::size_t(q)].u[c];
-      r.rates(x.t, x.map.at(c, i, j, k), n, v, P, L);
+      model.rates(x.t, x.map.at(c, i, j, k), n, v, P, L);
     }
     for (int q = 0; q < n; ++q)
       rate[std::size_t(q) * std::size_t(stride) + std::size_t(i)] =
           tissue ? P[q] - L[q] * v[q] : T(0);
   }
+  return false;
 }
 
 // The fused step (see the top of this file). Returns false when the model has more fields than
@@ -106,35 +127,39 @@ bool fused_explicit_step(const FusedExplicit<T>& x, const R& r) {
     halo.push_back(row_halo(b, s.D ? s.fill : nullptr, s.u));
 
   // Row (j, k) of every species; low[q] becomes min(low[q], the values written there).
-  const auto row_of = [&](int k, int j, T* rate, T* low) {
+  const auto row_of = [&](const R& model, const auto& now, int k, int j, T* rate, T* low) {
     const std::size_t row = b.idx(0, j, k);
-    row_rates<T, R, B>(r, x, n, row, j, k, rate, stride);
+    const bool locals_done = row_rates<T, R, B>(model, now, x, n, row, j, k, rate, stride);
     for (int q = 0; q < n; ++q) {
       const FusedSpecies<T>& s = x.species[std::size_t(q)];
+      if (locals_done && !s.D) continue;
       const T* rate_q = rate + std::size_t(q) * std::size_t(stride);
       const auto rate_of = [=](std::size_t c) { return rate_q[c - row]; };
-      const T written = with_update_stencil(b, s.ih2, s.D, s.hint, [&](const auto& st) {
-        return interior_row(b, st, s.lowest ? s.out : nullptr,
+      with_update_stencil(b, s.ih2, s.D, s.hint, [&](const auto& st) {
+        return interior_row(b, st, kNotWritten<T>,
                             explicit_update(s.u, x.map.label, s.out, x.dt, rate_of),
                             halo[std::size_t(q)], k, j);
       });
-      low[q] = std::min(low[q], written);
+    }
+    // The values written, scanned once every species has its row: read back right after they
+    // were stored, they would wait for the stores (a tenth of the liver model's step).
+    for (int q = 0; q < n; ++q) {
+      const FusedSpecies<T>& s = x.species[std::size_t(q)];
+      if (s.lowest) low[q] = std::min(low[q], row_lowest(s.out + row, b.nx));
     }
   };
 
   T low[N] = {};
-  if (!parallel_work(b.interior())) {
+#pragma omp parallel if (parallel_work(b.interior()))
+  {
+    // Each thread's own copies: the model's parameters and the terms of time t, which then
+    // cannot alias the values written.
+    const R model = r;
+    const auto now = rates_now(model, x.t);
     std::vector<T> rate(std::size_t(n) * std::size_t(stride));
-    for (int k = 0; k < b.nz; ++k)
-      for (int j = 0; j < b.ny; ++j) row_of(k, j, rate.data(), low);
-  } else {
-#pragma omp parallel
-    {
-      std::vector<T> rate(std::size_t(n) * std::size_t(stride));
 #pragma omp for collapse(2) schedule(static) reduction(min : low[:N])
-      for (int k = 0; k < b.nz; ++k)
-        for (int j = 0; j < b.ny; ++j) row_of(k, j, rate.data(), low);
-    }
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j) row_of(model, now, k, j, rate.data(), low);
   }
   for (int q = 0; q < n; ++q) {
     const FusedSpecies<T>& s = x.species[std::size_t(q)];

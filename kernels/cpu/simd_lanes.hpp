@@ -37,7 +37,9 @@ struct Lanes {
   V v;
 
   Lanes() = default;
-  RD_ALWAYS_INLINE Lanes(T s) : v(V{} + s) {}  // NOLINT: a scalar is every lane's value
+  // A scalar is every lane's value (s − 0 is s to the bit; GCC folds it, not 0 + s, which is +0
+  // for s = −0).
+  RD_ALWAYS_INLINE Lanes(T s) : v(s - V{}) {}  // NOLINT: implicit, as a scalar in a formula
   static RD_ALWAYS_INLINE Lanes of(V x) {
     Lanes r;
     r.v = x;
