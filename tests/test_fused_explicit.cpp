@@ -5,6 +5,8 @@
 // formula at every label.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -57,16 +59,20 @@ struct IsaGuard {
   ~IsaGuard() { cpu::select_cpu_isa(before); }
 };
 
-// `steps` explicit steps of scenario c from its start, fused and unfused, on the CPU with the
-// loops of `isa`: every value of every species must be the same bits.
+// `steps` explicit steps of scenario c from its start, fused and unfused, on backend `which`
+// (the CPU with the loops of `isa`): every value of every species must be the same bits, or on a
+// GPU within `tolerance` of the unfused value, relative to the species' largest value (the same
+// device functions in other kernels, which the compiler may contract into fused multiply-adds
+// differently).
 template <class T>
-void expect_fused_matches_unfused(const Config& c, int steps, cpu::CpuIsa isa) {
+void expect_fused_matches_unfused(const Config& c, int steps, cpu::CpuIsa isa,
+                                  BackendChoice which = BackendChoice::Cpu, double tolerance = 0) {
   IsaGuard guard;
   ASSERT_TRUE(cpu::select_cpu_isa(isa));
   const Geometry g = make_geometry(c);
   HostFields<T> start = build_fields<T>(c, g);
-  const auto kernels = c.model_impl->kernels<T>(BackendChoice::Cpu);
-  auto fused = make_backend<T>(BackendChoice::Cpu), plain = make_backend<T>(BackendChoice::Cpu);
+  const auto kernels = c.model_impl->kernels<T>(which);
+  auto fused = make_backend<T>(which), plain = make_backend<T>(which);
   fused->set_model(kernels);
   plain->set_model(std::make_shared<Unfused<T>>(kernels));
   fused->upload(start);
@@ -81,16 +87,25 @@ void expect_fused_matches_unfused(const Config& c, int steps, cpu::CpuIsa isa) {
   plain->download(b);
   const Box& box = a.box;
   std::size_t differ = 0, negative = 0;
-  for (std::size_t s = 0; s < a.species.size(); ++s)
+  const auto each_voxel = [&](const auto& f) {
     for (int k = 0; k < box.nz; ++k)
       for (int j = 0; j < box.ny; ++j)
-        for (int i = 0; i < box.nx; ++i) {
-          const std::size_t v = box.idx(i, j, k);
-          const T x = a.species[s].u[v], y = b.species[s].u[v];
-          differ += std::memcmp(&x, &y, sizeof x) != 0;
-          negative += x < T(0);
-        }
-  EXPECT_EQ(differ, 0u) << cpu::cpu_isa_name(isa);
+        for (int i = 0; i < box.nx; ++i) f(box.idx(i, j, k));
+  };
+  for (std::size_t s = 0; s < a.species.size(); ++s) {
+    double scale = 0;  // the species' largest value: what the GPU tolerance is relative to
+    each_voxel(
+        [&](std::size_t v) { scale = std::max(scale, std::abs(double(b.species[s].u[v]))); });
+    each_voxel([&](std::size_t v) {
+      const T x = a.species[s].u[v], y = b.species[s].u[v];
+      if (tolerance > 0)
+        differ += !(std::abs(double(x) - double(y)) <= tolerance * scale);
+      else
+        differ += std::memcmp(&x, &y, sizeof x) != 0;
+      negative += x < T(0);
+    });
+  }
+  EXPECT_EQ(differ, 0u) << fused->name() << ", " << cpu::cpu_isa_name(isa);
   EXPECT_EQ(negative, 0u);
   // The record of the lowest value written agrees too.
   EXPECT_EQ(fused->explicit_lowest(), plain->explicit_lowest());
@@ -154,6 +169,16 @@ INSTANTIATE_TEST_SUITE_P(Isa, FusedLiver,
                          [](const auto& info) {
                            return std::string(cpu::cpu_isa_name(info.param));
                          });
+
+// On a GPU: the fused kernel against the rates kernel followed by each species' update kernel.
+TEST(FusedLiverCuda, StepsMatchTheUnfusedSteps) {
+  if (!cuda_available()) GTEST_SKIP() << "no usable GPU";
+  const test::TempDir dir;
+  const Config f = parse_config(liver_yaml(dir, "float"), "fused.yaml");
+  expect_fused_matches_unfused<float>(f, 12, cpu::CpuIsa::Portable, BackendChoice::Cuda, 1e-5);
+  const Config d = parse_config(liver_yaml(dir, "double"), "fused.yaml");
+  expect_fused_matches_unfused<double>(d, 12, cpu::CpuIsa::Portable, BackendChoice::Cuda, 1e-12);
+}
 
 // A model without row rates takes the fused step voxel by voxel: the same bits too (31 × 48 × 24
 // voxels: the threaded loops).

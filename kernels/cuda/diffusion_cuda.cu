@@ -2,6 +2,7 @@
 #include "../voxel_class.hpp"
 #include "cuda_check.cuh"
 #include "diffusion_cuda.hpp"
+#include "note_lowest.cuh"
 
 namespace lobule::cuda {
 namespace {
@@ -58,18 +59,6 @@ __global__ void sum_kernel(Box b, const T* __restrict__ u, double* out) {
   double v = 0;
   for_my_voxels(b, [&](std::size_t c) { v += double(u[c]); });
   block_add(v, out);
-}
-
-// *lowest = min(*lowest, v) for v < 0 (nothing when lowest is nullptr), *lowest starting at 0:
-// negative values order inversely to their bit patterns read as unsigned integers, so the largest
-// pattern is the lowest value.
-__device__ RD_FORCEINLINE void note_lowest(float v, float* lowest) {
-  if (lowest && v < 0.0f) atomicMax(reinterpret_cast<unsigned*>(lowest), __float_as_uint(v));
-}
-__device__ RD_FORCEINLINE void note_lowest(double v, double* lowest) {
-  if (lowest && v < 0.0)
-    atomicMax(reinterpret_cast<unsigned long long*>(lowest),
-              static_cast<unsigned long long>(__double_as_longlong(v)));
 }
 
 template <class T>
