@@ -14,7 +14,7 @@ namespace lobule {
 /// Face diffusivity between two voxels, the harmonic mean D_f = 2·D_a·D_b/(D_a + D_b)
 /// [µm²/s]; zero when either side is zero (masked voxels and scar-free walls block flux).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T face_diffusivity(T a, T b) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T face_diffusivity(T a, T b) {
   // Branch-free: when a + b = 0 the numerator is 0 and the divisor a tiny positive number,
   // so the CPU loop vectorizes and masked voxels (D = 0) give a zero face value.
   const T s = a + b;
@@ -26,7 +26,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T face_diffusivity(T a, T b) {
 ///   ∇·(D∇u) ≈ Σ_axes (1/h²)·[D_{+}(u_{+} − u_c) − D_{−}(u_c − u_{−})],
 /// with D_{±} the harmonic-mean face diffusivities. sy, sz are the padded strides.
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T diffusion_divergence(const T* __restrict__ u,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T diffusion_divergence(const T* __restrict__ u,
                                                      const T* __restrict__ D, std::size_t c,
                                                      std::size_t sy, std::size_t sz, InvH2<T> ih2) {
   const T uc = u[c];
@@ -42,7 +42,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T diffusion_divergence(const T* __restrict__ u,
 
 /// 1 where a face can carry flux from voxel n's side (D ≠ 0), 0 where it cannot.
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T open_face(const T* __restrict__ D, std::size_t n) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T open_face(const T* __restrict__ D, std::size_t n) {
   return T(D[n] != T(0));
 }
 
@@ -52,7 +52,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T open_face(const T* __restrict__ D, std::size_t n
 ///   ∇·(D∇u) ≈ Σ_axes (d/h²)·[o₊(u₊ − u_c) − o₋(u_c − u₋)],   o = [D ≠ 0] of the neighbour,
 /// with ih2d = d/h² per axis: no division (the halo's D is the interior's copy, as above).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T uniform_divergence(const T* __restrict__ u, const T* __restrict__ D,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T uniform_divergence(const T* __restrict__ u, const T* __restrict__ D,
                                                    std::size_t c, std::size_t sy, std::size_t sz,
                                                    InvH2<T> ih2d) {
   const T uc = u[c];
@@ -80,7 +80,7 @@ struct StencilHint {
 /// diffusion_divergence with the faces precomputed, face[a][c] = face_diffusivity(D[c],
 /// D[c + stride(a)]): the same bits (2·a·b/(a + b) is symmetric to the last bit, 2·x being exact).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T face_divergence(const T* __restrict__ u, std::size_t c,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T face_divergence(const T* __restrict__ u, std::size_t c,
                                                 std::size_t sy, std::size_t sz, InvH2<T> ih2,
                                                 const T* __restrict__ fx, const T* __restrict__ fy,
                                                 const T* __restrict__ fz) {
@@ -94,7 +94,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T face_divergence(const T* __restrict__ u, std::si
 /// uniform_divergence at a voxel whose six faces are all open: the same expression without the
 /// face factors (each was exactly 1), so both give the same bits.
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T open_divergence(const T* __restrict__ u, std::size_t c,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T open_divergence(const T* __restrict__ u, std::size_t c,
                                                 std::size_t sy, std::size_t sz, InvH2<T> ih2d) {
   const T uc = u[c];
   const T fx = (u[c + 1] - uc) - (uc - u[c - 1]);
@@ -106,14 +106,14 @@ RD_HOST_DEVICE RD_FORCEINLINE T open_divergence(const T* __restrict__ u, std::si
 /// Linear reaction part of the diffusion–decay model, −λ·u + s [conc/s]
 /// (λ decay rate [1/s], s constant source [conc/s]).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T linear_reaction(T u, T decay, T source) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T linear_reaction(T u, T decay, T source) {
   return source - decay * u;
 }
 
 /// Forward Euler step of ∂u/∂t = ∇·(D∇u) − λu + s at voxel c:
 ///   u⁺ = u + dt·(∇·(D∇u) − λu + s).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T explicit_update(const T* __restrict__ u, const T* __restrict__ D,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_update(const T* __restrict__ u, const T* __restrict__ D,
                                                 std::size_t c, std::size_t sy, std::size_t sz,
                                                 InvH2<T> ih2, T dt, T decay, T source) {
   return u[c] +
@@ -126,7 +126,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T explicit_update(const T* __restrict__ u, const T
 ///   u⁺ = u                           outside the tissue.
 /// D = nullptr marks a local field (no diffusion term).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T explicit_voxel(const T* __restrict__ u, const T* __restrict__ D,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_voxel(const T* __restrict__ u, const T* __restrict__ D,
                                                std::uint8_t label, const VesselTable<T>& held,
                                                std::size_t c, std::size_t sy, std::size_t sz,
                                                InvH2<T> ih2, T dt, T rate) {
@@ -139,7 +139,7 @@ RD_HOST_DEVICE RD_FORCEINLINE T explicit_voxel(const T* __restrict__ u, const T*
 /// u⁺ = u + (w·dt)·(∇·(D∇u) + rate), exactly u + dt·(…) in tissue (w·dt = dt) and u outside.
 /// (Compared as an int, not through is_tissue's bool: GCC vectorizes the loop only so.)
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T tissue_weight(std::uint8_t label) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T tissue_weight(std::uint8_t label) {
   return T(label != kOutsideVoxel);
 }
 

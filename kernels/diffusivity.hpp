@@ -21,13 +21,13 @@ struct DiffusivityDriverView {
 /// D = D_free/(1 + C/C_half) [µm²/s] for a driver concentration C ≥ 0 (clamped at 0 so that
 /// round-off below zero never raises D above D_free).
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T hindered_diffusivity(T d_free, T C, T inv_c_half) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T hindered_diffusivity(T d_free, T C, T inv_c_half) {
   return d_free / (T(1) + (C > T(0) ? C : T(0)) * inv_c_half);
 }
 
 /// Diffusivity of voxel c: 0 outside the tissue, else the hindered value.
 template <class T>
-RD_HOST_DEVICE RD_FORCEINLINE T driven_diffusivity(const DiffusivityDriverView<T>& d,
+RD_HOST_DEVICE RD_ALWAYS_INLINE T driven_diffusivity(const DiffusivityDriverView<T>& d,
                                                    const std::uint8_t* label, std::size_t c) {
   if (!is_tissue(label[c])) return T(0);
   T C = T(0);

@@ -25,8 +25,8 @@ struct FrozenRates {
 template <class T>
 struct ConstantRates {
   T p0, l0;
-  RD_HOST_DEVICE RD_FORCEINLINE T production(std::size_t) const { return p0; }
-  RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t) const { return l0; }
+  RD_HOST_DEVICE RD_ALWAYS_INLINE T production(std::size_t) const { return p0; }
+  RD_HOST_DEVICE RD_ALWAYS_INLINE T loss(std::size_t) const { return l0; }
 };
 
 /// Frozen rates per voxel.
@@ -34,8 +34,8 @@ template <class T>
 struct ArrayRates {
   const T* __restrict__ p;
   const T* __restrict__ l;
-  RD_HOST_DEVICE RD_FORCEINLINE T production(std::size_t c) const { return p[c]; }
-  RD_HOST_DEVICE RD_FORCEINLINE T loss(std::size_t c) const { return l[c]; }
+  RD_HOST_DEVICE RD_ALWAYS_INLINE T production(std::size_t c) const { return p[c]; }
+  RD_HOST_DEVICE RD_ALWAYS_INLINE T loss(std::size_t c) const { return l[c]; }
 };
 
 /// Calls f with the ArrayRates or ConstantRates that fr describes (host side, once per launch).
