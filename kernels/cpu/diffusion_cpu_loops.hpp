@@ -2,7 +2,8 @@
 /// diffusion_cpu_<isa>.cpp includes this file and exports the loops as a CpuLoops table
 /// (diffusion_cpu_isa.hpp); diffusion_cpu.cpp picks the table at run time. Everything here has
 /// internal linkage, so the copies built for different instruction sets never meet at link time.
-/// Include it from those translation units only.
+/// Include it from those translation units and from fused_explicit_cpu.hpp (the fused step of a
+/// coupled model, which runs these loops row by row).
 #pragma once
 #include <algorithm>
 #include <cstring>
