@@ -1,7 +1,7 @@
 // The CPU loops built for AVX2 (256-bit vectors), called only on a CPU that has it
 // (cpu_isa_available). Only the loops of diffusion_cpu_loops.hpp, all of internal linkage, are
-// compiled for AVX2 (the target pragma below): the shared headers are included before it, so any
-// out-of-line copy of their inline functions that this file emits is built for the portable
+// compiled for AVX2 (between avx2_begin.hpp and avx2_end.hpp): the shared headers come first, so
+// any out-of-line copy of their inline functions that this file emits is built for the portable
 // baseline and stays safe wherever the linker uses it (tests/tools/check_isa_object.sh checks this
 // object). No fused multiply-adds (fma is not in the target): the values stay bit-identical.
 #include <algorithm>
@@ -13,16 +13,11 @@
 #include "diffusion_cpu_isa.hpp"
 #include "omp_grain.hpp"
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#include "avx2_begin.hpp"
+
 #include "diffusion_cpu_loops.hpp"
-#pragma clang attribute pop
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#include "diffusion_cpu_loops.hpp"
-#pragma GCC pop_options
-#endif
+
+#include "avx2_end.hpp"
 
 namespace lobule::cpu {
 

@@ -14,16 +14,11 @@
 #include "kernels/static_for.hpp"
 #include "liver_fibrosis_cpu.hpp"
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#include "kernels/cpu/avx2_begin.hpp"
+
 #include "kernels/cpu/fused_explicit_cpu.hpp"
-#pragma clang attribute pop
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#include "kernels/cpu/fused_explicit_cpu.hpp"
-#pragma GCC pop_options
-#endif
+
+#include "kernels/cpu/avx2_end.hpp"
 
 namespace lobule::cpu {
 
