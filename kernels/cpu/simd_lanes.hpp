@@ -40,12 +40,6 @@ struct Lanes {
   // A scalar is every lane's value (s − 0 is s to the bit; GCC folds it, not 0 + s, which is +0
   // for s = −0).
   RD_ALWAYS_INLINE Lanes(T s) : v(s - V{}) {}  // NOLINT: implicit, as a scalar in a formula
-  static RD_ALWAYS_INLINE Lanes of(V x) {
-    Lanes r;
-    r.v = x;
-    return r;
-  }
-
   /// kCount values from p (no alignment needed).
   static RD_ALWAYS_INLINE Lanes load(const T* p) {
     Lanes r;
@@ -54,10 +48,22 @@ struct Lanes {
   }
   RD_ALWAYS_INLINE void store(T* p) const { std::memcpy(p, &v, sizeof v); }
 
-  friend RD_ALWAYS_INLINE Lanes operator+(Lanes a, Lanes b) { return of(a.v + b.v); }
-  friend RD_ALWAYS_INLINE Lanes operator-(Lanes a, Lanes b) { return of(a.v - b.v); }
-  friend RD_ALWAYS_INLINE Lanes operator*(Lanes a, Lanes b) { return of(a.v * b.v); }
-  friend RD_ALWAYS_INLINE Lanes operator/(Lanes a, Lanes b) { return of(a.v / b.v); }
+  friend RD_ALWAYS_INLINE Lanes operator+(Lanes a, Lanes b) {
+    a.v = a.v + b.v;
+    return a;
+  }
+  friend RD_ALWAYS_INLINE Lanes operator-(Lanes a, Lanes b) {
+    a.v = a.v - b.v;
+    return a;
+  }
+  friend RD_ALWAYS_INLINE Lanes operator*(Lanes a, Lanes b) {
+    a.v = a.v * b.v;
+    return a;
+  }
+  friend RD_ALWAYS_INLINE Lanes operator/(Lanes a, Lanes b) {
+    a.v = a.v / b.v;
+    return a;
+  }
   RD_ALWAYS_INLINE Lanes& operator+=(Lanes b) { return v += b.v, *this; }
   friend RD_ALWAYS_INLINE LaneMask<T, B> operator<(Lanes a, Lanes b) { return {a.v < b.v}; }
   friend RD_ALWAYS_INLINE LaneMask<T, B> operator>(Lanes a, Lanes b) { return {a.v > b.v}; }
@@ -65,7 +71,8 @@ struct Lanes {
 
 template <class T, int B>
 RD_ALWAYS_INLINE Lanes<T, B> select(LaneMask<T, B> c, Lanes<T, B> a, Lanes<T, B> b) {
-  return Lanes<T, B>::of(c.m ? a.v : b.v);
+  a.v = c.m ? a.v : b.v;
+  return a;
 }
 
 /// Labels of kCount voxels as integers of T's size, for comparisons that give LaneMasks.
@@ -94,7 +101,9 @@ RD_ALWAYS_INLINE Lanes<T, B> load_as(const float* p) {
   typedef float F __attribute__((vector_size(B / sizeof(T) * sizeof(float))));
   F f;
   std::memcpy(&f, p, sizeof f);
-  return Lanes<T, B>::of(__builtin_convertvector(f, typename Lanes<T, B>::V));
+  Lanes<T, B> r;
+  r.v = __builtin_convertvector(f, typename Lanes<T, B>::V);
+  return r;
 }
 
 }  // namespace lobule::cpu
