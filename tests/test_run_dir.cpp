@@ -29,7 +29,7 @@ TEST(RunDir, ASecondRunIntoABusyFolderIsRefused) {
   test::single_threaded_runs();
   test::TempDir tmp;
   test::CkScenario s;
-  s.end = "100 s";
+  s.end = "1000 s";  // far beyond where the first run is stopped, however fast it steps
   s.checkpoint_every = "0 s";
   const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
   test::LobuleProcess first({"run", cfg, "-o", out, "-q"}, tmp.path() + "/first.log");
@@ -42,9 +42,15 @@ TEST(RunDir, ASecondRunIntoABusyFolderIsRefused) {
       << second.output;
   first.signal(SIGTERM);
   EXPECT_EQ(first.wait(), 130);
-  // The first run's folder is intact and its own: it continues.
-  const auto resumed = test::run_lobule(
-      {"run", cfg, "-o", out, "-q", "--restart", "latest", "--set", "time.end=6 s"});
+  // The first run's folder is intact and its own: it continues (for 1 s of tissue time past
+  // the checkpoint the SIGTERM wrote).
+  const std::string latest = CheckpointStore(out + "/checkpoints").latest();
+  ASSERT_FALSE(latest.empty());
+  CheckpointHeader h;
+  test::checkpoint_data(latest, &h);
+  const auto resumed =
+      test::run_lobule({"run", cfg, "-o", out, "-q", "--restart", "latest", "--set",
+                        "time.end=" + std::to_string(h.time + 1.0) + " s"});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
 }
 
