@@ -42,7 +42,7 @@ step() {  # step NAME SECONDS COMMAND...: runs it with a hard limit, logs, summa
 step gpus 10 nvidia-smi -L
 step info 10 $(prog lobule) info
 step tests_models 90 $(prog lobule_tests) --gtest_brief=1 \
-  --gtest_filter='Liver*:Therapy*:Driver*:Annihilation*:MemoryEstimate*:CudaMatchesCpu*'
+  --gtest_filter='Liver*:FusedLiverCuda*:Therapy*:Driver*:Annihilation*:MemoryEstimate*:CudaMatchesCpu*'
 step tests 300 $(prog lobule_tests) --gtest_brief=1
 step bench_step 90 $(prog lobule_bench_cuda) --benchmark_filter='/(128|256)/|Liver'
 step bench_tts 80 env LOBULE_BENCH_LADDER_FROM=400 $(prog lobule_bench) \
