@@ -46,7 +46,8 @@ RD_HOST_DEVICE inline std::size_t face_cells(const Box& b, int f) {
 ///                                    held at the face, h/2 from the voxel centre)
 /// Diffusivities copy u_a (or u_p when periodic), so the face D is the interior D.
 template <class T>
-RD_HOST_DEVICE RD_ALWAYS_INLINE T halo_value(BoundaryKind kind, HaloOf what, T value, T u_a, T u_p) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T halo_value(BoundaryKind kind, HaloOf what, T value, T u_a,
+                                             T u_p) {
   switch (kind) {
     case BoundaryKind::Periodic:
       return u_p;

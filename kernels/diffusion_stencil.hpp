@@ -27,8 +27,9 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T face_diffusivity(T a, T b) {
 /// with D_{±} the harmonic-mean face diffusivities. sy, sz are the padded strides.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T diffusion_divergence(const T* __restrict__ u,
-                                                     const T* __restrict__ D, std::size_t c,
-                                                     std::size_t sy, std::size_t sz, InvH2<T> ih2) {
+                                                       const T* __restrict__ D, std::size_t c,
+                                                       std::size_t sy, std::size_t sz,
+                                                       InvH2<T> ih2) {
   const T uc = u[c];
   const T dc = D[c];
   const T fx = face_diffusivity(dc, D[c + 1]) * (u[c + 1] - uc) -
@@ -52,9 +53,10 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T open_face(const T* __restrict__ D, std::size_t
 ///   ∇·(D∇u) ≈ Σ_axes (d/h²)·[o₊(u₊ − u_c) − o₋(u_c − u₋)],   o = [D ≠ 0] of the neighbour,
 /// with ih2d = d/h² per axis: no division (the halo's D is the interior's copy, as above).
 template <class T>
-RD_HOST_DEVICE RD_ALWAYS_INLINE T uniform_divergence(const T* __restrict__ u, const T* __restrict__ D,
-                                                   std::size_t c, std::size_t sy, std::size_t sz,
-                                                   InvH2<T> ih2d) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE T uniform_divergence(const T* __restrict__ u,
+                                                     const T* __restrict__ D, std::size_t c,
+                                                     std::size_t sy, std::size_t sz,
+                                                     InvH2<T> ih2d) {
   const T uc = u[c];
   const T fx = open_face(D, c + 1) * (u[c + 1] - uc) - open_face(D, c - 1) * (uc - u[c - 1]);
   const T fy = open_face(D, c + sy) * (u[c + sy] - uc) - open_face(D, c - sy) * (uc - u[c - sy]);
@@ -81,9 +83,10 @@ struct StencilHint {
 /// D[c + stride(a)]): the same bits (2·a·b/(a + b) is symmetric to the last bit, 2·x being exact).
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T face_divergence(const T* __restrict__ u, std::size_t c,
-                                                std::size_t sy, std::size_t sz, InvH2<T> ih2,
-                                                const T* __restrict__ fx, const T* __restrict__ fy,
-                                                const T* __restrict__ fz) {
+                                                  std::size_t sy, std::size_t sz, InvH2<T> ih2,
+                                                  const T* __restrict__ fx,
+                                                  const T* __restrict__ fy,
+                                                  const T* __restrict__ fz) {
   const T uc = u[c];
   const T gx = fx[c] * (u[c + 1] - uc) - fx[c - 1] * (uc - u[c - 1]);
   const T gy = fy[c] * (u[c + sy] - uc) - fy[c - sy] * (uc - u[c - sy]);
@@ -95,7 +98,7 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T face_divergence(const T* __restrict__ u, std::
 /// face factors (each was exactly 1), so both give the same bits.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T open_divergence(const T* __restrict__ u, std::size_t c,
-                                                std::size_t sy, std::size_t sz, InvH2<T> ih2d) {
+                                                  std::size_t sy, std::size_t sz, InvH2<T> ih2d) {
   const T uc = u[c];
   const T fx = (u[c + 1] - uc) - (uc - u[c - 1]);
   const T fy = (u[c + sy] - uc) - (uc - u[c - sy]);
@@ -114,8 +117,8 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T linear_reaction(T u, T decay, T source) {
 ///   u⁺ = u + dt·(∇·(D∇u) − λu + s).
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_update(const T* __restrict__ u, const T* __restrict__ D,
-                                                std::size_t c, std::size_t sy, std::size_t sz,
-                                                InvH2<T> ih2, T dt, T decay, T source) {
+                                                  std::size_t c, std::size_t sy, std::size_t sz,
+                                                  InvH2<T> ih2, T dt, T decay, T source) {
   return u[c] +
          dt * (diffusion_divergence(u, D, c, sy, sz, ih2) + linear_reaction(u[c], decay, source));
 }
@@ -127,9 +130,9 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_update(const T* __restrict__ u, const
 /// D = nullptr marks a local field (no diffusion term).
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_voxel(const T* __restrict__ u, const T* __restrict__ D,
-                                               std::uint8_t label, const VesselTable<T>& held,
-                                               std::size_t c, std::size_t sy, std::size_t sz,
-                                               InvH2<T> ih2, T dt, T rate) {
+                                                 std::uint8_t label, const VesselTable<T>& held,
+                                                 std::size_t c, std::size_t sy, std::size_t sz,
+                                                 InvH2<T> ih2, T dt, T rate) {
   if (!is_tissue(label)) return u[c];
   if (held.holds(label)) return held.value[label];
   return u[c] + dt * ((D ? diffusion_divergence(u, D, c, sy, sz, ih2) : T(0)) + rate);

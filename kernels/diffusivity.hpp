@@ -28,7 +28,7 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T hindered_diffusivity(T d_free, T C, T inv_c_ha
 /// Diffusivity of voxel c: 0 outside the tissue, else the hindered value.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T driven_diffusivity(const DiffusivityDriverView<T>& d,
-                                                   const std::uint8_t* label, std::size_t c) {
+                                                     const std::uint8_t* label, std::size_t c) {
   if (!is_tissue(label[c])) return T(0);
   T C = T(0);
   for (int f = 0; f < d.n; ++f) C += d.field[f][c];

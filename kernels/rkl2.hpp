@@ -88,9 +88,9 @@ inline double rkl2_first_factor(int s, double dt) {
 /// vessel table (their value is boundary data, not an unknown).
 template <class T, class Rates>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T rkl2_operator(const T* __restrict__ y, const T* __restrict__ D,
-                                              bool held, std::size_t c, std::size_t sy,
-                                              std::size_t sz, InvH2<T> ih2, const Rates& fr,
-                                              bool with_production) {
+                                                bool held, std::size_t c, std::size_t sy,
+                                                std::size_t sz, InvH2<T> ih2, const Rates& fr,
+                                                bool with_production) {
   if (held) return T(0);
   const T m = diffusion_divergence(y, D, c, sy, sz, ih2) - fr.loss(c) * y[c];
   return with_production ? m + fr.production(c) : m;
@@ -99,7 +99,7 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T rkl2_operator(const T* __restrict__ y, const T
 /// Increment of stage j ≥ 2 at voxel c (held voxels are set by the caller); m_z = M_h(Z_{j−1}).
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T rkl2_stage_value(const Rkl2Stage<T>& k, T z_prev, T z_prev2, T m0,
-                                                 T m_z) {
+                                                   T m_z) {
   return k.mu * z_prev + k.nu * z_prev2 + k.m0_dt * m0 + k.mu_dt * m_z;
 }
 
