@@ -10,6 +10,7 @@
 #include "host/config/config.hpp"
 #include "host/sim/stepper.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
+#include "support/isa_scope.hpp"
 #include "support/scheme_support.hpp"
 #include "support/test_support.hpp"
 
@@ -18,17 +19,7 @@ namespace {
 
 using cpu::CpuIsa;
 
-// Selects `isa` for its lifetime, then the one in use before.
-class IsaScope {
- public:
-  explicit IsaScope(CpuIsa isa) : before_(cpu::cpu_isa()) { EXPECT_TRUE(cpu::select_cpu_isa(isa)); }
-  ~IsaScope() { cpu::select_cpu_isa(before_); }
-  IsaScope(const IsaScope&) = delete;
-  IsaScope& operator=(const IsaScope&) = delete;
-
- private:
-  CpuIsa before_;
-};
+using test::IsaScope;
 
 template <class T>
 HostFields<T> run_with(CpuIsa isa, Scheme scheme, double dt, int steps) {

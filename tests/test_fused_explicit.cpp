@@ -19,6 +19,7 @@
 #include "host/sim/build_fields.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
 #include "kernels/cpu/simd_lanes.hpp"
+#include "support/isa_scope.hpp"
 #include "support/liver_scenarios.hpp"
 #include "support/liver_start.hpp"
 #include "support/test_support.hpp"
@@ -53,12 +54,6 @@ class Unfused final : public ModelKernels<T> {
   std::shared_ptr<const ModelKernels<T>> k_;
 };
 
-// Restores the CPU loops' instruction set when a test ends.
-struct IsaGuard {
-  cpu::CpuIsa before = cpu::cpu_isa();
-  ~IsaGuard() { cpu::select_cpu_isa(before); }
-};
-
 // `steps` explicit steps of scenario c from its start, fused and unfused, on backend `which`
 // (the CPU with the loops of `isa`): every value of every species must be the same bits, or on a
 // GPU within `tolerance` of the unfused value, relative to the species' largest value (the same
@@ -67,8 +62,8 @@ struct IsaGuard {
 template <class T>
 void expect_fused_matches_unfused(const Config& c, int steps, cpu::CpuIsa isa,
                                   BackendChoice which = BackendChoice::Cpu, double tolerance = 0) {
-  IsaGuard guard;
-  ASSERT_TRUE(cpu::select_cpu_isa(isa));
+  const test::IsaScope scope(isa);
+  ASSERT_EQ(cpu::cpu_isa(), isa);
   const Geometry g = make_geometry(c);
   HostFields<T> start = build_fields<T>(c, g);
   const auto kernels = c.model_impl->kernels<T>(which);

@@ -201,17 +201,16 @@ void Engine<T, Exec>::explicit_step(double t, double dt) {
   const auto held = vessel_tables(t + dt);
   if (coupled()) {
     rate_.resize(ns);
-    std::vector<T*> rate;
     for (std::size_t s = 0; s < ns; ++s) {
       Array& r = rate_[s];
-      if (r.size() != meta_.box.padded()) {
-        r = Array(meta_.box.padded());
-        // Defined halos: in a fused step this array becomes the species' state.
-        Exec::copy(r.data(), species_[s].u.data(), r.size());
-      }
-      rate.push_back(r.data());
+      if (r.size() == meta_.box.padded()) continue;
+      r = Array(meta_.box.padded());
+      // Defined halos: in a fused step this array becomes the species' state.
+      Exec::copy(r.data(), species_[s].u.data(), r.size());
     }
     if (fused_explicit_step(t, dt, held)) return;
+    std::vector<T*> rate;
+    for (Array& r : rate_) rate.push_back(r.data());
     model_->rates(meta_.box, voxel_map(), field_pointers(), held, T(t), rate);
   }
   for (std::size_t s = 0; s < ns; ++s) {

@@ -169,7 +169,8 @@ template <class T>
 
 // Row (j, k) of for_interior_rows: fills its part of the input's halo, calls f(c, div, open) for
 // its voxels in one loop that vectorizes, and returns min(0, written over the row) (0 without
-// `written`).
+// `written`). Out of line: inlined into a larger loop (a serial caller, the fused step's rows)
+// GCC left the loop scalar ("bad loop form").
 template <class T, class S, class F, class H = float>
 [[gnu::noinline]] T interior_row(const Box& b, const S& st, const T* written, F&& f,
                                  const RowHalo<H>& halo, int k, int j) {

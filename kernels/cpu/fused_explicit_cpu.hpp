@@ -57,8 +57,6 @@ template <class T, class R, int B, class Now>
   const std::uint8_t* label = x.map.label + row;
   if constexpr (B > 0 && kRowRates<R>) {
     if (n == N) {
-      using V = Lanes<T, B>;
-      constexpr int W = V::kCount;
       const float* zone = x.map.zone ? x.map.zone + row : nullptr;
       const T* u[N];
       T* out[N];
@@ -70,30 +68,25 @@ template <class T, class R, int B, class Now>
         out[q] = local[q] ? s.out + row : rate + std::size_t(q) * std::size_t(stride);
       });
       const T dt = x.dt;
-      int i = 0;
-      for (; i + W <= nx; i += W) {
+      // The voxels of the row from i on that lanes V hold (Lanes<T, sizeof(T)>: one voxel, for
+      // the rest of a row that does not fill a whole set of lanes; the same formula).
+      const auto voxels = [&](auto lanes, int i) __attribute__((always_inline)) {
+        using V = decltype(lanes);
+        constexpr int kBytes = int(sizeof(V));
         V v[N], P[N], L[N];
         static_for<N>([&](auto q) { v[q] = V::load(u[q] + i); });
-        const auto lab = LaneLabels<T, B>::load(label + i);
-        model.voxel_rates(now, lab, zone ? load_as<T, B>(zone + i) : V(T(0)), v, P, L);
+        const auto lab = LaneLabels<T, kBytes>::load(label + i);
+        model.voxel_rates(now, lab, zone ? load_as<T, kBytes>(zone + i) : V(T(0)), v, P, L);
         const auto tissue = lab != kOutsideVoxel;
         const V zero = V(T(0)), w_dt = select(tissue, V(dt), zero);
         static_for<N>([&](auto q) {
           const V net = select(tissue, P[q] - L[q] * v[q], zero);
           (local[q] ? v[q] + w_dt * (zero + net) : net).store(out[q] + i);
         });
-      }
-      for (; i < nx; ++i) {  // the rest of the row, voxel by voxel: the same formula
-        T v[N], P[N], L[N];
-        static_for<N>([&](auto q) { v[q] = u[q][i]; });
-        model.voxel_rates(now, label[i], zone ? T(zone[i]) : T(0), v, P, L);
-        const bool tissue = is_tissue(label[i]);
-        const T w_dt = tissue ? dt : T(0);
-        static_for<N>([&](auto q) {
-          const T net = tissue ? P[q] - L[q] * v[q] : T(0);
-          out[q][i] = local[q] ? v[q] + w_dt * (T(0) + net) : net;
-        });
-      }
+      };
+      int i = 0;
+      for (; i + Lanes<T, B>::kCount <= nx; i += Lanes<T, B>::kCount) voxels(Lanes<T, B>{}, i);
+      for (; i < nx; ++i) voxels(Lanes<T, int(sizeof(T))>{}, i);
       return true;
     }
   }
