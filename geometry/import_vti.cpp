@@ -27,7 +27,7 @@ void open_reader(vtkXMLImageDataReader* r, const std::string& path) {
   if (const std::string why = input_file_problem(path); !why.empty()) throw InputError(why);
   if (!r->CanReadFile(path.c_str()))
     throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
-  check_vti_appended_data(path);
+  check_vti_file(path);
   r->SetFileName(path.c_str());
 }
 

@@ -125,7 +125,11 @@ struct ReadImage {
     errors.watch(r);
     if (!r->CanReadFile(path.c_str()))
       throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
-    check_vti_appended_data(path);
+    check_vti_file(path, [&](const int* cells) {
+      if (expect &&
+          (cells[0] != (*expect)[0] || cells[1] != (*expect)[1] || cells[2] != (*expect)[2]))
+        throw InputError(cells_mismatch(path, cells, *expect));
+    });
     r->SetFileName(path.c_str());
     r->UpdateInformation();
     int ext[6] = {0, -1, 0, -1, 0, -1};
