@@ -37,11 +37,13 @@ struct Layout {
   bool base64;
   int compressor;  // vtkXMLWriter::NONE, ZLIB, LZ4, LZMA
   int header;      // vtkXMLWriter::UInt32 or UInt64
+  bool big_endian = false;
   std::string label() const {
     static const char* modes[] = {"ascii", "binary", "appended"};
     static const char* comps[] = {"none", "zlib", "lz4", "lzma"};
     return std::string(modes[mode]) + (base64 ? "/base64/" : "/raw/") + comps[compressor] +
-           (header == vtkXMLWriter::UInt64 ? "/UInt64" : "/UInt32");
+           (header == vtkXMLWriter::UInt64 ? "/UInt64" : "/UInt32") +
+           (big_endian ? "/BigEndian" : "");
   }
 };
 
@@ -71,6 +73,7 @@ std::string write_with_vtk(const test::TempDir& dir, const Layout& layout) {
   w->SetEncodeAppendedData(layout.base64);
   w->SetCompressorType(layout.compressor);
   w->SetHeaderType(layout.header);
+  w->SetByteOrder(layout.big_endian ? vtkXMLWriter::BigEndian : vtkXMLWriter::LittleEndian);
   EXPECT_EQ(w->Write(), 1);
   return path;
 }
@@ -99,6 +102,9 @@ std::vector<Layout> every_layout() {
       all.push_back({vtkXMLWriter::Appended, false, c, header});
       all.push_back({vtkXMLWriter::Appended, true, c, header});
     }
+  // The other byte order (header words and values).
+  all.push_back({vtkXMLWriter::Appended, false, vtkXMLWriter::ZLIB, vtkXMLWriter::UInt64, true});
+  all.push_back({vtkXMLWriter::Binary, true, vtkXMLWriter::NONE, vtkXMLWriter::UInt32, true});
   return all;
 }
 
