@@ -3,7 +3,7 @@
 # a bounded time.
 #
 #   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 30 s each; config units checkpoint vti)
-#   LOBULE_FUZZ_RUNS=N tools/fuzz.sh                    (N inputs per target, fixed seed: CI)
+#   LOBULE_FUZZ_RUNS=N tools/fuzz.sh                    (N inputs per target, seed 1: CI)
 #
 # Builds the targets of fuzz/ with clang, AddressSanitizer and UBSan in build-fuzz/ (or
 # $LOBULE_FUZZ_BUILD), then runs each on fuzz/corpus/TARGET and fuzz/regressions/TARGET.
@@ -34,8 +34,9 @@ for t in "${targets[@]}"; do
   dict=()
   [ -f "$root/fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
   mkdir -p "$root/fuzz/regressions/$t"
-  # A fixed number of runs with a fixed seed makes the CI run repeatable; a time bound
-  # explores more for a developer.
+  # A fixed number of runs bounds the CI run (with a fixed seed; the path the fuzzer takes
+  # still differs from run to run, as its coverage does); a time bound explores more for a
+  # developer.
   bound=(-max_total_time="$seconds")
   # VTK's XML reader leaks its arrays on some error paths of damaged files; that is VTK's, not a
   # crash or a wrong result, so leak reports are off for the .vti target.
