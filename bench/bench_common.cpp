@@ -78,7 +78,7 @@ void label_cpu_loops(benchmark::State& state) {
 }
 
 template <class T>
-LiverRun<T> liver_run(int layers, BackendChoice which) {
+LiverRun<T> liver_run(int layers, BackendChoice which, bool rkl2) {
   // The sources: LOBULE_TEST_SOURCE_DIR where the checkout moved (tools/gpu-check.sh sets it).
   const char* moved = std::getenv("LOBULE_TEST_SOURCE_DIR");
   const std::string scenario =
@@ -88,8 +88,8 @@ LiverRun<T> liver_run(int layers, BackendChoice which) {
       "geometry.height=" + std::to_string(5 * layers) + " um",
       "geometry.sinusoids.plate_thickness=25 um",
       "geometry.sinusoids.allow_coarse=false",
-      "time.scheme=explicit",
-      "time.dt=auto",
+      rkl2 ? "time.scheme=rkl2" : "time.scheme=explicit",
+      rkl2 ? "time.dt=1 h" : "time.dt=auto",
       std::string("precision=") + (std::is_same_v<T, double> ? "double" : "float")};
   LiverRun<T> r{load_config(scenario, sets), {}, make_backend<T>(which)};
   r.geometry = make_geometry(r.config);
@@ -116,7 +116,7 @@ LiverRun<T> liver_run(int layers, BackendChoice which) {
   return r;
 }
 
-template LiverRun<float> liver_run<float>(int, BackendChoice);
-template LiverRun<double> liver_run<double>(int, BackendChoice);
+template LiverRun<float> liver_run<float>(int, BackendChoice, bool);
+template LiverRun<double> liver_run<double>(int, BackendChoice, bool);
 
 }  // namespace lobule::bench

@@ -85,18 +85,31 @@ constexpr RowStencil<int, int> kNoStencil{0, 0, nullptr};
 template <class T>
 constexpr const T* kNotWritten = nullptr;
 
-// The tissue weight of voxel c (tissue_weight) as the row loops see it: 1 without reading the
-// label in an open row (every voxel there has D ≠ 0, which only tissue has).
+// The kind of row a row loop's body runs in: an open row (every face of every voxel open, all
+// of it tissue) or any other, whose voxels' tissue weights (tissue_weight of their labels) the
+// row loop has put in a buffer, weight[c − row].
+using OpenRow = std::true_type;
+template <class T>
+struct AnyRow : std::false_type {
+  const T* weight;
+  std::size_t row;
+};
+
+// The tissue weight of voxel c as the row loops see it: 1 in an open row (every voxel there has
+// D ≠ 0, which only tissue has), else from the row's buffer. The buffer, not the label: a loop
+// that reads one-byte labels is sized by them (32 voxels per iteration with 32-byte vectors), and
+// a row of 120 voxels then ran its last 24 in a 16-byte epilogue and a scalar one.
 template <class T, class Open>
-RD_FORCEINLINE T row_weight(Open, const std::uint8_t* label, std::size_t c) {
+RD_FORCEINLINE T row_weight(const Open& open, std::size_t c) {
   if constexpr (Open::value) {
     return T(1);
   } else {
-    return tissue_weight<T>(label[c]);
+    return T(open.weight[c - open.row]);
   }
 }
-using OpenRow = std::true_type;
-using AnyRow = std::false_type;
+
+// Voxels of a row whose weights one buffer holds (the row loop takes longer rows in such chunks).
+constexpr int kWeightChunk = 256;
 
 // The halo of a launcher's input u, filled row by row as the loops go (concentrations; see
 // halo_value): row (j, k) fills the halo voxels its 7-point stencil reads, which no other row
@@ -168,20 +181,32 @@ template <class T>
 }
 
 // Row (j, k) of for_interior_rows: fills its part of the input's halo, calls f(c, div, open) for
-// its voxels in one loop that vectorizes, and returns min(0, written over the row) (0 without
+// its voxels in one loop that vectorizes (in rows that are not open, chunks of kWeightChunk
+// voxels, their tissue weights from `label` first; a body without row_weight may pass no label),
+// and returns min(0, written over the row) (0 without
 // `written`). Out of line: inlined into a larger loop (a serial caller, the fused step's rows)
 // GCC left the loop scalar ("bad loop form").
 template <class T, class S, class F, class H = float>
-[[gnu::noinline]] T interior_row(const Box& b, const S& st, const T* written, F&& f,
-                                 const RowHalo<H>& halo, int k, int j) {
+[[gnu::noinline]] T interior_row(const Box& b, const S& st, const std::uint8_t* label,
+                                 const T* written, F&& f, const RowHalo<H>& halo, int k, int j) {
   fill_row_halo(b, halo, j, k);
   const std::size_t row = b.idx(0, j, k);
   if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
 #pragma omp simd
     for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open, OpenRow{});
   } else {
+    alignas(64) T weight[kWeightChunk];
+    for (int i0 = 0; i0 < b.nx; i0 += kWeightChunk) {
+      const int n = std::min(kWeightChunk, b.nx - i0);
+      const std::size_t chunk = row + std::size_t(i0);
+      if (label) {
 #pragma omp simd
-    for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.div, AnyRow{});
+        for (int i = 0; i < n; ++i) weight[i] = tissue_weight<T>(label[chunk + std::size_t(i)]);
+      }
+      const AnyRow<T> any{{}, weight, chunk};
+#pragma omp simd
+      for (int i = 0; i < n; ++i) f(chunk + std::size_t(i), st.div, any);
+    }
   }
   return written ? row_lowest(written + row, b.nx) : T(0);
 }
@@ -193,9 +218,11 @@ template <class T, class S, class F, class H = float>
 // each row is scanned right after f wrote it, while it is in the cache (a reduction in the loop
 // that calls f kept GCC from vectorizing it: 2.6× slower); 0 otherwise.
 template <class T, class S, class F, class H = float>
-T for_interior_rows(const Box& b, const S& st, const T* written, F&& f,
+T for_interior_rows(const Box& b, const S& st, const std::uint8_t* label, const T* written, F&& f,
                     const RowHalo<H>& halo = kNoRowHalo) {
-  const auto row_of = [&](int k, int j) { return interior_row(b, st, written, f, halo, k, j); };
+  const auto row_of = [&](int k, int j) {
+    return interior_row(b, st, label, written, f, halo, k, j);
+  };
   T lowest = T(0);
   if (!parallel_work(b.interior())) {
     for (int k = 0; k < b.nz; ++k)
@@ -292,10 +319,9 @@ void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u) {
 // The explicit update of one voxel, f(c, div, open) for the row loops: u + (w·dt)·(div + rate)
 // with w the tissue weight.
 template <class T, class Rate>
-auto explicit_update(const T* u, const std::uint8_t* __restrict__ label, T* __restrict__ out, T dt,
-                     Rate rate_of) {
+auto explicit_update(const T* u, T* __restrict__ out, T dt, Rate rate_of) {
   return [=](std::size_t c, const auto& div, auto open) {
-    out[c] = u[c] + (row_weight<T>(open, label, c) * dt) * (div(u, c) + rate_of(c));
+    out[c] = u[c] + (row_weight<T>(open, c) * dt) * (div(u, c) + rate_of(c));
   };
 }
 
@@ -318,7 +344,7 @@ void finish_explicit_update(const Box& b, const std::uint8_t* label, const Vesse
   // The vectorized pass computed held voxels as tissue before they were set: when it saw a
   // negative value, look again at the values as they stand (rare: a failing run).
   if (low < T(0) && held.any() && lowest)
-    low = for_interior_rows(b, kNoStencil, out, [](std::size_t, const auto&, auto) {});
+    low = for_interior_rows(b, kNoStencil, nullptr, out, [](std::size_t, const auto&, auto) {});
   if (lowest) *lowest = std::min(*lowest, low);
 }
 
@@ -336,7 +362,7 @@ void explicit_update_all(const Box& b, InvH2<T> ih2, T* u, const T* __restrict__
                          T* lowest, Rate&& rate_of) {
   const T* scan = lowest ? out : nullptr;
   const T low = with_update_stencil(b, ih2, D, us, [&](const auto& st) {
-    return for_interior_rows(b, st, scan, explicit_update(u, label, out, dt, rate_of),
+    return for_interior_rows(b, st, label, scan, explicit_update(u, out, dt, rate_of),
                              row_halo(b, D ? fill : nullptr, u));
   });
   finish_explicit_update(b, label, held, out, lowest, low);
@@ -369,10 +395,9 @@ void rkl2_first(const Box& b, const Rkl2Context<T>& x, T* y0, const T* D, T* m0,
   with_rates(x.rates, [&](const auto& r) {
     with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
       for_interior_rows(
-          b, st, kNotWritten<T>,
+          b, st, x.label, kNotWritten<T>,
           [&](std::size_t c, const auto& div, auto open) {
-            const T m = row_weight<T>(open, x.label, c) *
-                        (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
+            const T m = row_weight<T>(open, c) * (div(y0, c) - r.loss(c) * y0[c] + r.production(c));
             m0[c] = m;
             z1[c] = f1 * m;
           },
@@ -393,10 +418,9 @@ double rkl2_stage(const Box& b, const Rkl2Context<T>& x, T* z_prev, const T* z_p
     if (!last) {  // out may alias z_prev2: each voxel reads its own first
       with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
         for_interior_rows(
-            b, st, kNotWritten<T>,
+            b, st, x.label, kNotWritten<T>,
             [&](std::size_t c, const auto& div, auto open) {
-              const T mz =
-                  row_weight<T>(open, x.label, c) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
+              const T mz = row_weight<T>(open, c) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
               out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
             },
             row_halo(b, fill, z_prev));

@@ -129,9 +129,8 @@ bool fused_explicit_step(const FusedExplicit<T>& x, const R& r) {
       const T* rate_q = rate + std::size_t(q) * std::size_t(stride);
       const auto rate_of = [=](std::size_t c) { return rate_q[c - row]; };
       with_update_stencil(b, s.ih2, s.D, s.hint, [&](const auto& st) {
-        return interior_row(b, st, kNotWritten<T>,
-                            explicit_update(s.u, x.map.label, s.out, x.dt, rate_of),
-                            halo[std::size_t(q)], k, j);
+        return interior_row(b, st, x.map.label, kNotWritten<T>,
+                            explicit_update(s.u, s.out, x.dt, rate_of), halo[std::size_t(q)], k, j);
       });
     }
     // The values written, scanned once every species has its row: read back right after they
