@@ -191,9 +191,12 @@ template <class T, class S, class F, class H = float>
                                  const T* written, F&& f, const RowHalo<H>& halo, int k, int j) {
   fill_row_halo(b, halo, j, k);
   const std::size_t row = b.idx(0, j, k);
+  // A copy of the body in this frame: its captures cannot alias the stores of the loop, so GCC
+  // keeps them in registers (through f it reloaded the RKL2 stage's coefficients every iteration).
+  auto body = f;
   if (st.rows && st.rows[std::size_t(j) + std::size_t(b.ny) * std::size_t(k)]) {
 #pragma omp simd
-    for (int i = 0; i < b.nx; ++i) f(row + std::size_t(i), st.open, OpenRow{});
+    for (int i = 0; i < b.nx; ++i) body(row + std::size_t(i), st.open, OpenRow{});
   } else {
     alignas(64) T weight[kWeightChunk];
     for (int i0 = 0; i0 < b.nx; i0 += kWeightChunk) {
@@ -205,7 +208,7 @@ template <class T, class S, class F, class H = float>
       }
       const AnyRow<T> any{{}, weight, chunk};
 #pragma omp simd
-      for (int i = 0; i < n; ++i) f(chunk + std::size_t(i), st.div, any);
+      for (int i = 0; i < n; ++i) body(chunk + std::size_t(i), st.div, any);
     }
   }
   return written ? row_lowest(written + row, b.nx) : T(0);
@@ -419,7 +422,7 @@ double rkl2_stage(const Box& b, const Rkl2Context<T>& x, T* z_prev, const T* z_p
       with_stencil(D, x.sy, x.sz, x.ih2, x.uniform, [&](const auto& st) {
         for_interior_rows(
             b, st, x.label, kNotWritten<T>,
-            [&](std::size_t c, const auto& div, auto open) {
+            [&, k](std::size_t c, const auto& div, auto open) {
               const T mz = row_weight<T>(open, c) * (div(z_prev, c) - r.loss(c) * z_prev[c]);
               out[c] = rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
             },
