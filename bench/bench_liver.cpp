@@ -14,21 +14,26 @@
 namespace lobule::bench {
 namespace {
 
+// Seconds of the steps the benchmark times, each of dt, after one untimed step from t = 0.
 template <class T>
-void BM_LiverExplicitStepCpu(benchmark::State& state) {
-  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu);
-  Backend<T>* backend = l.backend.get();
-  const double dt = l.config.time.dt;
-  backend->step(0.0, dt);  // warm up
-  const std::size_t field_bytes = l.geometry.voxels() * sizeof(T);
-  const double copy_before = host_copy_bandwidth(field_bytes);
+double timed_steps(benchmark::State& state, Backend<T>& backend, double dt) {
+  backend.step(0.0, dt);  // warm up
   double seconds = 0, t = dt;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    backend->step(t, dt);
+    backend.step(t, dt);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     t += dt;
   }
+  return seconds;
+}
+
+template <class T>
+void BM_LiverExplicitStepCpu(benchmark::State& state) {
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu);
+  const std::size_t field_bytes = l.geometry.voxels() * sizeof(T);
+  const double copy_before = host_copy_bandwidth(field_bytes);
+  const double seconds = timed_steps(state, *l.backend, l.config.time.dt);
   const double voxels = double(l.geometry.voxels());
   report_throughput(state, voxels * kLiverFields, voxels * liver_bytes_per_voxel<T>(), seconds,
                     std::max(copy_before, host_copy_bandwidth(field_bytes)));
@@ -43,18 +48,10 @@ void BM_LiverExplicitStepCpu(benchmark::State& state) {
 template <class T>
 void BM_LiverRkl2StepCpu(benchmark::State& state) {
   const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu, true);
-  Backend<T>* backend = l.backend.get();
-  const double dt = 3600;
-  backend->step(0.0, dt);  // warm up
-  double seconds = 0, t = dt;
-  for (auto _ : state) {
-    const auto t0 = std::chrono::steady_clock::now();
-    backend->step(t, dt);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    t += dt;
-  }
+  const double seconds = timed_steps(state, *l.backend, 3600.0);
   state.counters["day_s"] = 24 * seconds / double(state.iterations());
-  state.counters["bytes_per_voxel"] = double(backend->state_bytes()) / double(l.geometry.voxels());
+  state.counters["bytes_per_voxel"] =
+      double(l.backend->state_bytes()) / double(l.geometry.voxels());
   label_cpu_loops(state);
 }
 
