@@ -121,6 +121,34 @@ TEST(VtiLayout, EveryLayoutOfVtksWriterIsRead) {
   }
 }
 
+// Compressors shrink a uniform field a thousandfold and more (LZMA on megabyte blocks most):
+// such files are read, whatever the block size.
+TEST(VtiLayout, AUniformFieldCompressedHardIsRead) {
+  test::TempDir dir;
+  constexpr int n = 64;
+  for (int compressor : {vtkXMLWriter::ZLIB, vtkXMLWriter::LZ4, vtkXMLWriter::LZMA})
+    for (int block : {1 << 15, 1 << 20}) {
+      vtkNew<vtkImageData> img;
+      img->SetDimensions(n + 1, n + 1, n + 1);
+      vtkNew<vtkFloatArray> u;
+      u->SetName("u");
+      u->SetNumberOfTuples(n * n * n);
+      u->Fill(0.0);
+      img->GetCellData()->AddArray(u);
+      vtkNew<vtkXMLImageDataWriter> w;
+      w->SetInputData(img);
+      const std::string path = dir.path() + "/uniform.vti";
+      w->SetFileName(path.c_str());
+      w->SetDataModeToAppended();
+      w->EncodeAppendedDataOff();
+      w->SetCompressorType(compressor);
+      w->SetBlockSize(block);
+      ASSERT_EQ(w->Write(), 1);
+      const auto got = read_vti_cell_array(path, "u", {n, n, n});
+      EXPECT_EQ(got.size(), std::size_t(n) * n * n) << compressor << ", " << block;
+    }
+}
+
 // Binary data cut short anywhere in its last values (the closing tags gone with them) is
 // refused in every binary layout.
 TEST(VtiLayout, BinaryDataCutShortIsRefusedInEveryLayout) {
