@@ -1,5 +1,6 @@
 #include "import_vti.hpp"
 #include "vti_layout.hpp"
+#include "vti_reader.hpp"
 #include "vtk_messages.hpp"
 
 #include <fmt/format.h>
@@ -11,7 +12,6 @@
 #include <vtkInformation.h>
 #include <vtkNew.h>
 #include <vtkStreamingDemandDrivenPipeline.h>
-#include <vtkXMLImageDataReader.h>
 
 #include <cmath>
 #include <cstring>
@@ -38,7 +38,7 @@ bool known_label(std::uint8_t v) {
 }  // namespace
 
 LabelImageInfo read_label_image_info(const std::string& path) {
-  vtkNew<vtkXMLImageDataReader> r;
+  vtkNew<VtiReader> r;
   VtkMessages msg;
   msg.watch(r);
   open_reader(r, path);
@@ -67,7 +67,7 @@ LabelImageInfo read_label_image_info(const std::string& path) {
 
 Geometry read_label_image(const std::string& path, const std::string& array) {
   const LabelImageInfo info = read_label_image_info(path);
-  vtkNew<vtkXMLImageDataReader> r;
+  vtkNew<VtiReader> r;
   VtkMessages msg;
   msg.watch(r);
   open_reader(r, path);

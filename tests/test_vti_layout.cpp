@@ -213,6 +213,33 @@ TEST(VtiLayout, AnExtentLargerThanTheDataIsRefused) {
                       "where its extent needs");
 }
 
+// A piece without a PointData element (other writers leave it out) whose cell array cannot be
+// read: VTK 9.1's own reader dereferences the missing element in its error message (a crash);
+// lobule's reader refuses the file naming it.
+TEST(VtiLayout, ADamagedCellArrayInAPieceWithoutPointDataIsRefused) {
+  for (const Layout& l :
+       {Layout{vtkXMLWriter::Ascii, false, vtkXMLWriter::NONE, vtkXMLWriter::UInt32},
+        Layout{vtkXMLWriter::Appended, false, vtkXMLWriter::ZLIB, vtkXMLWriter::UInt64}}) {
+    test::TempDir dir;
+    std::string bytes = slurp(write_with_vtk(dir, l));
+    const auto from = bytes.find("<PointData>"), to = bytes.find("</PointData>");
+    ASSERT_NE(from, std::string::npos);
+    bytes.erase(from, to + 12 - from);
+    if (l.mode == vtkXMLWriter::Ascii) {
+      const auto text = bytes.find('>', bytes.find("Name=\"u\"")) + 1;
+      bytes.insert(text, " not-a-number ");
+    } else {  // the first bytes of u's zlib stream (after its 4-word header)
+      const auto data = bytes.find('_', bytes.find("<AppendedData")) + 1;
+      const auto at = bytes.find("offset=\"", bytes.find("Name=\"u\"")) + 8;
+      const std::size_t u = data + std::stoull(bytes.substr(at)) + 4 * 8;
+      for (std::size_t i = 0; i < 6; ++i) bytes[u + i] = char(0xA5);
+    }
+    const std::string path = dir.path() + "/no_point_data.vti";
+    std::ofstream(path, std::ios::binary) << bytes;
+    EXPECT_NE(refusal(path).find("no_point_data.vti"), std::string::npos) << l.label();
+  }
+}
+
 TEST(VtiLayout, ADamagedInlineBlockTableIsRefused) {
   // The base64 compression header of the inline u: 1 block of 2^31 bytes (VTK allocates it).
   // Header words (UInt32): [1, 0x80000000, 96, 27] in base64.

@@ -1,6 +1,7 @@
 #include "vti_io.hpp"
 
 #include "geometry/vti_layout.hpp"
+#include "geometry/vti_reader.hpp"
 #include "geometry/vtk_messages.hpp"
 
 #include <fmt/format.h>
@@ -17,7 +18,6 @@
 #include <vtkNew.h>
 #include <vtkStreamingDemandDrivenPipeline.h>
 #include <vtkUnsignedCharArray.h>
-#include <vtkXMLImageDataReader.h>
 #include <vtkXMLImageDataWriter.h>
 
 #include <cerrno>
@@ -116,7 +116,7 @@ std::string cells_mismatch(const std::string& path, const int* cells,
 // The reader's output for `path`, or InputError. With `expect`, the file's extent (its header)
 // must have those cells before any data is read: a lying extent must not size an allocation.
 struct ReadImage {
-  vtkNew<vtkXMLImageDataReader> r;
+  vtkNew<VtiReader> r;
   VtkMessages errors;
   vtkImageData* img = nullptr;
 
