@@ -7,6 +7,7 @@
 #include <vtkXMLDataParser.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -194,21 +195,28 @@ void check_binary_data(HeaderWords& words, const Encoding& enc, u64 size, const 
     damaged(a, fmt::format("holds {} bytes where its extent needs {}", declared, a.needed));
 }
 
-// The tuples of a piece's cell or point arrays from its Extent attribute, or InputError.
-u64 piece_tuples(const std::string& path, vtkXMLDataElement* piece, bool cells) {
-  int e[6];
-  if (piece->GetVectorAttribute("Extent", 6, e) != 6)
+// The 6 integers of an extent attribute (`what` names it in the message), or InputError.
+std::array<int, 6> extent_of(const std::string& path, vtkXMLDataElement* e, const char* attribute,
+                             const char* what) {
+  std::array<int, 6> x{};
+  if (e->GetVectorAttribute(attribute, 6, x.data()) != 6)
     throw InputError(
-        fmt::format("{}: a Piece has no extent of 6 integers: the file is damaged", path));
+        fmt::format("{}: {} has no {} of 6 integers: the file is damaged", path, what, attribute));
+  for (int a = 0; a < 3; ++a)
+    if (x[2 * a + 1] < x[2 * a])
+      throw InputError(fmt::format("{}: {} has the reversed extent {} .. {} along {}", path, what,
+                                   x[2 * a], x[2 * a + 1], "xyz"[a]));
+  return x;
+}
+
+// The cells (or points) of an extent, or InputError above 2^40.
+u64 voxels_of(const std::string& path, const std::array<int, 6>& x, bool cells) {
   u64 n = 1;
   for (int a = 0; a < 3; ++a) {
-    if (e[2 * a + 1] < e[2 * a])
-      throw InputError(fmt::format("{}: a Piece has the reversed extent {} .. {} along {}", path,
-                                   e[2 * a], e[2 * a + 1], "xyz"[a]));
-    const u64 points = u64(std::int64_t(e[2 * a + 1]) - e[2 * a]) + 1;
+    const u64 points = u64(std::int64_t(x[2 * a + 1]) - x[2 * a]) + 1;
     const u64 along = cells ? std::max<u64>(points - 1, 1) : points;
     if (along > (u64(1) << 40) / n)
-      throw InputError(fmt::format("{}: a Piece's extent holds over 2^40 voxels", path));
+      throw InputError(fmt::format("{}: an extent holds over 2^40 voxels", path));
     n *= along;
   }
   return n;
@@ -365,17 +373,35 @@ void check_vti_file(const std::string& path,
       throw InputError(
           fmt::format("{}: the appended data does not start with '_': the file is damaged", path));
   }
+  // VTK allocates every array for the whole extent and fills it from the pieces: they must lie
+  // inside it and cover it (a small piece in a huge extent made it allocate gigabytes of values
+  // nothing would set).
+  const auto whole = extent_of(path, image, "WholeExtent", "ImageData");
+  const u64 whole_cells = voxels_of(path, whole, true);
+  u64 covered = 0;
   for (int i = 0; i < image->GetNumberOfNestedElements(); ++i) {
     vtkXMLDataElement* e = image->GetNestedElement(i);
     if (std::strcmp(e->GetName(), "FieldData") == 0) check.section(e, "FieldData", -1);
     if (std::strcmp(e->GetName(), "Piece") != 0) continue;
+    const auto x = extent_of(path, e, "Extent", "a Piece");
+    for (int a = 0; a < 6; a += 2)
+      if (x[a] < whole[a] || x[a + 1] > whole[a + 1])
+        throw InputError(
+            fmt::format("{}: a Piece's extent {} .. {} along {} lies outside the "
+                        "WholeExtent {} .. {}",
+                        path, x[a], x[a + 1], "xyz"[a / 2], whole[a], whole[a + 1]));
+    covered += voxels_of(path, x, true);  // at most 2^40 per piece, and pieces are few
     for (int k = 0; k < e->GetNumberOfNestedElements(); ++k) {
       vtkXMLDataElement* s = e->GetNestedElement(k);
       const bool cells = std::strcmp(s->GetName(), "CellData") == 0;
       if (cells || std::strcmp(s->GetName(), "PointData") == 0)
-        check.section(s, s->GetName(), (long long)(piece_tuples(path, e, cells)));
+        check.section(s, s->GetName(), (long long)(voxels_of(path, x, cells)));
     }
   }
+  if (covered < whole_cells)
+    throw InputError(fmt::format(
+        "{}: its pieces hold {} of the {} cells of its WholeExtent: the file is damaged", path,
+        covered, whole_cells));
 }
 
 std::string input_file_problem(const std::string& path) {

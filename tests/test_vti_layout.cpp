@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "geometry/import_vti.hpp"
 #include "host/errors.hpp"
 #include "host/io/vti_io.hpp"
 #include "support/test_support.hpp"
@@ -206,11 +207,41 @@ TEST(VtiLayout, UnknownTypesFormatsAndCompressorsAreRefused) {
                       "vtkZipDataCompressor");
 }
 
+// The geometry import's refusal of the file VTK writes in kAppendedZlib with the extents
+// edited (it takes any extent; the initial-values reader refuses one off the grid first).
+std::string extent_refusal(const std::string& whole, const std::string& piece) {
+  test::TempDir dir;
+  std::string bytes = slurp(write_with_vtk(dir, kAppendedZlib));
+  const std::string written = "Extent=\"0 4 0 3 0 2\"";
+  bytes.replace(bytes.find("Whole" + written) + 5, written.size(), "Extent=\"" + whole + "\"");
+  bytes.replace(bytes.find(written, bytes.find("<Piece")), written.size(),
+                "Extent=\"" + piece + "\"");
+  const std::string path = dir.path() + "/extent.vti";
+  std::ofstream(path, std::ios::binary) << bytes;
+  try {
+    read_label_image(path, "label");
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
 TEST(VtiLayout, AnExtentLargerThanTheDataIsRefused) {
-  // The piece claims 8 × 3 × 2 cells; the arrays hold 4 × 3 × 2 (VTK would allocate for the
+  // The file claims 8 × 3 × 2 cells; the arrays hold 4 × 3 × 2 (VTK would allocate for the
   // claim and read past the data).
-  expect_refused_edit(kAppendedZlib, "<Piece Extent=\"0 4", "<Piece Extent=\"0 8",
-                      "where its extent needs");
+  EXPECT_NE(extent_refusal("0 8 0 3 0 2", "0 8 0 3 0 2").find("where its extent needs"),
+            std::string::npos);
+}
+
+TEST(VtiLayout, PiecesMustLieInsideAndCoverTheWholeExtent) {
+  EXPECT_NE(extent_refusal("0 4 0 3 0 2", "0 8 0 3 0 2").find("lies outside the WholeExtent"),
+            std::string::npos);
+  // A whole extent of 10^8 layers around a piece of 2: VTK allocated gigabytes for it (found by
+  // fuzzing); the values outside the piece would be whatever the memory held.
+  EXPECT_NE(extent_refusal("0 4 0 3 0 100000000", "0 4 0 3 0 2")
+                .find("its pieces hold 24 of the 1200000000 cells"),
+            std::string::npos);
+  EXPECT_EQ(extent_refusal("0 4 0 3 0 2", "0 4 0 3 0 2"), "");
 }
 
 // A piece without a PointData element (other writers leave it out) whose cell array cannot be
