@@ -23,25 +23,18 @@
 namespace lobule {
 namespace {
 
-void open_reader(vtkXMLImageDataReader* r, const std::string& path) {
+bool known_label(std::uint8_t v) {
+  return v <= kSeptum || v == kOutside;
+}
+
+// Checks `path`, opens it in r (whose messages msg watches) and reads its header: the grid,
+// spacing, origin and cell arrays. The data is read by r->Update() after it.
+LabelImageInfo open_image(VtiReader* r, const VtkMessages& msg, const std::string& path) {
   if (const std::string why = input_file_problem(path); !why.empty()) throw InputError(why);
   if (!r->CanReadFile(path.c_str()))
     throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
   check_vti_file(path);
   r->SetFileName(path.c_str());
-}
-
-bool known_label(std::uint8_t v) {
-  return v <= kSeptum || v == kOutside;
-}
-
-}  // namespace
-
-LabelImageInfo read_label_image_info(const std::string& path) {
-  vtkNew<VtiReader> r;
-  VtkMessages msg;
-  msg.watch(r);
-  open_reader(r, path);
   r->UpdateInformation();
   if (r->GetErrorCode() != 0 || msg.any())
     throw InputError(fmt::format("{}: cannot read the header: {}", path, msg.reason()));
@@ -65,12 +58,20 @@ LabelImageInfo read_label_image_info(const std::string& path) {
   return out;
 }
 
-Geometry read_label_image(const std::string& path, const std::string& array) {
-  const LabelImageInfo info = read_label_image_info(path);
+}  // namespace
+
+LabelImageInfo read_label_image_info(const std::string& path) {
   vtkNew<VtiReader> r;
   VtkMessages msg;
   msg.watch(r);
-  open_reader(r, path);
+  return open_image(r, msg, path);
+}
+
+Geometry read_label_image(const std::string& path, const std::string& array) {
+  vtkNew<VtiReader> r;
+  VtkMessages msg;
+  msg.watch(r);
+  const LabelImageInfo info = open_image(r, msg, path);
   r->Update();
   vtkImageData* img = r->GetOutput();
   if (r->GetErrorCode() != 0 || !img || msg.any())

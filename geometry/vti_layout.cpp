@@ -195,18 +195,23 @@ void check_binary_data(HeaderWords& words, const Encoding& enc, u64 size, const 
     damaged(a, fmt::format("holds {} bytes where its extent needs {}", declared, a.needed));
 }
 
-// The 6 integers of an extent attribute (`what` names it in the message), or InputError.
-std::array<int, 6> extent_of(const std::string& path, vtkXMLDataElement* e, const char* attribute,
-                             const char* what) {
+// The 6 integers of an extent attribute (`what` names its element in the message), or
+// InputError.
+std::array<int, 6> extent_attribute(const std::string& path, vtkXMLDataElement* e,
+                                    const char* attribute, const char* what) {
   std::array<int, 6> x{};
   if (e->GetVectorAttribute(attribute, 6, x.data()) != 6)
     throw InputError(
         fmt::format("{}: {} has no {} of 6 integers: the file is damaged", path, what, attribute));
+  return x;
+}
+
+// InputError when an extent runs backwards along an axis.
+void require_forward(const std::string& path, const std::array<int, 6>& x, const char* what) {
   for (int a = 0; a < 3; ++a)
     if (x[2 * a + 1] < x[2 * a])
       throw InputError(fmt::format("{}: {} has the reversed extent {} .. {} along {}", path, what,
                                    x[2 * a], x[2 * a + 1], "xyz"[a]));
-  return x;
 }
 
 // The cells (or points) of an extent, or InputError above 2^40.
@@ -248,7 +253,9 @@ struct FileCheck {
         throw InputError(
             fmt::format("{}: a DataArray in {} has no Name: the file is damaged", path, what));
       if (!names.insert(name).second)
-        throw InputError(fmt::format("{}: {} holds two arrays named '{}'", path, what, name));
+        throw InputError(fmt::format(
+            "{}: {} holds two arrays named '{}' (VTK keeps one of them): rename or remove one",
+            path, what, name));
       const int bytes = type_bytes(e->GetAttribute("type"));
       if (bytes == 0)
         throw InputError(fmt::format(
@@ -334,12 +341,15 @@ void check_vti_file(const std::string& path,
   if (std::strcmp(root->GetName(), "VTKFile") != 0 || !image)
     throw InputError(fmt::format("{}: not a VTK ImageData (.vti) file", path));
 
-  if (int e[6]; whole_extent && image->GetVectorAttribute("WholeExtent", 6, e) == 6) {
+  const auto whole = extent_attribute(path, image, "WholeExtent", "ImageData");
+  if (whole_extent) {
     int cells[3];  // clamped: the difference of two ints may not fit one
     for (int a = 0; a < 3; ++a)
-      cells[a] = int(std::clamp<long long>((long long)(e[2 * a + 1]) - e[2 * a], INT_MIN, INT_MAX));
+      cells[a] = int(
+          std::clamp<long long>((long long)(whole[2 * a + 1]) - whole[2 * a], INT_MIN, INT_MAX));
     whole_extent(cells);
   }
+  require_forward(path, whole, "ImageData");
 
   Encoding enc;
   const char* header_type = root->GetAttribute("header_type");
@@ -376,14 +386,14 @@ void check_vti_file(const std::string& path,
   // VTK allocates every array for the whole extent and fills it from the pieces: they must lie
   // inside it and cover it (a small piece in a huge extent made it allocate gigabytes of values
   // nothing would set).
-  const auto whole = extent_of(path, image, "WholeExtent", "ImageData");
   const u64 whole_cells = voxels_of(path, whole, true);
   u64 covered = 0;
   for (int i = 0; i < image->GetNumberOfNestedElements(); ++i) {
     vtkXMLDataElement* e = image->GetNestedElement(i);
     if (std::strcmp(e->GetName(), "FieldData") == 0) check.section(e, "FieldData", -1);
     if (std::strcmp(e->GetName(), "Piece") != 0) continue;
-    const auto x = extent_of(path, e, "Extent", "a Piece");
+    const auto x = extent_attribute(path, e, "Extent", "a Piece");
+    require_forward(path, x, "a Piece");
     for (int a = 0; a < 6; a += 2)
       if (x[a] < whole[a] || x[a + 1] > whole[a + 1])
         throw InputError(

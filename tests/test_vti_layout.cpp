@@ -48,6 +48,23 @@ struct Layout {
   }
 };
 
+// `img` written by VTK's writer in `layout` with compressed blocks of `block` bytes.
+std::string write_image(const test::TempDir& dir, vtkImageData* img, const Layout& layout,
+                        int block = 1 << 15) {
+  vtkNew<vtkXMLImageDataWriter> w;
+  w->SetInputData(img);
+  const std::string path = dir.path() + "/written.vti";
+  w->SetFileName(path.c_str());
+  w->SetDataMode(layout.mode);
+  w->SetEncodeAppendedData(layout.base64);
+  w->SetCompressorType(layout.compressor);
+  w->SetHeaderType(layout.header);
+  w->SetByteOrder(layout.big_endian ? vtkXMLWriter::BigEndian : vtkXMLWriter::LittleEndian);
+  w->SetBlockSize(block);
+  EXPECT_EQ(w->Write(), 1);
+  return path;
+}
+
 // A 4 × 3 × 2-cell image with cell arrays u (Float32) and label (UInt8) and the field TimeValue,
 // written by VTK's writer in `layout`.
 std::string write_with_vtk(const test::TempDir& dir, const Layout& layout) {
@@ -66,17 +83,7 @@ std::string write_with_vtk(const test::TempDir& dir, const Layout& layout) {
   t->SetName("TimeValue");
   t->InsertNextValue(3.5);
   img->GetFieldData()->AddArray(t);
-  vtkNew<vtkXMLImageDataWriter> w;
-  w->SetInputData(img);
-  const std::string path = dir.path() + "/written.vti";
-  w->SetFileName(path.c_str());
-  w->SetDataMode(layout.mode);
-  w->SetEncodeAppendedData(layout.base64);
-  w->SetCompressorType(layout.compressor);
-  w->SetHeaderType(layout.header);
-  w->SetByteOrder(layout.big_endian ? vtkXMLWriter::BigEndian : vtkXMLWriter::LittleEndian);
-  EXPECT_EQ(w->Write(), 1);
-  return path;
+  return write_image(dir, img, layout);
 }
 
 std::string slurp(const std::string& path) {
@@ -136,15 +143,8 @@ TEST(VtiLayout, AUniformFieldCompressedHardIsRead) {
       u->SetNumberOfTuples(n * n * n);
       u->Fill(0.0);
       img->GetCellData()->AddArray(u);
-      vtkNew<vtkXMLImageDataWriter> w;
-      w->SetInputData(img);
-      const std::string path = dir.path() + "/uniform.vti";
-      w->SetFileName(path.c_str());
-      w->SetDataModeToAppended();
-      w->EncodeAppendedDataOff();
-      w->SetCompressorType(compressor);
-      w->SetBlockSize(block);
-      ASSERT_EQ(w->Write(), 1);
+      const std::string path = write_image(
+          dir, img, {vtkXMLWriter::Appended, false, compressor, vtkXMLWriter::UInt32}, block);
       const auto got = read_vti_cell_array(path, "u", {n, n, n});
       EXPECT_EQ(got.size(), std::size_t(n) * n * n) << compressor << ", " << block;
     }

@@ -183,9 +183,8 @@ template <class T>
 // Row (j, k) of for_interior_rows: fills its part of the input's halo, calls f(c, div, open) for
 // its voxels in one loop that vectorizes (in rows that are not open, chunks of kWeightChunk
 // voxels, their tissue weights from `label` first; a body without row_weight may pass no label),
-// and returns min(0, written over the row) (0 without
-// `written`). Out of line: inlined into a larger loop (a serial caller, the fused step's rows)
-// GCC left the loop scalar ("bad loop form").
+// and returns min(0, written over the row) (0 without `written`). Out of line: inlined into a
+// larger loop (a serial caller, the fused step's rows) GCC left the loop scalar ("bad loop form").
 template <class T, class S, class F, class H = float>
 [[gnu::noinline]] T interior_row(const Box& b, const S& st, const std::uint8_t* label,
                                  const T* written, F&& f, const RowHalo<H>& halo, int k, int j) {
