@@ -113,10 +113,32 @@ void OutputWriter<T>::run_writer() {
       error = std::current_exception();
     }
     lock.lock();
+    keep_buffers(*job_);
     job_.reset();
     if (error && !error_) error_ = error;
     changed_.notify_all();
   }
+}
+
+template <class T>
+std::unique_ptr<T[]> OutputWriter<T>::take_buffer(std::size_t n) {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (spare_size_ == n && !spare_.empty()) {
+      std::unique_ptr<T[]> b = std::move(spare_.back());
+      spare_.pop_back();
+      return b;
+    }
+  }
+  return std::unique_ptr<T[]>(new T[n]);
+}
+
+// Called with mutex_ held, or by the caller's thread when there is no writer thread.
+template <class T>
+void OutputWriter<T>::keep_buffers(Job& job) {
+  if (spare_size_ != job.size) spare_.clear(), spare_size_ = job.size;
+  for (auto& b : job.data) spare_.push_back(std::move(b));
+  job.data.clear();
 }
 
 template <class T>
@@ -141,10 +163,11 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   flush();  // one output at a time; an error of the last one stops the run here
   auto job = std::make_unique<Job>();
   job->t = t;
+  job->size = f.box.interior();
   job->rel = fmt::format("fields/{:06d}.vti", index_);
   for (const auto& sp : f.species) {
     if (!wanted(sp.name)) continue;
-    job->data.emplace_back(new T[f.box.interior()]);
+    job->data.push_back(take_buffer(f.box.interior()));
     copy_interior(f.box, sp.u.data(), job->data.back().get());
     job->arrays.push_back({sp.name, type, job->data.back().get()});
   }
@@ -164,6 +187,7 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
   }
   if (!writer_.joinable()) {
     write_files(*job);
+    keep_buffers(*job);
     ++index_;
     return;
   }
