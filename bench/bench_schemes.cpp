@@ -11,13 +11,21 @@
 // LOBULE_BENCH_LADDER_FROM=<seconds> starts the ladder at the first step ≤ that value (to skip
 // rungs known to fail on large boxes; the first rung tried should still be one that fails, so
 // the output shows that the next larger step misses the tolerance).
+//
+// BM_PulseToTolerance: the problem of the comparison with BioFVM (bench/RESULTS.md) — one
+// species (D = 60 µm²/s, half-life 30 min), one Gaussian pulse (σ = 100 µm) at the centre of a
+// no-flux n³ box of 5 µm voxels, one hour — and, for each relative L2 tolerance of 1e-2, 5e-3,
+// 2e-3 and 1e-3, the time of the fastest rkl2 step of the ladder that meets it.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "host/config/stability.hpp"
@@ -27,7 +35,7 @@ namespace lobule {
 namespace {
 
 constexpr double kH = 5, kT = 3600, kTolerance = 1e-3, kSigma = 100;
-enum Problem { kModes = 0, kPulses = 1 };
+enum Problem { kModes = 0, kPulses = 1, kPulse = 2 };  // kPulse: kSpecies[0] alone
 constexpr int kModeCount = 3;
 constexpr int kMode[kModeCount][3] = {{1, 0, 0}, {0, 2, 1}, {2, 1, 1}};
 
@@ -39,6 +47,20 @@ constexpr Species kSpecies[4] = {{"tgfb", 60, 1800, {0.5, 0.5, 0.5}},
                                  {"il10", 70, 9000, {0.3, 0.6, 0.4}},
                                  {"hgf", 40, 1800, {0.7, 0.35, 0.6}},
                                  {"ev", 5, 21600, {0.4, 0.4, 0.65}}};
+
+// The species of a problem: all four, or the first (a pulse at the centre) alone.
+struct SpeciesList {
+  const Species* begin() const { return kSpecies; }
+  const Species* end() const { return kSpecies + count; }
+  std::size_t count;
+};
+SpeciesList species_of(Problem p) {
+  return {p == kPulse ? 1u : 4u};
+}
+
+const char* name_of(Problem p) {
+  return p == kModes ? "modes" : p == kPulses ? "pulses" : "pulse";
+}
 
 // One axis of the pulse in a no-flux slab [0, L]: images at ±x0 + 2nL, as many as reach within
 // 8 standard deviations.
@@ -79,7 +101,7 @@ HostFields<float> initial(Problem p, int n, Scheme scheme) {
   for (int k = 0; k < n; ++k)
     for (int j = 0; j < n; ++j)
       for (int i = 0; i < n; ++i) f.label[f.box.idx(i, j, k)] = 0;
-  for (const Species& s : kSpecies) {
+  for (const Species& s : species_of(p)) {
     SpeciesField<float> sp;
     sp.name = s.name;
     sp.decay = float(std::log(2.0) / s.half_life);
@@ -101,7 +123,7 @@ HostFields<float> initial(Problem p, int n, Scheme scheme) {
 double max_relative_error(Problem p, const HostFields<float>& f, int n, double t) {
   double worst = 0;
   for (std::size_t s = 0; s < f.species.size(); ++s) {
-    double err = 0, norm = 0;
+    double err = 0, norm = 0;  // species s is kSpecies[s] (species_of)
 #pragma omp parallel for collapse(2) reduction(+ : err, norm)
     for (int k = 0; k < n; ++k)
       for (int j = 0; j < n; ++j)
@@ -143,10 +165,10 @@ Result run(Problem p, BackendChoice which, HostFields<float> f, int n, double dt
 }
 
 // Grid sweeps per step (stencil sweeps, RKL2 stages with the decay the step carries).
-double sweeps_per_step(Scheme scheme, double dt) {
+double sweeps_per_step(Problem p, Scheme scheme, double dt) {
   double total = 0;
   const std::array<double, 3> h = {kH, kH, kH};
-  for (const Species& s : kSpecies) {
+  for (const Species& s : species_of(p)) {
     if (scheme == Scheme::Explicit) total += 1;
     if (scheme == Scheme::Rkl2) total += rkl2_stages(dt, s.D, std::log(2.0) / s.half_life, h);
   }
@@ -169,7 +191,7 @@ Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n, do
   if (scheme == Scheme::Explicit) {
     double limit = INFINITY;
     const std::array<double, 3> h = {kH, kH, kH};
-    for (const Species& s : kSpecies)
+    for (const Species& s : species_of(p))
       limit = std::min(limit, explicit_dt_limit(s.D, std::log(2.0) / s.half_life, h));
     const double dt = 0.9 * limit;
     const long long total = (long long)std::ceil(kT / dt);
@@ -184,8 +206,8 @@ Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n, do
   for (double dt : ladder) {
     if (dt > largest) continue;
     r = run(p, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9));
-    std::fprintf(stderr, "  %s %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n",
-                 p == kModes ? "modes" : "pulses", to_string(scheme), n, dt, r.error, r.wall);
+    std::fprintf(stderr, "  %s %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n", name_of(p),
+                 to_string(scheme), n, dt, r.error, r.wall);
     if (r.error <= kTolerance) break;
   }
   return r;
@@ -224,7 +246,7 @@ void BM_TimeToSolution(benchmark::State& state) {
     state.SkipWithError("no step of the dt ladder is <= LOBULE_BENCH_LADDER_FROM");
     return;
   }
-  const double sweeps = sweeps_per_step(scheme, r.dt) * double(r.steps);
+  const double sweeps = sweeps_per_step(problem, scheme, r.dt) * double(r.steps);
   state.counters["time_to_solution_s"] = r.wall;
   state.counters["dt_s"] = r.dt;
   state.counters["steps"] = double(r.steps);
@@ -233,7 +255,7 @@ void BM_TimeToSolution(benchmark::State& state) {
   state.counters["grid_sweeps"] = sweeps;
   state.counters["voxel_sweeps_per_s"] = sweeps * double(n) * n * n / r.wall;
   if (which == BackendChoice::Cpu) state.counters["copy_GB_per_s"] = copy_bandwidth(n);
-  state.SetLabel(std::string(problem == kModes ? "modes " : "pulses ") + to_string(scheme) +
+  state.SetLabel(std::string(name_of(problem)) + " " + to_string(scheme) +
                  (which == BackendChoice::Cuda ? " cuda" : " cpu"));
 }
 
@@ -249,6 +271,54 @@ void args(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_TimeToSolution)->Apply(args);
+
+// rkl2 down a ladder of steps on the single pulse until a step meets the smallest tolerance;
+// for each tolerance, the time and step of the fastest rung that meets it (counters t_<tol>_s,
+// dt_<tol>_s; none where no rung does). Each rung runs the whole hour.
+void BM_PulseToTolerance(benchmark::State& state) {
+  const int n = int(state.range(0));
+  const BackendChoice which = state.range(1) ? BackendChoice::Cuda : BackendChoice::Cpu;
+  if (which == BackendChoice::Cuda && !cuda_available()) {
+    state.SkipWithError("no CUDA GPU visible");
+    return;
+  }
+  constexpr double kTolerances[] = {1e-2, 5e-3, 2e-3, 1e-3};
+  const double smallest = kTolerances[std::size(kTolerances) - 1];
+  const std::vector<double> ladder = {3600, 1800, 1200, 900, 600, 400, 300, 240,
+                                      180,  120,  90,   60,  30,  15,  5,   1};
+  const HostFields<float> f = initial(kPulse, n, Scheme::Rkl2);
+  std::vector<Result> rungs;
+  for (auto _ : state) {
+    rungs.clear();
+    double total = 0;
+    for (double dt : ladder) {
+      rungs.push_back(run(kPulse, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9)));
+      const Result& r = rungs.back();
+      total += r.wall;
+      std::fprintf(stderr, "  pulse rkl2 n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n", n,
+                   dt, r.error, r.wall);
+      if (r.error <= smallest) break;
+    }
+    state.SetIterationTime(total);
+  }
+  for (double tol : kTolerances) {
+    const Result* best = nullptr;
+    for (const Result& r : rungs)
+      if (r.error <= tol && (!best || r.wall < best->wall)) best = &r;
+    if (!best) continue;
+    const std::string key = fmt::format("{:.0e}", tol);
+    state.counters["t_" + key + "_s"] = best->wall;
+    state.counters["dt_" + key + "_s"] = best->dt;
+  }
+  state.SetLabel(which == BackendChoice::Cuda ? "pulse rkl2 cuda" : "pulse rkl2 cpu");
+}
+
+BENCHMARK(BM_PulseToTolerance)
+    ->ArgsProduct({{64, 200}, {0, 1}})
+    ->ArgNames({"n", "gpu"})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace lobule
