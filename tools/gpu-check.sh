@@ -2,9 +2,9 @@
 # The checks that need a GPU, in one bounded run of at most 580 s (one device call): first the
 # model, therapy and memory tests whose CUDA paths never ran on a GPU, then the whole test suite
 # (the auto backend then picks CUDA and every Suite.Test/cuda instance runs), the CUDA step
-# benchmark and the time-to-solution benchmark at 128³ on the GPU. Each step has its own time
-# limit (SIGKILL: the test binary handles SIGTERM itself); logs go to OUTDIR, and a summary line
-# per step to OUTDIR/summary.txt.
+# benchmark, the time-to-solution benchmark at 128³ and the pulse of the BioFVM comparison at
+# 200³ on the GPU. Each step has its own time limit (SIGKILL: the test binary handles SIGTERM
+# itself); logs go to OUTDIR, and a summary line per step to OUTDIR/summary.txt.
 #
 #   tools/gpu-check.sh OUTDIR [BIN_DIR]
 #
@@ -43,9 +43,10 @@ step gpus 10 nvidia-smi -L
 step info 10 $(prog lobule) info
 step tests_models 90 $(prog lobule_tests) --gtest_brief=1 \
   --gtest_filter='Liver*:FusedLiverCuda*:Therapy*:Driver*:Annihilation*:MemoryEstimate*:CudaMatchesCpu*'
-step tests 300 $(prog lobule_tests) --gtest_brief=1
-step bench_step 90 $(prog lobule_bench_cuda) --benchmark_filter='/(128|256)/|Liver'
-step bench_tts 80 env LOBULE_BENCH_LADDER_FROM=400 $(prog lobule_bench) \
+step tests 280 $(prog lobule_tests) --gtest_brief=1
+step bench_step 80 $(prog lobule_bench_cuda) --benchmark_filter='/(128|256)/|Liver'
+step bench_tts 70 env LOBULE_BENCH_LADDER_FROM=400 $(prog lobule_bench) \
   --benchmark_filter='BM_TimeToSolution/n:128/problem:./scheme:1/gpu:1'
+step bench_pulse 40 $(prog lobule_bench) --benchmark_filter='BM_PulseToTolerance/n:200/gpu:1'
 grep -E "PASSED|FAILED|SKIPPED" "$out/tests_models.log" "$out/tests.log" | head -30 \
   >> "$out/summary.txt"
