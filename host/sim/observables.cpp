@@ -53,11 +53,10 @@ template <class T>
 ValueRange value_range(const Box& b, const std::vector<T>& u) {
   double largest = 1, lowest = 0;
   int non_finite = 0;
-#pragma omp parallel for collapse(2) schedule(static) reduction(max                            \
-                                                                : largest) reduction(min       \
-                                                                                     : lowest) \
-    reduction(|                                                                                \
-              : non_finite)
+  // clang-format off
+#pragma omp parallel for collapse(2) schedule(static) \
+    reduction(max : largest) reduction(min : lowest) reduction(| : non_finite)
+  // clang-format on
   for (int k = 0; k < b.nz; ++k)
     for (int j = 0; j < b.ny; ++j) {
       // A row in T, on vector lanes: v − v is 0 for a finite v and NaN otherwise; minima and
