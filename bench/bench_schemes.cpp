@@ -185,6 +185,23 @@ double ladder_from() {
   return end != from && *end == '\0' && v > 0 ? v : NAN;
 }
 
+// rkl2 from f down the steps of `ladder` that are ≤ `largest`, each over the whole hour, until one
+// meets `tolerance`: every rung run, in order, each printed to stderr.
+std::vector<Result> rkl2_ladder(Problem p, BackendChoice which, const HostFields<float>& f, int n,
+                                const std::vector<double>& ladder, double largest,
+                                double tolerance) {
+  std::vector<Result> rungs;
+  for (double dt : ladder) {
+    if (dt > largest) continue;
+    rungs.push_back(run(p, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9)));
+    const Result& r = rungs.back();
+    std::fprintf(stderr, "  %s rkl2 n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n",
+                 name_of(p), n, dt, r.error, r.wall);
+    if (r.error <= tolerance) break;
+  }
+  return rungs;
+}
+
 // Returns a result with steps = 0 when no step of the ladder is ≤ `largest`.
 Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n, double largest) {
   const HostFields<float> f = initial(p, n, scheme);
@@ -201,16 +218,10 @@ Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n, do
     r.steps = total;
     return r;
   }
-  const std::vector<double> ladder = {1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15};
-  Result r;
-  for (double dt : ladder) {
-    if (dt > largest) continue;
-    r = run(p, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9));
-    std::fprintf(stderr, "  %s %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n", name_of(p),
-                 to_string(scheme), n, dt, r.error, r.wall);
-    if (r.error <= kTolerance) break;
-  }
-  return r;
+  const std::vector<Result> rungs =
+      rkl2_ladder(p, which, f, n, {1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15},
+                  largest, kTolerance);
+  return rungs.empty() ? Result{} : rungs.back();
 }
 
 // Copy bandwidth of this machine on one field, for scale [GB/s].
@@ -284,21 +295,14 @@ void BM_PulseToTolerance(benchmark::State& state) {
   }
   constexpr double kTolerances[] = {1e-2, 5e-3, 2e-3, 1e-3, 2e-4, 1e-4};
   const double smallest = kTolerances[std::size(kTolerances) - 1];
-  const std::vector<double> ladder = {3600, 1800, 1200, 900, 600, 400, 300, 240,
-                                      180,  120,  90,   60,  30,  15,  5,   1};
   const HostFields<float> f = initial(kPulse, n, Scheme::Rkl2);
   std::vector<Result> rungs;
   for (auto _ : state) {
-    rungs.clear();
+    rungs = rkl2_ladder(kPulse, which, f, n,
+                        {3600, 1800, 1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15, 5, 1},
+                        INFINITY, smallest);
     double total = 0;
-    for (double dt : ladder) {
-      rungs.push_back(run(kPulse, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9)));
-      const Result& r = rungs.back();
-      total += r.wall;
-      std::fprintf(stderr, "  pulse rkl2 n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n", n,
-                   dt, r.error, r.wall);
-      if (r.error <= smallest) break;
-    }
+    for (const Result& r : rungs) total += r.wall;
     state.SetIterationTime(total);
   }
   for (double tol : kTolerances) {

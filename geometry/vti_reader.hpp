@@ -11,16 +11,20 @@
 
 namespace lobule {
 
+// vtkTypeMacro takes no semicolon, which clang-format cannot tell.
+// clang-format off
 class VtiReader : public vtkXMLImageDataReader {
  public:
   static VtiReader* New();
   vtkTypeMacro(VtiReader, vtkXMLImageDataReader)
 
-      protected : VtiReader();
+ protected:
+  VtiReader();
   int ReadPiece(vtkXMLDataElement* piece) override;
 
  private:
   vtkNew<vtkXMLDataElement> no_point_data_;  // an empty <PointData>
 };
+// clang-format on
 
 }  // namespace lobule
