@@ -22,23 +22,43 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T face_diffusivity(T a, T b) {
   return T(2) * a * b / (s > tiny ? s : tiny);
 }
 
-/// Divergence of the diffusive flux at voxel c, 7-point flux form [conc/s]:
+/// The seven values of a 7-point stencil: at the voxel (c) and at its neighbours −/+ along x, y, z.
+template <class T>
+struct Stencil7 {
+  T c, xm, xp, ym, yp, zm, zp;
+};
+
+/// The six face diffusivities of a voxel [µm²/s], −/+ along x, y, z.
+template <class T>
+struct Faces6 {
+  T xm, xp, ym, yp, zm, zp;
+};
+
+/// Divergence of the diffusive flux at a voxel, 7-point flux form [conc/s]:
 ///   ∇·(D∇u) ≈ Σ_axes (1/h²)·[D_{+}(u_{+} − u_c) − D_{−}(u_c − u_{−})],
-/// with D_{±} the harmonic-mean face diffusivities. sy, sz are the padded strides.
+/// from the values u around it and its face diffusivities D_{±}.
+template <class T>
+RD_HOST_DEVICE RD_ALWAYS_INLINE T flux_divergence(const Stencil7<T>& u, const Faces6<T>& f,
+                                                  InvH2<T> ih2) {
+  const T fx = f.xp * (u.xp - u.c) - f.xm * (u.c - u.xm);
+  const T fy = f.yp * (u.yp - u.c) - f.ym * (u.c - u.ym);
+  const T fz = f.zp * (u.zp - u.c) - f.zm * (u.c - u.zm);
+  return ih2.x * fx + ih2.y * fy + ih2.z * fz;
+}
+
+/// flux_divergence at voxel c of the padded arrays u and D, with the harmonic-mean face
+/// diffusivities D_{±} = face_diffusivity(D_c, D_{±}). sy, sz are the padded strides.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T diffusion_divergence(const T* __restrict__ u,
                                                        const T* __restrict__ D, std::size_t c,
                                                        std::size_t sy, std::size_t sz,
                                                        InvH2<T> ih2) {
-  const T uc = u[c];
   const T dc = D[c];
-  const T fx = face_diffusivity(dc, D[c + 1]) * (u[c + 1] - uc) -
-               face_diffusivity(dc, D[c - 1]) * (uc - u[c - 1]);
-  const T fy = face_diffusivity(dc, D[c + sy]) * (u[c + sy] - uc) -
-               face_diffusivity(dc, D[c - sy]) * (uc - u[c - sy]);
-  const T fz = face_diffusivity(dc, D[c + sz]) * (u[c + sz] - uc) -
-               face_diffusivity(dc, D[c - sz]) * (uc - u[c - sz]);
-  return ih2.x * fx + ih2.y * fy + ih2.z * fz;
+  const Stencil7<T> v{u[c], u[c - 1], u[c + 1], u[c - sy], u[c + sy], u[c - sz], u[c + sz]};
+  const Faces6<T> f{face_diffusivity(dc, D[c - 1]),  face_diffusivity(dc, D[c + 1]),
+                    face_diffusivity(dc, D[c - sy]), face_diffusivity(dc, D[c + sy]),
+                    face_diffusivity(dc, D[c - sz]), face_diffusivity(dc, D[c + sz])};
+  return flux_divergence(v, f, ih2);
 }
 
 /// 1 where a face can carry flux from voxel n's side (D ≠ 0), 0 where it cannot.
@@ -57,15 +77,14 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T uniform_divergence(const T* __restrict__ u,
                                                      const T* __restrict__ D, std::size_t c,
                                                      std::size_t sy, std::size_t sz,
                                                      InvH2<T> ih2d) {
-  const T uc = u[c];
-  const T fx = open_face(D, c + 1) * (u[c + 1] - uc) - open_face(D, c - 1) * (uc - u[c - 1]);
-  const T fy = open_face(D, c + sy) * (u[c + sy] - uc) - open_face(D, c - sy) * (uc - u[c - sy]);
-  const T fz = open_face(D, c + sz) * (u[c + sz] - uc) - open_face(D, c - sz) * (uc - u[c - sz]);
-  return ih2d.x * fx + ih2d.y * fy + ih2d.z * fz;
+  const Stencil7<T> v{u[c], u[c - 1], u[c + 1], u[c - sy], u[c + sy], u[c - sz], u[c + sz]};
+  const Faces6<T> open{open_face(D, c - 1),  open_face(D, c + 1),  open_face(D, c - sy),
+                       open_face(D, c + sy), open_face(D, c - sz), open_face(D, c + sz)};
+  return flux_divergence(v, open, ih2d);
 }
 
-/// What the CPU launchers may know of a species' diffusivity beyond its D array (the CUDA
-/// launchers read the D array alone):
+/// What the launchers may know of a species' diffusivity beyond its D array (the CUDA launchers
+/// use d alone, reading the D array for the rest):
 /// - a constant-coefficient species (uniform_divergence): d > 0 is its one D in the tissue;
 ///   open_rows (optional, ny·nz flags, row (j, k) at j + ny·k) marks the rows whose voxels and
 ///   their six neighbours all have D ≠ 0, where no face is closed and the stencil needs neither
@@ -123,19 +142,30 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_update(const T* __restrict__ u, const
          dt * (diffusion_divergence(u, D, c, sy, sz, ih2) + linear_reaction(u[c], decay, source));
 }
 
-/// One forward Euler step at voxel c, the whole voxel update of the explicit scheme:
-///   u⁺ = u + dt·(∇·(D∇u) + rate)   in tissue, rate [conc/s] the net reaction rate there;
-///   u⁺ = value                       where the vessel table holds the voxel;
-///   u⁺ = u                           outside the tissue.
-/// D = nullptr marks a local field (no diffusion term).
+/// One forward Euler step of a voxel of value uc and label, the whole voxel update of the explicit
+/// scheme:
+///   u⁺ = uc + dt·(div + rate)   in tissue, div = ∇·(D∇u) and rate [conc/s] the net reaction rate
+///                               there;
+///   u⁺ = value                  where the vessel table holds the voxel;
+///   u⁺ = uc                     outside the tissue (div is not used there nor at held voxels).
+template <class T>
+RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_value(T uc, T div, std::uint8_t label,
+                                                 const VesselTable<T>& held, T dt, T rate) {
+  if (!is_tissue(label)) return uc;
+  if (held.holds(label)) return held.value[label];
+  return uc + dt * (div + rate);
+}
+
+/// explicit_value at voxel c of the padded array u; D = nullptr marks a local field (no
+/// diffusion term). The divergence is computed only where it is used.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T explicit_voxel(const T* __restrict__ u, const T* __restrict__ D,
                                                  std::uint8_t label, const VesselTable<T>& held,
                                                  std::size_t c, std::size_t sy, std::size_t sz,
                                                  InvH2<T> ih2, T dt, T rate) {
-  if (!is_tissue(label)) return u[c];
-  if (held.holds(label)) return held.value[label];
-  return u[c] + dt * ((D ? diffusion_divergence(u, D, c, sy, sz, ih2) : T(0)) + rate);
+  const bool used = D && is_tissue(label) && !held.holds(label);
+  return explicit_value(u[c], used ? diffusion_divergence(u, D, c, sy, sz, ih2) : T(0), label, held,
+                        dt, rate);
 }
 
 /// 1 for a tissue voxel, 0 outside [–]: the explicit update as a multiplier instead of a branch,

@@ -84,16 +84,25 @@ inline double rkl2_first_factor(int s, double dt) {
 }
 
 /// M at voxel c [conc/s]: ∇·(D∇y) + p − ℓ·y in the flux form, or its homogeneous part
-/// M_h(y) = ∇·(D∇y) − ℓ·y on increments (with_production false); zero in voxels held by the
-/// vessel table (their value is boundary data, not an unknown).
+/// M_h(y) = ∇·(D∇y) − ℓ·y on increments (with_production false), from div = ∇·(D∇y) and yc = y
+/// at c; zero in voxels held by the vessel table (their value is boundary data, not an unknown)
+/// and in those masked by `held` (div is not used there).
+template <class T, class Rates>
+RD_HOST_DEVICE RD_ALWAYS_INLINE T rkl2_operator_value(T div, T yc, bool held, std::size_t c,
+                                                      const Rates& fr, bool with_production) {
+  if (held) return T(0);
+  const T m = div - fr.loss(c) * yc;
+  return with_production ? m + fr.production(c) : m;
+}
+
+/// rkl2_operator_value at voxel c of the padded arrays y and D.
 template <class T, class Rates>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T rkl2_operator(const T* __restrict__ y, const T* __restrict__ D,
                                                 bool held, std::size_t c, std::size_t sy,
                                                 std::size_t sz, InvH2<T> ih2, const Rates& fr,
                                                 bool with_production) {
-  if (held) return T(0);
-  const T m = diffusion_divergence(y, D, c, sy, sz, ih2) - fr.loss(c) * y[c];
-  return with_production ? m + fr.production(c) : m;
+  return rkl2_operator_value(held ? T(0) : diffusion_divergence(y, D, c, sy, sz, ih2), y[c], held,
+                             c, fr, with_production);
 }
 
 /// Increment of stage j ≥ 2 at voxel c (held voxels are set by the caller); m_z = M_h(Z_{j−1}).
@@ -118,21 +127,56 @@ struct Rkl2Context {
 
 /// Stage 1 at voxel c, in increments: m0 = M(y0), z1 = f1·m0 with f1 = μ̃₁·dt [s]; held voxels
 /// take z1 = value − y0; voxels outside the tissue (kOutsideVoxel) neither diffuse nor react.
+/// div = ∇·(D∇y0) and y0c = y0 at c (div is not used at held voxels nor outside the tissue).
+template <class T, class Rates>
+RD_HOST_DEVICE RD_FORCEINLINE void rkl2_first_at(const Rkl2Context<T>& x, const Rates& rates,
+                                                 std::size_t c, T div, T y0c, T* __restrict__ m0,
+                                                 T* __restrict__ z1, T f1) {
+  const std::uint8_t l = x.label[c];
+  const bool h = x.held.holds(l);
+  const T m = rkl2_operator_value(div, y0c, h || !is_tissue(l), c, rates, true);
+  m0[c] = m;
+  z1[c] = h ? x.held.value[l] - y0c : f1 * m;
+}
+
+/// True where a stage uses the divergence at voxel c: in the tissue, not held by a vessel.
+template <class T>
+RD_HOST_DEVICE RD_ALWAYS_INLINE bool rkl2_diffuses(const Rkl2Context<T>& x, std::size_t c) {
+  const std::uint8_t l = x.label[c];
+  return is_tissue(l) && !x.held.holds(l);
+}
+
+/// rkl2_first_at at voxel c of the padded arrays y0 and D.
 template <class T, class Rates>
 RD_HOST_DEVICE RD_FORCEINLINE void rkl2_first_voxel(const Rkl2Context<T>& x, const Rates& rates,
                                                     std::size_t c, const T* __restrict__ y0,
                                                     const T* __restrict__ D, T* __restrict__ m0,
                                                     T* __restrict__ z1, T f1) {
-  const std::uint8_t l = x.label[c];
-  const bool h = x.held.holds(l);
-  const T m = rkl2_operator(y0, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, rates, true);
-  m0[c] = m;
-  z1[c] = h ? x.held.value[l] - y0[c] : f1 * m;
+  const T div = rkl2_diffuses(x, c) ? diffusion_divergence(y0, D, c, x.sy, x.sz, x.ih2) : T(0);
+  rkl2_first_at(x, rates, c, div, y0[c], m0, z1, f1);
 }
 
-/// Stage j ≥ 2 at voxel c, in increments (see Rkl2Stage). Writes Z_j, or on the last stage the
-/// new value y0 + Z_s with values below zero set to zero; returns what that clipping added
-/// [conc] (0 on other stages). out may alias z_prev2 (the voxel reads its own value first).
+/// Stage j ≥ 2 at voxel c, in increments (see Rkl2Stage), from div = ∇·(D∇Z_{j−1}) and zc =
+/// Z_{j−1} at c. Writes Z_j, or on the last stage the new value y0 + Z_s with values below zero
+/// set to zero; returns what that clipping added [conc] (0 on other stages). out may alias
+/// z_prev2 (the voxel reads its own value first).
+template <class T, class Rates>
+RD_HOST_DEVICE RD_FORCEINLINE double rkl2_stage_at(const Rkl2Context<T>& x, const Rates& rates,
+                                                   std::size_t c, T div, T zc, const T* z_prev2,
+                                                   const T* __restrict__ y0,
+                                                   const T* __restrict__ m0, T* out,
+                                                   const Rkl2Stage<T>& k, bool last) {
+  const std::uint8_t l = x.label[c];
+  const bool h = x.held.holds(l);
+  const T mz = rkl2_operator_value(div, zc, h || !is_tissue(l), c, rates, false);
+  const T z = h ? x.held.value[l] - y0[c] : rkl2_stage_value(k, zc, z_prev2[c], m0[c], mz);
+  const T v = h ? x.held.value[l] : y0[c] + z;
+  const bool neg = last && !h && v < T(0);
+  out[c] = !last ? z : (neg ? T(0) : v);
+  return neg ? -double(v) : 0.0;
+}
+
+/// rkl2_stage_at at voxel c of the padded arrays z_prev = Z_{j−1} and D.
 template <class T, class Rates>
 RD_HOST_DEVICE RD_FORCEINLINE double rkl2_stage_voxel(const Rkl2Context<T>& x, const Rates& rates,
                                                       std::size_t c, const T* __restrict__ z_prev,
@@ -140,14 +184,8 @@ RD_HOST_DEVICE RD_FORCEINLINE double rkl2_stage_voxel(const Rkl2Context<T>& x, c
                                                       const T* __restrict__ m0,
                                                       const T* __restrict__ D, T* out,
                                                       const Rkl2Stage<T>& k, bool last) {
-  const std::uint8_t l = x.label[c];
-  const bool h = x.held.holds(l);
-  const T mz = rkl2_operator(z_prev, D, h || !is_tissue(l), c, x.sy, x.sz, x.ih2, rates, false);
-  const T z = h ? x.held.value[l] - y0[c] : rkl2_stage_value(k, z_prev[c], z_prev2[c], m0[c], mz);
-  const T v = h ? x.held.value[l] : y0[c] + z;
-  const bool neg = last && !h && v < T(0);
-  out[c] = !last ? z : (neg ? T(0) : v);
-  return neg ? -double(v) : 0.0;
+  const T div = rkl2_diffuses(x, c) ? diffusion_divergence(z_prev, D, c, x.sy, x.sz, x.ih2) : T(0);
+  return rkl2_stage_at(x, rates, c, div, z_prev[c], z_prev2, y0, m0, out, k, last);
 }
 
 }  // namespace lobule

@@ -33,18 +33,17 @@ struct CudaExec {
   template <class T>
   static void explicit_step(const Box& b, InvH2<T> ih2, T* u, const T* D, const std::uint8_t* label,
                             const VesselTable<T>& held, T* out, T dt, T decay, T source,
-                            StencilHint<T> /*the D array serves*/, const BoundarySet<T>* fill,
-                            T* lowest) {
+                            StencilHint<T> hint, const BoundarySet<T>* fill, T* lowest) {
     if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, u);
-    cuda::explicit_step(b, ih2, u, D, label, held, out, dt, decay, source, lowest);
+    cuda::explicit_step(b, ih2, u, D, hint.d, label, held, out, dt, decay, source, lowest);
   }
   template <class T>
   static void explicit_step_rate(const Box& b, InvH2<T> ih2, T* u, const T* D,
                                  const std::uint8_t* label, const VesselTable<T>& held,
-                                 const T* rate, T* out, T dt, StencilHint<T> /*unused*/,
+                                 const T* rate, T* out, T dt, StencilHint<T> hint,
                                  const BoundarySet<T>* fill, T* lowest) {
     if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, u);
-    cuda::explicit_step_rate(b, ih2, u, D, label, held, rate, out, dt, lowest);
+    cuda::explicit_step_rate(b, ih2, u, D, hint.d, label, held, rate, out, dt, lowest);
   }
   template <class T>
   static void rkl2_first(const Box& b, const Rkl2Context<T>& x, T* y0, const T* D, T* m0, T* z1,
@@ -61,7 +60,7 @@ struct CudaExec {
     cuda::rkl2_stage(b, x, z_prev, z_prev2, y0, m0, D, out, k, last, acc);
     return last ? read_slot() : 0.0;
   }
-  /// None: the CUDA kernels read the D array (StencilHint is a CPU hint).
+  /// None: the CUDA kernels read the D array (of StencilHint they use d alone).
   template <class T>
   static std::vector<std::uint8_t> open_rows(const Box&, const T*) {
     return {};

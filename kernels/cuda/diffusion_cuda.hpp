@@ -15,18 +15,20 @@ namespace lobule::cuda {
 template <class T>
 void fill_halo(const Box& b, const BoundarySet<T>& bc, HaloOf what, T* u);
 
-/// One forward Euler step over the interior voxels (see cpu::explicit_step).
+/// One forward Euler step over the interior voxels (see cpu::explicit_step); d > 0 says that D
+/// is d in all the tissue and 0 outside (StencilHint::d: no harmonic means), 0 that it varies.
 template <class T>
-void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, const std::uint8_t* label,
-                   const VesselTable<T>& held, T* out, T dt, T decay, T source, T* lowest);
+void explicit_step(const Box& b, InvH2<T> ih2, const T* u, const T* D, T d,
+                   const std::uint8_t* label, const VesselTable<T>& held, T* out, T dt, T decay,
+                   T source, T* lowest);
 
 /// The same with a precomputed reaction rate per voxel (see cpu::explicit_step_rate).
 template <class T>
-void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D,
+void explicit_step_rate(const Box& b, InvH2<T> ih2, const T* u, const T* D, T d,
                         const std::uint8_t* label, const VesselTable<T>& held, const T* rate,
                         T* out, T dt, T* lowest);
 
-/// RKL2 stage 1 in increments (see rkl2_first_voxel).
+/// RKL2 stage 1 in increments (see rkl2_first_voxel); x.uniform.d as d above.
 template <class T>
 void rkl2_first(const Box& b, const Rkl2Context<T>& x, const T* y0, const T* D, T* m0, T* z1, T f1);
 
