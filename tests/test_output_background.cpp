@@ -4,6 +4,7 @@
 // outputs are in test_checkpoint_faults.cpp and test_checkpoint_signals.cpp.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -36,26 +37,44 @@ TEST(OutputBackground, WritesTheFilesOfTheForegroundWriter) {
   test::TempDir tmp;
   test::CkScenario s;  // 8 s, outputs every 0.5 s, checkpoints every 1.5 s
   std::map<std::string, std::map<std::string, std::string>> by_mode;
-  for (const char* mode : {"off", "on"}) {
-    s.background = mode;
-    const std::string cfg = tmp.write(std::string("ck_") + mode + ".yaml", s.yaml());
-    const std::string out = tmp.path() + "/" + mode;
+  // off; on with one writer thread; on with three (outputs in flight side by side, indexed in
+  // order: the same .pvd and CSV).
+  for (const char* mode : {"off", "on", "on3"}) {
+    const std::string m = mode;
+    s.background = m == "off" ? "off" : "on";
+    const std::string cfg = tmp.write("ck_" + m + ".yaml", s.yaml());
+    const std::string out = tmp.path() + "/" + m;
+    setenv("LOBULE_OUTPUT_WRITERS", m == "on3" ? "3" : "1", 1);
     const auto r = test::run_lobule({"run", cfg, "-o", out, "-q"});
+    unsetenv("LOBULE_OUTPUT_WRITERS");
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    by_mode[mode] = run_files(out);
+    by_mode[m] = run_files(out);
     const std::string log = test::slurp(out + "/log.txt");
-    EXPECT_EQ(log.find("(written in the background)") != std::string::npos,
-              std::string(mode) == "on")
-        << log;
+    EXPECT_EQ(log.find("(written in the background)") != std::string::npos, m != "off") << log;
   }
-  const auto &fg = by_mode["off"], &bg = by_mode["on"];
-  EXPECT_EQ(fg.size(), bg.size());
+  const auto& fg = by_mode["off"];
   EXPECT_EQ(fg.count("fields/000016.vti"), 1u);
-  for (const auto& [name, bytes] : fg) {
-    const auto it = bg.find(name);
-    ASSERT_NE(it, bg.end()) << name << " is missing with background outputs";
-    EXPECT_TRUE(it->second == bytes) << name << " differs";
+  for (const char* mode : {"on", "on3"}) {
+    const auto& bg = by_mode[mode];
+    EXPECT_EQ(fg.size(), bg.size()) << mode;
+    for (const auto& [name, bytes] : fg) {
+      const auto it = bg.find(name);
+      ASSERT_NE(it, bg.end()) << name << " is missing with background outputs (" << mode << ")";
+      EXPECT_TRUE(it->second == bytes) << name << " differs (" << mode << ")";
+    }
   }
+}
+
+TEST(OutputBackground, RefusesAWrongNumberOfWriters) {
+  test::TempDir tmp;
+  test::CkScenario s;
+  s.background = "on";
+  const std::string cfg = tmp.write("ck.yaml", s.yaml());
+  setenv("LOBULE_OUTPUT_WRITERS", "many", 1);
+  const auto r = test::run_lobule({"run", cfg, "-o", tmp.path() + "/out", "-q"});
+  unsetenv("LOBULE_OUTPUT_WRITERS");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("LOBULE_OUTPUT_WRITERS=many"), std::string::npos) << r.output;
 }
 
 TEST(OutputBackground, TheSettingIsCheckedAndResolved) {

@@ -206,7 +206,7 @@ TEST(SchemeRegression, ExplicitIsTheFoundationFormulaBitForBit) {
     auto& u = ref.species[0].u;
     auto D = ref.species[0].D;
     const Box& b = ref.box;
-    auto halo = [&](std::vector<float>& a) {  // no-flux: copy the adjacent interior voxel
+    auto halo = [&](auto& a) {  // no-flux: copy the adjacent interior voxel
       for (int k = 0; k < b.nz; ++k)
         for (int j = 0; j < b.ny; ++j)
           a[b.idx(-1, j, k)] = a[b.idx(0, j, k)], a[b.idx(b.nx, j, k)] = a[b.idx(b.nx - 1, j, k)];
@@ -220,7 +220,7 @@ TEST(SchemeRegression, ExplicitIsTheFoundationFormulaBitForBit) {
     halo(u);
     halo(D);
     auto face = [](float a, float q) { return a + q > 0.0f ? 2.0f * a * q / (a + q) : 0.0f; };
-    std::vector<float> next = u;
+    auto next = u;
     test::for_interior(ref, [&](int, int, int, std::size_t c) {
       const std::size_t sy = b.sy(), sz = b.sz();
       const float uc = u[c], dc = D[c];

@@ -48,6 +48,9 @@ class Backend {
   /// Bytes of the solver state allocated on the backend's device now (fields, diffusivity and
   /// hindrance arrays, labels, zones, scratch and rate arrays): what estimate_memory predicts.
   virtual std::size_t state_bytes() const = 0;
+  /// Returns when the work queued on the device is done (at once on the CPU): a step may
+  /// return before its kernels have run, and the run's phase timing waits here.
+  virtual void finish() = 0;
 };
 
 /// True when this build has the CUDA backend compiled in.

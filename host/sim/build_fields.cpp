@@ -1,5 +1,7 @@
 #include "build_fields.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -56,6 +58,15 @@ void check_initial_files(const Config& c, const Geometry& g) {
   if (c.model_impl) c.model_impl->check_inputs(c, g);
 }
 
+// a = n zeros, first touched by the threads of a static schedule (HostArray leaves them unset).
+template <class T>
+void zeroed(HostArray<T>& a, std::size_t n) {
+  a.resize(n);
+  cpu::for_chunks(n, [&](std::size_t begin, std::size_t end) {
+    std::fill(a.begin() + std::ptrdiff_t(begin), a.begin() + std::ptrdiff_t(end), T(0));
+  });
+}
+
 template <class T>
 HostFields<T> build_fields(const Config& c, const Geometry& g) {
   HostFields<T> f;
@@ -91,12 +102,12 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
       sp.bc.kind[face] = c.boundaries[face].kind;
       sp.bc.value[face] = T(c.boundaries[face].value[s]);
     }
-    sp.u.assign(b.padded(), T(0));
+    zeroed(sp.u, b.padded());
     // A local field carries no diffusivity; a scar-hindered one has its D computed by the
     // engine from the driver fields (the hindrance arrays), not stored per species.
     const bool local = sc.diffusivity == 0 && sc.driver.fields.empty();
     const bool fixed_d = !local && sc.driver.fields.empty();
-    if (fixed_d) sp.D.assign(b.padded(), T(0));
+    if (fixed_d) zeroed(sp.D, b.padded());
     std::vector<double> from_file;
     if (sc.initial.kind == InitialKind::File) from_file = read_initial_file(sc, g, c.precision);
     cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {

@@ -24,6 +24,7 @@ class Engine final : public Backend<T> {
   std::vector<double> clipped_mass() override;
   std::vector<double> explicit_lowest() override;
   std::size_t state_bytes() const override;
+  void finish() override { Exec::synchronize(); }
 
   void set_model(std::shared_ptr<const ModelKernels<T>> kernels) override;
 

@@ -5,31 +5,64 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
 #include "engine.hpp"
 #include "host/errors.hpp"
+#include "kernels/cpu/omp_grain.hpp"
 
 namespace lobule {
 
-// The one value of species sp's D in the tissue when D is that value in every tissue voxel and 0
-// in every other (a constant-coefficient species); 0 otherwise.
+// What the upload needs of a species' fixed D array, from one parallel pass (a 512³ grid's eight
+// serial scans took seconds of its start): the largest D, and the one value of D in the tissue
+// when D is that value in every tissue voxel and 0 in every other (a constant-coefficient
+// species; else 0).
 template <class T>
-T uniform_diffusivity(const HostFields<T>& f, const SpeciesField<T>& sp) {
-  if (sp.D.size() != f.label.size()) return T(0);
-  T d = T(0);
-  bool seen = false;  // a tissue voxel met: d is its D
-  for (std::size_t c = 0; c < sp.D.size(); ++c) {
-    if (!is_tissue(f.label[c])) {
-      if (sp.D[c] != T(0)) return T(0);
-    } else if (!seen) {
-      d = sp.D[c], seen = true;
-    } else if (sp.D[c] != d) {
-      return T(0);
+struct DiffusivityScan {
+  T max = T(0);
+  T uniform = T(0);
+};
+
+template <class T>
+DiffusivityScan<T> scan_diffusivity(const HostFields<T>& f, const SpeciesField<T>& sp) {
+  DiffusivityScan<T> r;
+  const std::size_t n = sp.D.size();
+  if (n == 0) return r;
+  struct Part {
+    T max = std::numeric_limits<T>::lowest();
+    T d = T(0);
+    bool seen = false;   // a tissue voxel met: d is its D
+    bool mixed = false;  // D is not one value in the tissue and 0 elsewhere
+  };
+  const int parts = std::max(1, omp_get_max_threads());
+  std::vector<Part> part(std::size_t(parts), Part{});
+  const bool labelled = n == f.label.size();
+  cpu::for_chunks(n, [&](std::size_t begin, std::size_t end) {
+    Part p;
+    for (std::size_t c = begin; c < end; ++c) {
+      p.max = std::max(p.max, sp.D[c]);
+      if (!labelled || p.mixed) continue;
+      if (!is_tissue(f.label[c]))
+        p.mixed = sp.D[c] != T(0);
+      else if (!p.seen)
+        p.d = sp.D[c], p.seen = true;
+      else
+        p.mixed = sp.D[c] != p.d;
     }
+    part[std::size_t(omp_get_thread_num()) % part.size()] = p;
+  });
+  bool uniform = labelled, seen = false;
+  T d = T(0);
+  r.max = std::numeric_limits<T>::lowest();
+  for (const Part& p : part) {
+    r.max = std::max(r.max, p.max);
+    if (p.mixed || (p.seen && seen && p.d != d)) uniform = false;
+    if (p.seen && !seen) d = p.d, seen = true;
   }
-  return d > T(0) ? d : T(0);
+  r.uniform = uniform && d > T(0) ? d : T(0);
+  return r;
 }
 
 template <class T, class Exec>
@@ -43,12 +76,12 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
     Species d;
     d.u = Array(n);
     d.u.upload(sp.u.data());
-    const T d_field = sp.D.empty() ? T(0) : *std::max_element(sp.D.begin(), sp.D.end());
-    d.d_max = sp.driver.empty() ? d_field : sp.d_free;
+    const DiffusivityScan<T> scan = scan_diffusivity(f, sp);
+    d.d_max = sp.driver.empty() ? scan.max : sp.d_free;
     if (d.d_max > T(0) && sp.driver.empty()) {
       d.D = Array(n);
       if (sp.D.size() == n) d.D.upload(sp.D.data());
-      d.d_uniform = uniform_diffusivity(f, sp);
+      d.d_uniform = scan.uniform;
       Exec::fill_halo(f.box, sp.bc, HaloOf::Diffusivity, d.D.data());
       if (d.d_uniform > T(0)) d.open_rows = Exec::open_rows(f.box, d.D.data());
     } else if (d.d_max > T(0)) {  // scar-hindered: share the hindrance of its driver and C_half

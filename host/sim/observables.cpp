@@ -50,7 +50,7 @@ struct ValueRange {
   bool non_finite = false;
 };
 template <class T>
-ValueRange value_range(const Box& b, const std::vector<T>& u) {
+ValueRange value_range(const Box& b, const HostArray<T>& u) {
   double largest = 1, lowest = 0;
   int non_finite = 0;
   // clang-format off

@@ -25,7 +25,7 @@ void copy_interior(const Box& b, const T* padded, T* out) {
 }
 
 template <class T>
-std::vector<T> interior_of(const Box& b, const std::vector<T>& padded) {
+std::vector<T> interior_of(const Box& b, const HostArray<T>& padded) {
   std::vector<T> out(b.interior());
   copy_interior(b, padded.data(), out.data());
   return out;
@@ -33,7 +33,7 @@ std::vector<T> interior_of(const Box& b, const std::vector<T>& padded) {
 
 template <class T>
 OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geometry& g,
-                              std::size_t resume, bool background)
+                              std::size_t resume, int writers)
     : dir_(dir),
       c_(c),
       g_(g),
@@ -62,7 +62,7 @@ OutputWriter<T>::OutputWriter(const std::string& dir, const Config& c, const Geo
     csv_ = std::make_unique<TimeseriesCsv>(csv, columns, resume);
   }
   // Last: a constructor that throws must leave no thread behind (no destructor would join it).
-  if (background) writer_ = std::thread([this] { run_writer(); });
+  for (int w = 0; w < writers; ++w) writers_.emplace_back([this] { run_writer(); });
 }
 
 // fields.pvd lists fewer outputs than the checkpoint follows (missing or damaged): rebuilt
@@ -89,34 +89,69 @@ void OutputWriter<T>::rebuild_index(std::size_t outputs) {
 
 template <class T>
 OutputWriter<T>::~OutputWriter() {
-  if (!writer_.joinable()) return;
+  if (writers_.empty()) return;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   changed_.notify_all();
-  writer_.join();
+  for (auto& w : writers_) w.join();
 }
 
-// The writer thread: takes each job, writes its files, records an error, and waits for the next.
+// A writer thread: takes the oldest output nobody writes yet, writes its .vti, then indexes the
+// outputs written so far in order; ends when stopped with nothing left to start.
 template <class T>
 void OutputWriter<T>::run_writer() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [this] { return job_ != nullptr || stop_; });
-    if (!job_) return;  // stopped with nothing to write
+    Flight* next = nullptr;
+    changed_.wait(lock, [&] {
+      for (Flight& f : flights_)
+        if (!f.started) {
+          next = &f;
+          break;
+        }
+      return next != nullptr || stop_;
+    });
+    if (!next) return;  // stopped with nothing to write
+    next->started = true;
+    const Job& job = *next->job;
     lock.unlock();
     std::exception_ptr error;
     try {
-      write_files(*job_);
+      write_vti(dir_ + "/" + job.rel, g_, job.t, job.arrays, c_.output.compression);
     } catch (...) {
       error = std::current_exception();
     }
     lock.lock();
-    keep_buffers(*job_);
-    job_.reset();
-    if (error && !error_) error_ = error;
+    next->done = true;  // a deque keeps references to its elements as others come and go
+    next->error = error;
+    commit_written();
     changed_.notify_all();
+  }
+}
+
+// The .pvd entry and CSV row of each written output at the front, in the order of the outputs:
+// the index lists complete files only, and none after a failed one.
+template <class T>
+void OutputWriter<T>::commit_written() {
+  while (!flights_.empty() && flights_.front().done) {
+    Flight& f = flights_.front();
+    std::exception_ptr error = f.error;
+    if (!error && !failed_) {
+      try {
+        pvd_.add(f.job->t, f.job->rel);
+        csv_->append(f.job->row);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    if (error) {
+      failed_ = true;
+      if (!error_) error_ = error;
+    }
+    keep_buffers(*f.job);
+    flights_.pop_front();
   }
 }
 
@@ -143,9 +178,9 @@ void OutputWriter<T>::keep_buffers(Job& job) {
 
 template <class T>
 void OutputWriter<T>::flush() {
-  if (!writer_.joinable()) return;
+  if (writers_.empty()) return;
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return job_ == nullptr; });
+  changed_.wait(lock, [this] { return flights_.empty(); });
   if (error_) {
     const std::exception_ptr e = error_;
     error_ = nullptr;
@@ -160,7 +195,19 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
                                                  name) != c_.output.fields.end();
   };
   constexpr auto type = std::is_same_v<T, double> ? CellArray::Type::F64 : CellArray::Type::F32;
-  flush();  // one output at a time; an error of the last one stops the run here
+  if (!writers_.empty()) {  // room for one more output in flight; an error stops the run here
+    std::size_t bytes = 0;
+    for (const auto& sp : f.species)
+      if (wanted(sp.name)) bytes += f.box.interior() * sizeof(T);
+    const std::size_t room = std::max<std::size_t>(
+        1, std::min(writers_.size(), kInFlightBytes / std::max<std::size_t>(bytes, 1)));
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return flights_.size() < room || error_; });
+    if (error_) {
+      lock.unlock();
+      flush();  // the outputs still in flight first: then the error
+    }
+  }
   auto job = std::make_unique<Job>();
   job->t = t;
   job->size = f.box.interior();
@@ -185,16 +232,17 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
                     [&f](std::size_t q, std::size_t c) { return double(f.species[q].u[c]); }};
     for (double v : c_.model_impl->observables(s)) job->row.push_back(v);
   }
-  if (!writer_.joinable()) {
+  if (writers_.empty()) {
     write_files(*job);
     keep_buffers(*job);
     ++index_;
     return;
   }
-  ++index_;  // issued: a checkpoint flushes the writer before it counts on it
+  ++index_;  // issued: a checkpoint flushes the writers before it counts on it
   {
     const std::lock_guard<std::mutex> lock(mutex_);
-    job_ = std::move(job);
+    flights_.emplace_back();
+    flights_.back().job = std::move(job);
   }
   changed_.notify_all();
 }
@@ -209,7 +257,7 @@ void OutputWriter<T>::write_files(const Job& job) {
 
 template class OutputWriter<float>;
 template class OutputWriter<double>;
-template std::vector<float> interior_of(const Box&, const std::vector<float>&);
-template std::vector<double> interior_of(const Box&, const std::vector<double>&);
+template std::vector<float> interior_of(const Box&, const HostArray<float>&);
+template std::vector<double> interior_of(const Box&, const HostArray<double>&);
 
 }  // namespace lobule

@@ -1,6 +1,7 @@
 /// Writes a run's outputs: fields/NNNNNN.vti, fields.pvd, timeseries.csv.
 #pragma once
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -22,11 +23,11 @@ class OutputWriter {
  public:
   /// Creates DIR/fields and starts timeseries.csv and fields.pvd. resume > 0 continues a
   /// restarted run that had written `resume` outputs: their pvd entries and CSV rows are
-  /// kept, later ones dropped, and the next file is fields/<resume>.vti. `background`: the
-  /// files of each output are written by a thread of their own while the run goes on (see
-  /// write).
+  /// kept, later ones dropped, and the next file is fields/<resume>.vti. `writers` > 0: the
+  /// files of each output are written by that many threads of their own while the run goes on
+  /// (see write); 0: by the caller.
   OutputWriter(const std::string& dir, const Config& c, const Geometry& g, std::size_t resume = 0,
-               bool background = false);
+               int writers = 0);
   /// Waits for an output still being written (its errors are lost: the run is ending on
   /// another one).
   ~OutputWriter();
@@ -35,15 +36,19 @@ class OutputWriter {
 
   /// Writes the fields at time t as the next .vti, adds it to the .pvd, appends a CSV row. The
   /// values are taken now (the interior of each field copied, the CSV row computed); with
-  /// `background` the files are then written by the writer thread while the caller goes on,
-  /// one output at a time (a second write waits for the first), and an error of that writing
-  /// is thrown by the next write or flush.
+  /// writer threads the files are then written while the caller goes on, several outputs at a
+  /// time (up to one per writer and kInFlightBytes of copies; a write waits for room), each
+  /// .vti whole before its .pvd entry and CSV row, which keep the order of the outputs. An
+  /// error of that writing is thrown by the next write or flush, and no later output enters the
+  /// index.
   void write(double t, const HostFields<T>& f);
+  /// The copies of outputs in flight may hold this much memory (one output at least).
+  static constexpr std::size_t kInFlightBytes = std::size_t(2) << 30;
   /// Returns when every output so far is on disk; throws the error of one that failed.
   void flush();
   std::size_t count() const { return index_; }
-  /// True when the files are written by the writer thread.
-  bool background() const { return writer_.joinable(); }
+  /// True when the files are written by writer threads.
+  bool background() const { return !writers_.empty(); }
   /// True when a restart found fields.pvd missing or short and rebuilt it from the .vti files.
   bool rebuilt_index() const { return rebuilt_index_; }
 
@@ -57,8 +62,16 @@ class OutputWriter {
     std::vector<CellArray> arrays;
     std::vector<double> row;
   };
+  /// An output handed to the writer threads, oldest first in flights_.
+  struct Flight {
+    std::unique_ptr<Job> job;
+    bool started = false, done = false;
+    std::exception_ptr error;  ///< what writing its .vti threw
+  };
   void write_files(const Job& job);
   void run_writer();
+  /// Indexes the written outputs at the front of flights_ in order (mutex_ held).
+  void commit_written();
   /// A buffer for one field's interior: a spare one of an earlier output, or a new one.
   std::unique_ptr<T[]> take_buffer(std::size_t n);
   /// Keeps the buffers of a written job for the next output.
@@ -74,21 +87,22 @@ class OutputWriter {
   bool rebuilt_index_ = false;
   void rebuild_index(std::size_t outputs);
 
-  // The writer thread (background only): one job at a time.
-  std::thread writer_;
+  // The writer threads (background only) and the outputs in flight.
+  std::vector<std::thread> writers_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::unique_ptr<Job> job_;  ///< the output being written, null when none
+  std::deque<Flight> flights_;  ///< issued and not yet indexed, oldest first
   /// Buffers of written outputs (under mutex_), reused: new ones cost a page fault and the
   /// kernel's zeroing of each page at every output (3 % of a 256³ × 8 run with 9 outputs).
   std::vector<std::unique_ptr<T[]>> spare_;
   std::size_t spare_size_ = 0;  ///< elements of each spare buffer
-  std::exception_ptr error_;    ///< what the last writing threw
+  std::exception_ptr error_;    ///< what a writing threw, until write or flush throws it
+  bool failed_ = false;         ///< an output failed: no later one enters the index
   bool stop_ = false;
 };
 
 /// Copies the interior voxels of a padded-layout array into a contiguous x-fastest array.
 template <class T>
-std::vector<T> interior_of(const Box& b, const std::vector<T>& padded);
+std::vector<T> interior_of(const Box& b, const HostArray<T>& padded);
 
 }  // namespace lobule

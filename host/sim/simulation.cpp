@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -56,9 +57,26 @@ void log_start(RunLog& log, const Config& c, const std::string& backend) {
 }
 
 // The time loop: outputs at the schedule's times, checkpoints when due, the NaN test hook.
+// Wall seconds of a run's phases, for the log's closing line: where its time goes. A GPU step
+// returns before its kernels end, so the steps' phase waits for them (Backend::finish).
+struct PhaseSeconds {
+  double steps = 0;    // the steps, with the checkpoints due between outputs
+  double checks = 0;   // the state's copy to the host and its finite/non-negative check
+  double outputs = 0;  // handing the outputs to the writer (the VTK files, the CSV row), the
+                       // checkpoints at outputs, and waiting for the writer at the end
+
+  // Seconds since `since`, which moves to now.
+  static double lap(std::chrono::steady_clock::time_point& since) {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - since).count();
+    since = now;
+    return s;
+  }
+};
+
 template <class T>
 void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out,
-                          Checkpointer<T>& ck, RunLog& log) {
+                          Checkpointer<T>& ck, RunLog& log, PhaseSeconds& phase) {
   const OutputSchedule when{c.time.end, c.output.every};
   log.info(fmt::format("time {} to {} with dt = {} s ({}), output every {}{}",
                        human_time(run.time()), human_time(when.end), c.time.dt,
@@ -76,15 +94,22 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
   try {
     for (long long k = when.first_after(run.time()); run.time() < when.end; ++k) {
       target = when.time(k);
+      auto since = std::chrono::steady_clock::now();
       run.advance_to(target, on_step);
+      run.finish();
+      phase.steps += PhaseSeconds::lap(since);
       run.check_state();
+      phase.checks += PhaseSeconds::lap(since);
       const HostFields<T>& f = run.fields();
       out.write(run.time(), f);
       for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
       ck.at_boundary(run, out.count(), false);
+      phase.outputs += PhaseSeconds::lap(since);
     }
+    auto since = std::chrono::steady_clock::now();
     out.flush();
     ck.at_end(run, out.count());
+    phase.outputs += PhaseSeconds::lap(since);
   } catch (const Interrupted& e) {  // the terminal or pipe may be gone: the log keeps it
     log.info(fmt::format("interrupted: {}", e.what()));
     throw;
@@ -93,6 +118,19 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
   } catch (const IoError& e) {  // a full disk, a lost file system: say what survives
     throw IoError(fmt::format("{}\n  {}", e.what(), ck.continue_hint()));
   }
+}
+
+// Writer threads of background outputs: LOBULE_OUTPUT_WRITERS (1–16), else one per four
+// processors, 1 to 4 (a zlib output is one thread's work: several outputs in flight keep a
+// GPU run's outputs from queueing behind each other; two cores keep one for the solver).
+int output_writers() {
+  if (const char* env = std::getenv("LOBULE_OUTPUT_WRITERS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n >= 1 && n <= 16) return int(n);
+    throw InputError(fmt::format("LOBULE_OUTPUT_WRITERS={}: expected a whole number 1 to 16", env));
+  }
+  return int(std::clamp(std::thread::hardware_concurrency() / 4, 1u, 4u));
 }
 
 template <class T>
@@ -126,12 +164,12 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
     log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
                          human_time(run.time()), run.steps(), restart->header.outputs));
   }
-  // Outputs written by a thread of their own while the run goes on (output.background; auto:
-  // unless the machine has a single processor to share between the writer and the solver).
+  // Outputs written by threads of their own while the run goes on (output.background; auto:
+  // unless the machine has a single processor to share between the writers and the solver).
   const bool background = c.output.background == "on" || (c.output.background == "auto" &&
                                                           std::thread::hardware_concurrency() != 1);
   OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0,
-                      background);
+                      background ? output_writers() : 0);
   if (out.rebuilt_index())
     log.info(
         fmt::format("warning: {}/fields.pvd was missing or damaged; rebuilt from the {} "
@@ -140,9 +178,14 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   Checkpointer<T> ck(c, sum.out_dir, log, run.time());
   ck.before_write([&out] { out.flush(); });
   if (restart) ck.started_from(restart->file, run.time(), run.steps());
-  if (!restart) out.write(0.0, run.fields());
+  PhaseSeconds phase;
+  if (!restart) {
+    auto since = std::chrono::steady_clock::now();
+    out.write(0.0, run.fields());
+    phase.outputs += PhaseSeconds::lap(since);
+  }
 
-  advance_with_outputs(c, run, out, ck, log);
+  advance_with_outputs(c, run, out, ck, log, phase);
   sum.steps = run.steps();
   sum.t_end = run.time();
   sum.wall_seconds =
@@ -150,6 +193,13 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   const long long here = run.steps() - (restart ? restart->header.steps : 0);
   log.info(fmt::format("done: {} steps, {} outputs, {:.3g} s wall, {:.3g} steps/s", sum.steps,
                        out.count(), sum.wall_seconds, double(here) / sum.wall_seconds));
+  const auto& setup = run.setup_seconds();
+  log.info(fmt::format(
+      "wall time: steps {:.3g} s, state checks {:.3g} s, outputs {:.3g} s, set-up {:.3g} s "
+      "(geometry {:.3g} s, initial fields {:.3g} s, backend and upload {:.3g} s)",
+      phase.steps, phase.checks, phase.outputs,
+      sum.wall_seconds - phase.steps - phase.checks - phase.outputs, setup.geometry, setup.fields,
+      setup.upload));
   return sum;
 }
 

@@ -1,6 +1,7 @@
 #include "stepper.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "build_fields.hpp"
@@ -45,14 +46,32 @@ long long count_steps(const Config& c, long long cap) {
   return n;
 }
 
+namespace {
+// f(), its wall seconds added to `seconds`.
+template <class F>
+auto timed(double& seconds, F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto result = f();
+  seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+}  // namespace
+
 template <class T>
 Stepper<T>::Stepper(const Config& c, BackendChoice which)
-    : c_(c), g_(make_geometry(c)), f_(build_fields<T>(c, g_)), backend_(make_backend<T>(which)) {
-  if (c.model_impl) {
-    backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
-    events_ = c.model_impl->event_times();
-  }
-  backend_->upload(f_);
+    : c_(c),
+      g_(timed(setup_.geometry, [&] { return make_geometry(c); })),
+      f_(timed(setup_.fields, [&] { return build_fields<T>(c, g_); })),
+      backend_(timed(setup_.upload, [&] { return make_backend<T>(which); })) {
+  timed(setup_.upload, [&] {
+    if (c.model_impl) {
+      backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
+      events_ = c.model_impl->event_times();
+    }
+    backend_->upload(f_);
+    backend_->finish();
+    return 0;
+  });
 }
 
 // Events at or before t_ not yet applied: the model adds to the host copy of the fields, and

@@ -62,11 +62,21 @@ class Stepper {
   void check_state();
   /// Bytes of the solver state on the backend (Backend::state_bytes).
   std::size_t state_bytes() const { return backend_->state_bytes(); }
+  /// Waits for the backend's queued work (a GPU's kernels); at once on the CPU.
+  void finish() { backend_->finish(); }
   /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
   std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
 
+  /// Wall seconds of the constructor's parts: the geometry, the initial fields on the host, and
+  /// the backend's set-up with their upload.
+  struct SetupSeconds {
+    double geometry = 0, fields = 0, upload = 0;
+  };
+  const SetupSeconds& setup_seconds() const { return setup_; }
+
  private:
   const Config& c_;
+  SetupSeconds setup_;  // before g_ and f_: their initializers time themselves into it
   Geometry g_;
   HostFields<T> f_;
   std::unique_ptr<Backend<T>> backend_;
