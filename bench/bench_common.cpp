@@ -16,6 +16,7 @@
 #include "host/model/liver_fibrosis.hpp"
 #include "host/sim/build_fields.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
+#include "kernels/rkl2.hpp"
 
 namespace lobule::bench {
 
@@ -32,6 +33,17 @@ Config cube_config(int n, int species, Precision p) {
   yaml += std::string("precision: ") + (p == Precision::Double ? "double" : "float") + "\n";
   return parse_config(yaml, "bench.yaml");
 }
+
+template <class T>
+long long rkl2_stages(const HostFields<T>& f, double dt) {
+  long long stages = 0;
+  for (const auto& sp : f.species)
+    stages += rkl2_stage_count(dt, double(*std::max_element(sp.D.begin(), sp.D.end())), f.ih2,
+                               double(sp.decay));
+  return stages;
+}
+template long long rkl2_stages<float>(const HostFields<float>&, double);
+template long long rkl2_stages<double>(const HostFields<double>&, double);
 
 // STREAM-like copy b = a with the benchmark's threads: both arrays at least 256 MiB (far beyond
 // the caches, so the figure is memory bandwidth and does not swing with the working set),

@@ -8,6 +8,7 @@
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
 #include "host/sim/backend.hpp"
+#include "host/sim/fields.hpp"
 
 namespace lobule::bench {
 
@@ -19,6 +20,18 @@ template <class T>
 constexpr double explicit_bytes_per_update() {
   return 3.0 * sizeof(T);
 }
+
+/// Bytes an inner RKL2 stage must move per voxel and species: read Z_{j−1}, Z_{j−2}, M(Y₀) and D,
+/// write Z_j (the first stage moves 4 words, the last 6; inner stages are most of a step).
+template <class T>
+constexpr double rkl2_stage_bytes_per_update() {
+  return 5.0 * sizeof(T);
+}
+
+/// The RKL2 stages of one diffusion sub-step of dt [s] summed over the species of f (each
+/// species' count from its largest D and its decay).
+template <class T>
+long long rkl2_stages(const HostFields<T>& f, double dt);
 
 /// Host copy bandwidth [bytes/s], STREAM-like (all threads, arrays of at least 256 MiB and at
 /// least `bytes`, first touch outside the timing), measured at each call. The stepping

@@ -1,22 +1,15 @@
-// RKL2 stages of the diffusion–decay model on the CPU backend: one diffusion sub-step
-// D̃(dt) of every species (Backend::diffuse), timed and divided into its stages.
+// RKL2 stages of the diffusion–decay model on the CPU backend: one diffusion sub-step D̃(dt) of
+// every species (Backend::diffuse), timed and divided into its stages (bench_explicit.cu: the
+// same on a GPU).
 #include <algorithm>
 #include <chrono>
 
 #include "bench_common.hpp"
 #include "host/sim/backend.hpp"
 #include "host/sim/build_fields.hpp"
-#include "kernels/rkl2.hpp"
 
 namespace lobule::bench {
 namespace {
-
-// Bytes an inner stage must move per voxel and species: read Z_{j−1}, Z_{j−2}, M(Y₀) and D,
-// write Z_j (the first stage moves 4 words, the last 6; inner stages are most of a step).
-template <class T>
-constexpr double rkl2_stage_bytes_per_update() {
-  return 5.0 * sizeof(T);
-}
 
 template <class T>
 void BM_Rkl2StageCpu(benchmark::State& state) {
@@ -30,10 +23,7 @@ void BM_Rkl2StageCpu(benchmark::State& state) {
   backend->upload(f);
   // 10 s: 14 stages for the slowest species (D = 10 µm²/s) to 39 for the fastest (80 µm²/s).
   const double dt = 10.0;
-  long long stages = 0;
-  for (const auto& sp : f.species)
-    stages += rkl2_stage_count(dt, double(*std::max_element(sp.D.begin(), sp.D.end())), f.ih2,
-                               double(sp.decay));
+  const long long stages = rkl2_stages(f, dt);
   backend->diffuse(0.0, dt);  // warm up
   const std::size_t field_bytes = std::size_t(double(n) * n * n * sizeof(T));
   const double copy_before = host_copy_bandwidth(field_bytes);
