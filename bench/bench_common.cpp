@@ -35,15 +35,22 @@ Config cube_config(int n, int species, Precision p) {
 }
 
 template <class T>
-long long rkl2_stages(const HostFields<T>& f, double dt) {
-  long long stages = 0;
+Rkl2Cube<T> rkl2_cube(int n, int species, BackendChoice which) {
+  Config c =
+      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
+  c.time.scheme = Scheme::Rkl2;
+  const Geometry g = make_geometry(c);
+  const HostFields<T> f = build_fields<T>(c, g);
+  Rkl2Cube<T> r;
+  r.backend = make_backend<T>(which);
+  r.backend->upload(f);
   for (const auto& sp : f.species)
-    stages += rkl2_stage_count(dt, double(*std::max_element(sp.D.begin(), sp.D.end())), f.ih2,
-                               double(sp.decay));
-  return stages;
+    r.stages += rkl2_stage_count(kRkl2StageDt, double(*std::max_element(sp.D.begin(), sp.D.end())),
+                                 f.ih2, double(sp.decay));
+  return r;
 }
-template long long rkl2_stages<float>(const HostFields<float>&, double);
-template long long rkl2_stages<double>(const HostFields<double>&, double);
+template Rkl2Cube<float> rkl2_cube<float>(int, int, BackendChoice);
+template Rkl2Cube<double> rkl2_cube<double>(int, int, BackendChoice);
 
 // STREAM-like copy b = a with the benchmark's threads: both arrays at least 256 MiB (far beyond
 // the caches, so the figure is memory bandwidth and does not swing with the working set),

@@ -8,7 +8,6 @@
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
 #include "host/sim/backend.hpp"
-#include "host/sim/fields.hpp"
 
 namespace lobule::bench {
 
@@ -28,10 +27,18 @@ constexpr double rkl2_stage_bytes_per_update() {
   return 5.0 * sizeof(T);
 }
 
-/// The RKL2 stages of one diffusion sub-step of dt [s] summed over the species of f (each
-/// species' count from its largest D and its decay).
+/// The RKL2 stage benchmarks' problem: cube_config(n, species) with the rkl2 scheme, uploaded to
+/// a backend of `which`; `stages` = the stages of one diffusion sub-step of kRkl2StageDt summed
+/// over the species (each from its largest D and its decay: 14 for the slowest species, D =
+/// 10 µm²/s, to 39 for the fastest, 80 µm²/s).
 template <class T>
-long long rkl2_stages(const HostFields<T>& f, double dt);
+struct Rkl2Cube {
+  std::unique_ptr<Backend<T>> backend;
+  long long stages = 0;
+};
+inline constexpr double kRkl2StageDt = 10.0;  // [s]
+template <class T>
+Rkl2Cube<T> rkl2_cube(int n, int species, BackendChoice which);
 
 /// Host copy bandwidth [bytes/s], STREAM-like (all threads, arrays of at least 256 MiB and at
 /// least `bytes`, first touch outside the timing), measured at each call. The stepping

@@ -88,9 +88,8 @@ void BM_ExplicitStepCuda(benchmark::State& state) {
                     device_copy_bandwidth(std::size_t(double(n) * n * n * sizeof(T))));
 }
 
-// One RKL2 diffusion sub-step D̃(dt) of every species (Backend::diffuse), divided into its stages
-// (bench_rkl2.cpp has the CPU's): dt = 10 s, 14 stages for the slowest species (D = 10 µm²/s) to
-// 39 for the fastest (80 µm²/s).
+// One RKL2 diffusion sub-step D̃(10 s) of every species (Backend::diffuse), divided into its
+// stages (bench_rkl2.cpp has the CPU's; rkl2_cube, bench_common.hpp).
 template <class T>
 void BM_Rkl2StageCuda(benchmark::State& state) {
   if (!cuda_available()) {
@@ -98,16 +97,10 @@ void BM_Rkl2StageCuda(benchmark::State& state) {
     return;
   }
   const int n = int(state.range(0)), species = int(state.range(1));
-  Config c =
-      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
-  c.time.scheme = Scheme::Rkl2;
-  const Geometry g = make_geometry(c);
-  const HostFields<T> f = build_fields<T>(c, g);
-  auto backend = make_backend<T>(BackendChoice::Cuda);
-  backend->upload(f);
-  const double dt = 10.0;
-  const long long stages = rkl2_stages(f, dt);
-  const double seconds = timed_calls(state, [&](long long) { backend->diffuse(0.0, dt); });
+  const Rkl2Cube<T> cube = rkl2_cube<T>(n, species, BackendChoice::Cuda);
+  const long long stages = cube.stages;
+  const double seconds =
+      timed_calls(state, [&](long long) { cube.backend->diffuse(0.0, kRkl2StageDt); });
   const double updates = double(n) * n * n * double(stages);
   state.counters["stages"] = double(stages);
   report_throughput(state, updates, updates * rkl2_stage_bytes_per_update<T>(), seconds,
