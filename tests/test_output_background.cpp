@@ -32,6 +32,28 @@ std::map<std::string, std::string> run_files(const std::string& dir) {
   return files;
 }
 
+// Sets LOBULE_OUTPUT_WRITERS for the runs of its lifetime, then restores what was there.
+class WritersEnv {
+ public:
+  explicit WritersEnv(const char* value) {
+    if (const char* v = std::getenv(kName)) before_ = v, had_ = true;
+    setenv(kName, value, 1);
+  }
+  ~WritersEnv() {
+    if (had_)
+      setenv(kName, before_.c_str(), 1);
+    else
+      unsetenv(kName);
+  }
+  WritersEnv(const WritersEnv&) = delete;
+  WritersEnv& operator=(const WritersEnv&) = delete;
+
+ private:
+  static constexpr const char* kName = "LOBULE_OUTPUT_WRITERS";
+  std::string before_;
+  bool had_ = false;
+};
+
 TEST(OutputBackground, WritesTheFilesOfTheForegroundWriter) {
   test::single_threaded_runs();
   test::TempDir tmp;
@@ -44,9 +66,8 @@ TEST(OutputBackground, WritesTheFilesOfTheForegroundWriter) {
     s.background = m == "off" ? "off" : "on";
     const std::string cfg = tmp.write("ck_" + m + ".yaml", s.yaml());
     const std::string out = tmp.path() + "/" + m;
-    setenv("LOBULE_OUTPUT_WRITERS", m == "on3" ? "3" : "1", 1);
+    const WritersEnv writers(m == "on3" ? "3" : "1");
     const auto r = test::run_lobule({"run", cfg, "-o", out, "-q"});
-    unsetenv("LOBULE_OUTPUT_WRITERS");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     by_mode[m] = run_files(out);
     const std::string log = test::slurp(out + "/log.txt");
@@ -70,9 +91,8 @@ TEST(OutputBackground, RefusesAWrongNumberOfWriters) {
   test::CkScenario s;
   s.background = "on";
   const std::string cfg = tmp.write("ck.yaml", s.yaml());
-  setenv("LOBULE_OUTPUT_WRITERS", "many", 1);
+  const WritersEnv writers("many");
   const auto r = test::run_lobule({"run", cfg, "-o", tmp.path() + "/out", "-q"});
-  unsetenv("LOBULE_OUTPUT_WRITERS");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("LOBULE_OUTPUT_WRITERS=many"), std::string::npos) << r.output;
 }
