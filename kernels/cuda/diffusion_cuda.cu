@@ -1,3 +1,6 @@
+// The CUDA kernels of the diffusion formulas (kernels/diffusion_stencil.hpp, kernels/rkl2.hpp):
+// the stencils (explicit step, RKL2 stages) stream up z, the pointwise kernels (halo, sums,
+// maxima, diffusivities, local fields) take one voxel per thread and plane.
 #include <type_traits>
 
 #include "../diffusion_stencil.hpp"
@@ -18,8 +21,8 @@ __global__ void halo_kernel(Box b, BoundarySet<T> bc, HaloOf what, T* u) {
   if (c < face_cells(b, f)) fill_halo_cell(b, bc, what, f, c, u);
 }
 
-// One thread per interior voxel, x fastest within a warp for coalesced loads; each thread
-// marches over a few z-planes so neighbouring planes are reused from L1/L2.
+// The pointwise kernels: one thread per interior voxel of a few z-planes, x fastest within a
+// warp for coalesced loads.
 constexpr int kBlockX = 32, kBlockY = 8, kZPerThread = 4;
 
 struct Launch {
