@@ -35,22 +35,23 @@ Config cube_config(int n, int species, Precision p) {
 }
 
 template <class T>
-Rkl2Cube<T> rkl2_cube(int n, int species, BackendChoice which) {
-  Config c =
-      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
-  c.time.scheme = Scheme::Rkl2;
-  const Geometry g = make_geometry(c);
-  const HostFields<T> f = build_fields<T>(c, g);
-  Rkl2Cube<T> r;
+CubeRun<T> cube_run(int n, int species, BackendChoice which, Scheme scheme) {
+  CubeRun<T> r;
+  r.config = cube_config(n, species, precision_of<T>());
+  r.config.time.scheme = scheme;
+  const Geometry g = make_geometry(r.config);
+  const HostFields<T> f = build_fields<T>(r.config, g);
   r.backend = make_backend<T>(which);
   r.backend->upload(f);
-  for (const auto& sp : f.species)
-    r.stages += rkl2_stage_count(kRkl2StageDt, double(*std::max_element(sp.D.begin(), sp.D.end())),
-                                 f.ih2, double(sp.decay));
+  if (scheme == Scheme::Rkl2)
+    for (const auto& sp : f.species)
+      r.rkl2_stages +=
+          rkl2_stage_count(kRkl2StageDt, double(*std::max_element(sp.D.begin(), sp.D.end())), f.ih2,
+                           double(sp.decay));
   return r;
 }
-template Rkl2Cube<float> rkl2_cube<float>(int, int, BackendChoice);
-template Rkl2Cube<double> rkl2_cube<double>(int, int, BackendChoice);
+template CubeRun<float> cube_run<float>(int, int, BackendChoice, Scheme);
+template CubeRun<double> cube_run<double>(int, int, BackendChoice, Scheme);
 
 // STREAM-like copy b = a with the benchmark's threads: both arrays at least 256 MiB (far beyond
 // the caches, so the figure is memory bandwidth and does not swing with the working set),

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
@@ -13,6 +14,12 @@ namespace lobule::bench {
 
 /// A cubic box of n³ voxels with `species` diffusing species (explicit scheme).
 Config cube_config(int n, int species, Precision p);
+
+/// The precision of T's fields.
+template <class T>
+constexpr Precision precision_of() {
+  return std::is_same_v<T, double> ? Precision::Double : Precision::Float;
+}
 
 /// Bytes the explicit step must move per voxel and species: read u, read D, write u⁺.
 template <class T>
@@ -27,18 +34,19 @@ constexpr double rkl2_stage_bytes_per_update() {
   return 5.0 * sizeof(T);
 }
 
-/// The RKL2 stage benchmarks' problem: cube_config(n, species) with the rkl2 scheme, uploaded to
-/// a backend of `which`; `stages` = the stages of one diffusion sub-step of kRkl2StageDt summed
-/// over the species (each from its largest D and its decay: 14 for the slowest species, D =
-/// 10 µm²/s, to 39 for the fastest, 80 µm²/s).
+/// The stepping benchmarks' problem: cube_config(n, species) in T's precision with `scheme`,
+/// uploaded to a backend of `which`. With rkl2, `rkl2_stages` = the stages of one diffusion
+/// sub-step of kRkl2StageDt summed over the species (each from its largest D and its decay: 14
+/// for the slowest species, D = 10 µm²/s, to 39 for the fastest, 80 µm²/s).
 template <class T>
-struct Rkl2Cube {
+struct CubeRun {
+  Config config;
   std::unique_ptr<Backend<T>> backend;
-  long long stages = 0;
+  long long rkl2_stages = 0;
 };
 inline constexpr double kRkl2StageDt = 10.0;  // [s]
 template <class T>
-Rkl2Cube<T> rkl2_cube(int n, int species, BackendChoice which);
+CubeRun<T> cube_run(int n, int species, BackendChoice which, Scheme scheme);
 
 /// Host copy bandwidth [bytes/s], STREAM-like (all threads, arrays of at least 256 MiB and at
 /// least `bytes`, first touch outside the timing), measured at each call. The stepping

@@ -4,7 +4,6 @@
 
 #include "bench_common.hpp"
 #include "host/sim/backend.hpp"
-#include "host/sim/build_fields.hpp"
 
 namespace lobule::bench {
 namespace {
@@ -12,12 +11,9 @@ namespace {
 template <class T>
 void BM_ExplicitStepCpu(benchmark::State& state) {
   const int n = int(state.range(0)), species = int(state.range(1));
-  const Config c =
-      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
-  const Geometry g = make_geometry(c);
-  auto backend = make_backend<T>(BackendChoice::Cpu);
-  backend->upload(build_fields<T>(c, g));
-  const T dt = T(0.5 * c.time.dt);
+  const CubeRun<T> cube = cube_run<T>(n, species, BackendChoice::Cpu, Scheme::Explicit);
+  Backend<T>* backend = cube.backend.get();
+  const T dt = T(0.5 * cube.config.time.dt);
   backend->step(0.0, dt);  // warm up
   const std::size_t field_bytes = std::size_t(double(n) * n * n * sizeof(T));
   const double copy_before = host_copy_bandwidth(field_bytes);

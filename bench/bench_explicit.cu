@@ -8,7 +8,6 @@
 #include "bench_common.hpp"
 #include "host/model/liver_fibrosis.hpp"
 #include "host/sim/backend.hpp"
-#include "host/sim/build_fields.hpp"
 #include "kernels/cuda/device.hpp"
 
 namespace lobule::bench {
@@ -77,19 +76,15 @@ void BM_ExplicitStepCuda(benchmark::State& state) {
     return;
   }
   const int n = int(state.range(0)), species = int(state.range(1));
-  const Config c =
-      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
-  const Geometry g = make_geometry(c);
-  auto backend = make_backend<T>(BackendChoice::Cuda);
-  backend->upload(build_fields<T>(c, g));
-  const double seconds = timed_steps(state, *backend, 0.5 * c.time.dt, false);
+  const CubeRun<T> cube = cube_run<T>(n, species, BackendChoice::Cuda, Scheme::Explicit);
+  const double seconds = timed_steps(state, *cube.backend, 0.5 * cube.config.time.dt, false);
   const double updates = double(n) * n * n * species;
   report_throughput(state, updates, updates * explicit_bytes_per_update<T>(), seconds,
                     device_copy_bandwidth(std::size_t(double(n) * n * n * sizeof(T))));
 }
 
 // One RKL2 diffusion sub-step D̃(10 s) of every species (Backend::diffuse), divided into its
-// stages (bench_rkl2.cpp has the CPU's; rkl2_cube, bench_common.hpp).
+// stages (bench_rkl2.cpp has the CPU's; cube_run, bench_common.hpp).
 template <class T>
 void BM_Rkl2StageCuda(benchmark::State& state) {
   if (!cuda_available()) {
@@ -97,8 +92,8 @@ void BM_Rkl2StageCuda(benchmark::State& state) {
     return;
   }
   const int n = int(state.range(0)), species = int(state.range(1));
-  const Rkl2Cube<T> cube = rkl2_cube<T>(n, species, BackendChoice::Cuda);
-  const long long stages = cube.stages;
+  const CubeRun<T> cube = cube_run<T>(n, species, BackendChoice::Cuda, Scheme::Rkl2);
+  const long long stages = cube.rkl2_stages;
   const double seconds =
       timed_calls(state, [&](long long) { cube.backend->diffuse(0.0, kRkl2StageDt); });
   const double updates = double(n) * n * n * double(stages);

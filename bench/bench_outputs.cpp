@@ -15,8 +15,7 @@ namespace {
 template <class T>
 void BM_OutputHostCheck(benchmark::State& state) {
   const int n = int(state.range(0)), species = int(state.range(1));
-  const Config c =
-      cube_config(n, species, std::is_same_v<T, double> ? Precision::Double : Precision::Float);
+  const Config c = cube_config(n, species, precision_of<T>());
   const Geometry g = make_geometry(c);
   const HostFields<T> f = build_fields<T>(c, g);
   const double voxels = double(n) * n * n;

@@ -13,10 +13,10 @@ namespace {
 template <class T>
 void BM_Rkl2StageCpu(benchmark::State& state) {
   const int n = int(state.range(0)), species = int(state.range(1));
-  const Rkl2Cube<T> cube = rkl2_cube<T>(n, species, BackendChoice::Cpu);
+  const CubeRun<T> cube = cube_run<T>(n, species, BackendChoice::Cpu, Scheme::Rkl2);
   Backend<T>& backend = *cube.backend;
   const double dt = kRkl2StageDt;
-  const long long stages = cube.stages;
+  const long long stages = cube.rkl2_stages;
   backend.diffuse(0.0, dt);  // warm up
   const std::size_t field_bytes = std::size_t(double(n) * n * n * sizeof(T));
   const double copy_before = host_copy_bandwidth(field_bytes);
