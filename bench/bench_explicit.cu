@@ -69,12 +69,16 @@ double timed_steps(benchmark::State& state, Backend<T>& backend, double dt, bool
   return timed_calls(state, [&](long long k) { backend.step(advance ? double(k) * dt : 0.0, dt); });
 }
 
+// True, with the benchmark marked skipped, where no GPU is visible.
+bool no_gpu(benchmark::State& state) {
+  if (cuda_available()) return false;
+  state.SkipWithError("no CUDA GPU visible");
+  return true;
+}
+
 template <class T>
 void BM_ExplicitStepCuda(benchmark::State& state) {
-  if (!cuda_available()) {
-    state.SkipWithError("no CUDA GPU visible");
-    return;
-  }
+  if (no_gpu(state)) return;
   const int n = int(state.range(0)), species = int(state.range(1));
   const CubeRun<T> cube = cube_run<T>(n, species, BackendChoice::Cuda, Scheme::Explicit);
   const double seconds = timed_steps(state, *cube.backend, 0.5 * cube.config.time.dt, false);
@@ -87,10 +91,7 @@ void BM_ExplicitStepCuda(benchmark::State& state) {
 // stages (bench_rkl2.cpp has the CPU's; cube_run, bench_common.hpp).
 template <class T>
 void BM_Rkl2StageCuda(benchmark::State& state) {
-  if (!cuda_available()) {
-    state.SkipWithError("no CUDA GPU visible");
-    return;
-  }
+  if (no_gpu(state)) return;
   const int n = int(state.range(0)), species = int(state.range(1));
   const CubeRun<T> cube = cube_run<T>(n, species, BackendChoice::Cuda, Scheme::Rkl2);
   const long long stages = cube.rkl2_stages;
@@ -123,10 +124,7 @@ BENCHMARK_TEMPLATE(BM_Rkl2StageCuda, double)->Apply(sizes);
 // step must move (liver_bytes_per_voxel), against the device copy (the issue's target: ≥ 0.6).
 template <class T>
 void BM_LiverExplicitStepCuda(benchmark::State& state) {
-  if (!cuda_available()) {
-    state.SkipWithError("no CUDA GPU visible");
-    return;
-  }
+  if (no_gpu(state)) return;
   const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cuda);
   const double seconds = timed_steps(state, *l.backend, l.config.time.dt, true);
   const double voxels = double(l.geometry.voxels());
@@ -140,10 +138,7 @@ void BM_LiverExplicitStepCuda(benchmark::State& state) {
 // `bytes_per_voxel` the backend's state.
 template <class T>
 void BM_LiverRkl2StepCuda(benchmark::State& state) {
-  if (!cuda_available()) {
-    state.SkipWithError("no CUDA GPU visible");
-    return;
-  }
+  if (no_gpu(state)) return;
   const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cuda, true);
   const double dt = l.config.time.dt;
   const double seconds = timed_steps(state, *l.backend, dt, true);
