@@ -5,7 +5,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -27,6 +26,7 @@
 #include "restart.hpp"
 #include "run_signals.hpp"
 #include "stepper.hpp"
+#include "stopwatch.hpp"
 #include "test_hooks.hpp"
 
 namespace lobule {
@@ -56,24 +56,16 @@ void log_start(RunLog& log, const Config& c, const std::string& backend) {
                        : ""));
 }
 
-// The time loop: outputs at the schedule's times, checkpoints when due, the NaN test hook.
 // Wall seconds of a run's phases, for the log's closing line: where its time goes. A GPU step
 // returns before its kernels end, so the steps' phase waits for them (Backend::finish).
 struct PhaseSeconds {
   double steps = 0;    // the steps, with the checkpoints due between outputs
   double checks = 0;   // the state's copy to the host and its finite/non-negative check
-  double outputs = 0;  // handing the outputs to the writer (the VTK files, the CSV row), the
-                       // checkpoints at outputs, and waiting for the writer at the end
-
-  // Seconds since `since`, which moves to now.
-  static double lap(std::chrono::steady_clock::time_point& since) {
-    const auto now = std::chrono::steady_clock::now();
-    const double s = std::chrono::duration<double>(now - since).count();
-    since = now;
-    return s;
-  }
+  double outputs = 0;  // handing the outputs to the writers (the VTK files, the CSV row), the
+                       // checkpoints at outputs, and waiting for the writers at the end
 };
 
+// The time loop: outputs at the schedule's times, checkpoints when due, the NaN test hook.
 template <class T>
 void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out,
                           Checkpointer<T>& ck, RunLog& log, PhaseSeconds& phase) {
@@ -94,22 +86,22 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
   try {
     for (long long k = when.first_after(run.time()); run.time() < when.end; ++k) {
       target = when.time(k);
-      auto since = std::chrono::steady_clock::now();
+      Stopwatch watch;
       run.advance_to(target, on_step);
       run.finish();
-      phase.steps += PhaseSeconds::lap(since);
+      phase.steps += watch.lap();
       run.check_state();
-      phase.checks += PhaseSeconds::lap(since);
+      phase.checks += watch.lap();
       const HostFields<T>& f = run.fields();
       out.write(run.time(), f);
       for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
       ck.at_boundary(run, out.count(), false);
-      phase.outputs += PhaseSeconds::lap(since);
+      phase.outputs += watch.lap();
     }
-    auto since = std::chrono::steady_clock::now();
+    Stopwatch watch;
     out.flush();
     ck.at_end(run, out.count());
-    phase.outputs += PhaseSeconds::lap(since);
+    phase.outputs += watch.lap();
   } catch (const Interrupted& e) {  // the terminal or pipe may be gone: the log keeps it
     log.info(fmt::format("interrupted: {}", e.what()));
     throw;
@@ -128,18 +120,26 @@ int output_writers() {
     char* end = nullptr;
     const long n = std::strtol(env, &end, 10);
     if (end != env && *end == '\0' && n >= 1 && n <= 16) return int(n);
-    throw InputError(fmt::format("LOBULE_OUTPUT_WRITERS={}: expected a whole number 1 to 16", env));
+    throw InputError(fmt::format(
+        "LOBULE_OUTPUT_WRITERS={}: expected a whole number of output writer threads from 1 to "
+        "16; set one or unset the variable (default: one per four processors)",
+        env));
   }
   return int(std::clamp(std::thread::hardware_concurrency() / 4, 1u, 4u));
 }
 
 template <class T>
 RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which) {
-  const auto wall0 = std::chrono::steady_clock::now();
+  Stopwatch wall;
   RunSummary sum;
   sum.out_dir = output_dir(c, opt);
   sum.backend = which == BackendChoice::Cuda ? "cuda" : "cpu";
   // Everything that can refuse the run does so before anything is written or allocated.
+  // Outputs written by threads of their own while the run goes on (output.background; auto:
+  // unless the machine has a single processor to share between the writers and the solver).
+  const bool background = c.output.background == "on" || (c.output.background == "auto" &&
+                                                          std::thread::hardware_concurrency() != 1);
+  const int writers = background ? output_writers() : 0;
   std::optional<RestartPoint> restart;
   if (!opt.restart.empty()) restart = find_restart_point(opt.restart, sum.out_dir, c);
   check_memory(c, which);
@@ -164,12 +164,8 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
     log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
                          human_time(run.time()), run.steps(), restart->header.outputs));
   }
-  // Outputs written by threads of their own while the run goes on (output.background; auto:
-  // unless the machine has a single processor to share between the writers and the solver).
-  const bool background = c.output.background == "on" || (c.output.background == "auto" &&
-                                                          std::thread::hardware_concurrency() != 1);
   OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0,
-                      background ? output_writers() : 0);
+                      writers);
   if (out.rebuilt_index())
     log.info(
         fmt::format("warning: {}/fields.pvd was missing or damaged; rebuilt from the {} "
@@ -180,16 +176,15 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   if (restart) ck.started_from(restart->file, run.time(), run.steps());
   PhaseSeconds phase;
   if (!restart) {
-    auto since = std::chrono::steady_clock::now();
+    Stopwatch watch;
     out.write(0.0, run.fields());
-    phase.outputs += PhaseSeconds::lap(since);
+    phase.outputs += watch.lap();
   }
 
   advance_with_outputs(c, run, out, ck, log, phase);
   sum.steps = run.steps();
   sum.t_end = run.time();
-  sum.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  sum.wall_seconds = wall.lap();
   const long long here = run.steps() - (restart ? restart->header.steps : 0);
   log.info(fmt::format("done: {} steps, {} outputs, {:.3g} s wall, {:.3g} steps/s", sum.steps,
                        out.count(), sum.wall_seconds, double(here) / sum.wall_seconds));

@@ -1,12 +1,12 @@
 #include "stepper.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "build_fields.hpp"
 #include "host/model/model.hpp"
 #include "observables.hpp"
+#include "stopwatch.hpp"
 
 namespace lobule {
 
@@ -47,12 +47,12 @@ long long count_steps(const Config& c, long long cap) {
 }
 
 namespace {
-// f(), its wall seconds added to `seconds`.
+// f(), its wall seconds added to `seconds` (for the member initializers of Stepper).
 template <class F>
 auto timed(double& seconds, F&& f) {
-  const auto t0 = std::chrono::steady_clock::now();
+  Stopwatch watch;
   auto result = f();
-  seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  seconds += watch.lap();
   return result;
 }
 }  // namespace
@@ -63,15 +63,14 @@ Stepper<T>::Stepper(const Config& c, BackendChoice which)
       g_(timed(setup_.geometry, [&] { return make_geometry(c); })),
       f_(timed(setup_.fields, [&] { return build_fields<T>(c, g_); })),
       backend_(timed(setup_.upload, [&] { return make_backend<T>(which); })) {
-  timed(setup_.upload, [&] {
-    if (c.model_impl) {
-      backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
-      events_ = c.model_impl->event_times();
-    }
-    backend_->upload(f_);
-    backend_->finish();
-    return 0;
-  });
+  Stopwatch watch;
+  if (c.model_impl) {
+    backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
+    events_ = c.model_impl->event_times();
+  }
+  backend_->upload(f_);
+  backend_->finish();
+  setup_.upload += watch.lap();
 }
 
 // Events at or before t_ not yet applied: the model adds to the host copy of the fields, and

@@ -176,6 +176,7 @@ __global__ void local_explicit_kernel(Box b, const T* __restrict__ u,
   });
 }
 
+// The RKL2 kernels take 1/h² as ih2 (x.ih2, scaled by d for kUniform: launch_march), not from x.
 template <bool kUniform, class T, class Rates>
 __global__ void __launch_bounds__(kBlockX* kBlockY)
     rkl2_first_kernel(Box b, int planes, InvH2<T> ih2, Rkl2Context<T> x, Rates r,
