@@ -20,6 +20,11 @@
 
 namespace lobule::bench {
 
+std::string source_file(const std::string& relative) {
+  const char* moved = std::getenv("LOBULE_TEST_SOURCE_DIR");
+  return std::string(moved ? moved : LOBULE_SOURCE_DIR) + "/" + relative;
+}
+
 Config cube_config(int n, int species, Precision p) {
   std::string yaml = fmt::format(
       "grid: {{ spacing: 5 }}\ngeometry: {{ kind: box, size: [{0}, {0}, {0}] }}\nspecies:\n",
@@ -99,10 +104,7 @@ void label_cpu_loops(benchmark::State& state) {
 
 template <class T>
 LiverRun<T> liver_run(int layers, BackendChoice which, bool rkl2) {
-  // The sources: LOBULE_TEST_SOURCE_DIR where the checkout moved (tools/gpu-check.sh sets it).
-  const char* moved = std::getenv("LOBULE_TEST_SOURCE_DIR");
-  const std::string scenario =
-      std::string(moved ? moved : LOBULE_SOURCE_DIR) + "/inputs/ccl4_4wk.yaml";
+  const std::string scenario = source_file("inputs/ccl4_4wk.yaml");
   std::vector<std::string> sets = {
       "grid.spacing=5 um",
       "geometry.height=" + std::to_string(5 * layers) + " um",

@@ -12,6 +12,10 @@
 
 namespace lobule::bench {
 
+/// The path of a file of the source tree (inputs/…): LOBULE_TEST_SOURCE_DIR where the checkout
+/// moved (tools/gpu-check.sh sets it), else the tree the benchmarks were built from.
+std::string source_file(const std::string& relative);
+
 /// A cubic box of n³ voxels with `species` diffusing species (explicit scheme).
 Config cube_config(int n, int species, Precision p);
 

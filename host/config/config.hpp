@@ -11,6 +11,7 @@
 #include "geometry/geometry.hpp"
 #include "geometry/geometry_params.hpp"
 #include "kernels/boundary.hpp"
+#include "solver_settings.hpp"
 
 namespace lobule {
 
@@ -68,6 +69,7 @@ struct TimeConfig {
   double dt = 0;         ///< [s]; 0 in the file means "auto" until resolved
   bool dt_auto = false;  ///< dt chosen by lobule (0.9 × the explicit limit, stability.hpp)
   Scheme scheme = Scheme::Explicit;
+  ImplicitControl implicit;  ///< scheme implicit: method and multigrid solver (time.implicit)
 };
 
 struct OutputConfig {

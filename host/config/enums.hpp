@@ -6,9 +6,10 @@ namespace lobule {
 
 enum class Precision { Float, Double };
 enum class BackendChoice { Auto, Cpu, Cuda };
-/// Time integration: forward Euler (reference), or balanced Strang splitting with
-/// Runge–Kutta–Legendre super time stepping of diffusion (`lod` in a file selects rkl2).
-enum class Scheme { Explicit, Rkl2 };
+/// Time integration: forward Euler (reference), or balanced Strang splitting with the diffusion
+/// part integrated by Runge–Kutta–Legendre super time stepping (`lod` in a file selects rkl2) or
+/// implicitly (TR-BDF2 with multigrid solves).
+enum class Scheme { Explicit, Rkl2, Implicit };
 
 const char* to_string(Precision p);
 const char* to_string(BackendChoice b);

@@ -126,7 +126,14 @@ const char* to_string(BackendChoice b) {
   return b == BackendChoice::Cpu ? "cpu" : (b == BackendChoice::Cuda ? "cuda" : "auto");
 }
 const char* to_string(Scheme s) {
-  return s == Scheme::Rkl2 ? "rkl2" : "explicit";
+  switch (s) {
+    case Scheme::Rkl2:
+      return "rkl2";
+    case Scheme::Implicit:
+      return "implicit";
+    default:
+      return "explicit";
+  }
 }
 const char* face_name(int f) {
   static const char* names[] = {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"};

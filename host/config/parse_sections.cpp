@@ -102,6 +102,10 @@ void parse_top_level(const ConfigNode& top, Config& c) {
     top["name"].fail(
         fmt::format("{} characters: at most 200 (it names the output folder)", c.name.size()));
 
+  // Precision first: the implicit solver's default tolerance depends on it.
+  if (top.has("precision"))
+    c.precision = top["precision"].choice({"float", "double"}) == "double" ? Precision::Double
+                                                                           : Precision::Float;
   if (!geometry_from_file(top) || top.has("grid")) parse_grid(top["grid"], c);
   parse_geometry(top, c);
 
@@ -111,9 +115,6 @@ void parse_top_level(const ConfigNode& top, Config& c) {
   parse_time(top["time"], c);
   parse_output(top["output"], c);
   parse_checkpoint(top["checkpoint"], c);
-  if (top.has("precision"))
-    c.precision = top["precision"].choice({"float", "double"}) == "double" ? Precision::Double
-                                                                           : Precision::Float;
   if (top.has("backend")) {
     const std::string b = top["backend"].choice({"auto", "cpu", "cuda"});
     c.backend =

@@ -43,6 +43,33 @@ FaceBoundary parse_face(const ConfigNode& n, const Config& c) {
   return fb;
 }
 
+// The implicit solver's default tolerance in float: a residual much below the field's size times
+// float's rounding (1.2e-7) cannot be reached reliably when the operator's diagonal is 10⁴ times
+// its smallest eigenvalue (dt = 1 h at 5 µm).
+constexpr double kFloatTolerance = 1e-5;
+
+// time.implicit: { method: tr_bdf2 | backward_euler, tolerance: X, max_iterations: N }.
+void parse_implicit(const ConfigNode& n, Config& c) {
+  n.expect_keys({"method", "tolerance", "max_iterations"});
+  ImplicitControl& k = c.time.implicit;
+  if (c.precision == Precision::Float) k.solver.tolerance = kFloatTolerance;
+  if (n.has("method"))
+    k.method = n["method"].choice({"tr_bdf2", "backward_euler"}) == "tr_bdf2"
+                   ? ImplicitMethod::TrBdf2
+                   : ImplicitMethod::BackwardEuler;
+  if (n.has("tolerance")) {
+    k.solver.tolerance = n["tolerance"].quantity(dims::kNone);
+    if (!(k.solver.tolerance > 0 && k.solver.tolerance < 1))
+      n["tolerance"].fail("the relative residual tolerance must lie between 0 and 1 (e.g. 1e-6)");
+  }
+  if (n.has("max_iterations")) {
+    const double m = n["max_iterations"].quantity(dims::kNone);
+    if (!(m >= 1 && m <= 1000 && m == std::floor(m)))
+      n["max_iterations"].fail("expected a whole number of iterations from 1 to 1000");
+    k.solver.max_iterations = int(m);
+  }
+}
+
 }  // namespace
 
 void parse_boundaries(const ConfigNode& node, Config& c) {
@@ -71,12 +98,14 @@ void parse_boundaries(const ConfigNode& node, Config& c) {
 
 void parse_time(const ConfigNode& n, Config& c) {
   if (!n.defined()) n.fail("missing section (e.g. time: { end: \"10 s\", dt: \"0.01 s\" })");
-  n.expect_keys({"end", "dt", "scheme"});
+  n.expect_keys({"end", "dt", "scheme", "implicit"});
   c.time.end = n["end"].quantity(dims::kTime);
   if (!(c.time.end > 0)) n["end"].fail("the end time must be positive");
   if (n.has("scheme")) {
-    const std::string s = n["scheme"].choice({"explicit", "rkl2", "lod"});
-    c.time.scheme = s == "explicit" ? Scheme::Explicit : Scheme::Rkl2;
+    const std::string s = n["scheme"].choice({"explicit", "rkl2", "implicit", "lod"});
+    c.time.scheme = s == "explicit" ? Scheme::Explicit
+                    : s == "implicit" ? Scheme::Implicit
+                                      : Scheme::Rkl2;
     if (s == "lod")
       c.warnings.push_back(fmt::format(
           "{}: time.scheme lod was replaced by rkl2, which this run uses: LOD's line sweeps "
@@ -84,6 +113,13 @@ void parse_time(const ConfigNode& n, Config& c) {
           n["scheme"].where()));
   }
   const bool is_explicit = c.time.scheme == Scheme::Explicit;
+  if (n.has("implicit")) {
+    if (c.time.scheme != Scheme::Implicit)
+      n["implicit"].fail("time.implicit sets the implicit scheme's solver: add scheme: implicit");
+    parse_implicit(n["implicit"], c);
+  } else if (c.precision == Precision::Float) {
+    c.time.implicit.solver.tolerance = kFloatTolerance;
+  }
 
   // The explicit limit over all species: dt ≤ 2/(4·D·Σ1/h² + λ).
   double limit = INFINITY;
@@ -107,7 +143,7 @@ void parse_time(const ConfigNode& n, Config& c) {
     n["dt"].fail(fmt::format(
         "dt = {:g} s exceeds the explicit stability limit {:g} s, 1/(2*D*sum(1/h^2) + decay), "
         "beyond which forward Euler turns values negative (h^2/(6*D_max) for cubic voxels "
-        "without decay); use a smaller dt, dt: auto, or scheme rkl2 for long steps",
+        "without decay); use a smaller dt, dt: auto, or scheme implicit or rkl2 for long steps",
         c.time.dt, limit));
 }
 

@@ -109,6 +109,13 @@ YAML::Node resolved_yaml(const Config& c) {
   n["time"]["end"] = q(c.time.end, dims::kTime);
   n["time"]["dt"] = q(c.time.dt, dims::kTime);
   n["time"]["scheme"] = to_string(c.time.scheme);
+  if (c.time.scheme == Scheme::Implicit) {
+    const ImplicitControl& k = c.time.implicit;
+    n["time"]["implicit"]["method"] =
+        k.method == ImplicitMethod::TrBdf2 ? "tr_bdf2" : "backward_euler";
+    n["time"]["implicit"]["tolerance"] = k.solver.tolerance;
+    n["time"]["implicit"]["max_iterations"] = k.solver.max_iterations;
+  }
   n["output"]["every"] = q(c.output.every, dims::kTime);
   if (c.output.fields.empty()) {
     n["output"]["fields"] = "all";

@@ -24,11 +24,21 @@ int rkl2_stages(double dt, double D, double decay, const std::array<double, 3>& 
 
 /// Grid sweeps of one step of length dt for one species, a comparable measure of cost:
 /// explicit: ceil(dt/limit) stencil sweeps (the steps it would need to cover dt);
-/// rkl2: s stencil sweeps.
+/// rkl2: s stencil sweeps;
+/// implicit: the operator M(u), then `implicit_solves` solves (TR-BDF2: 2, backward Euler: 1) of
+/// kImplicitCyclesEstimate V-cycles each, every cycle
+/// costing mg_cycle_sweeps of the grid `cells` (its Gauss–Seidel sweeps on every level, weighted
+/// by the level's size). The cycles per solve depend on how far the field moves in a step; the
+/// run log reports them.
 struct SchemeCost {
   double explicit_sweeps = 0;
   int rkl2_sweeps = 0;
+  double implicit_sweeps = 0;
 };
-SchemeCost scheme_cost(double dt, double D, double decay, const std::array<double, 3>& h);
+/// The V-cycles per implicit solve the estimate assumes: what a warm-started solve of the liver
+/// model's fields at dt = 1 h takes on the production lobule (bench/RESULTS.md).
+inline constexpr double kImplicitCyclesEstimate = 3;
+SchemeCost scheme_cost(double dt, double D, double decay, const std::array<double, 3>& h,
+                       const std::array<int, 3>& cells, int implicit_solves = 2);
 
 }  // namespace lobule

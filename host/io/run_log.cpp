@@ -40,6 +40,14 @@ void RunLog::info(const std::string& line) {
   }
 }
 
+void RunLog::detail(const std::string& line) {
+  if (!f_) return;
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::fputs(fmt::format("[{:8.2f}s] {}\n", wall, line).c_str(), f_);
+  std::fflush(f_);
+}
+
 void RunLog::progress(double t, double end, long long steps) {
   const auto now = std::chrono::steady_clock::now();
   const double wall = std::chrono::duration<double>(now - start_).count();

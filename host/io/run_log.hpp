@@ -17,6 +17,8 @@ class RunLog {
   RunLog& operator=(const RunLog&) = delete;
 
   void info(const std::string& line);
+  /// A line for log.txt only (solver statistics at each output), not for the console.
+  void detail(const std::string& line);
   /// Reports progress at tissue time t of end after `steps` steps; rate-limited.
   void progress(double t, double end, long long steps);
   /// A restarted run: rate and ETA count from tissue time t0 after steps0 steps.

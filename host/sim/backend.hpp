@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "diffusion_integrator.hpp"
 #include "fields.hpp"
 #include "host/config/enums.hpp"
 #include "kernels/model_kernels.hpp"
@@ -28,7 +29,8 @@ class Backend {
   /// Advances every species from tissue time t [s] by dt [s] with the uploaded scheme:
   ///   explicit: one unsplit forward Euler step, u += dt·(∇·(D∇u) + P(u) − L(u)·u);
   ///   rkl2: balanced Strang splitting R̃(dt/2)·D̃(dt)·R̃(dt/2), D̃ = RKL2 super time stepping of
-  ///         diffusion with the reaction rates frozen at (t, u) (docs/time-integration.md).
+  ///         diffusion with the reaction rates frozen at (t, u) (docs/time-integration.md);
+  ///   implicit: the same splitting with D̃ by TR-BDF2 and multigrid solves.
   /// Vessel voxels hold their values at the end of each part.
   virtual void step(double t, double dt) = 0;
   /// The diffusion sub-step D̃(dt) from t alone, with the rates frozen at (t, u).
@@ -45,6 +47,9 @@ class Backend {
   /// and a value whose sign flips from step to step can look fine at every output. Recorded by
   /// the step kernels as they write (no extra pass over memory); reading it waits for them.
   virtual std::vector<double> explicit_lowest() = 0;
+  /// Per species, what the implicit scheme's solves did since the last call (zeros for the other
+  /// schemes and for local fields): the run log reports it at each output.
+  virtual std::vector<SolverTally> solver_tally() = 0;
   /// Bytes of the solver state allocated on the backend's device now (fields, diffusivity and
   /// hindrance arrays, labels, zones, scratch and rate arrays): what estimate_memory predicts.
   virtual std::size_t state_bytes() const = 0;

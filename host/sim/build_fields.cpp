@@ -74,6 +74,7 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
   f.ih2 = {T(1 / (g.spacing[0] * g.spacing[0])), T(1 / (g.spacing[1] * g.spacing[1])),
            T(1 / (g.spacing[2] * g.spacing[2]))};
   f.scheme = c.time.scheme;
+  f.implicit = c.time.implicit;
   const Box& b = g.box;
   f.label.assign(b.padded(), kOutside);
   if (!g.zone.empty()) f.zone.assign(b.padded(), 0.0f);

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "diffusion_integrator.hpp"
 #include "exec_cpu.hpp"
 #include "kernels/frozen_rates.hpp"
+#include "multigrid_solve.hpp"
 
 namespace lobule {
 
@@ -23,6 +25,7 @@ class Engine final : public Backend<T> {
   void diffuse(double t, double dt) override;
   std::vector<double> clipped_mass() override;
   std::vector<double> explicit_lowest() override;
+  std::vector<SolverTally> solver_tally() override;
   std::size_t state_bytes() const override;
   void finish() override { Exec::synchronize(); }
 
@@ -58,8 +61,8 @@ class Engine final : public Backend<T> {
   void react_remainder(double t, double dt, bool before);
   void diffuse_frozen(double t, double dt);
   void update_diffusivities();
-  void rkl2(std::size_t s, double t, double dt, int halvings);
-  double rkl2_attempt(std::size_t s, double t, double dt, Array*& result);
+  /// What the diffusion integrator needs of species s.
+  DiffusionTask<T, Exec> task(std::size_t s);
   FrozenRates<T> frozen(std::size_t s) const;
   std::vector<T*> field_pointers();
   std::vector<VesselTable<T>> vessel_tables(double t) const;
@@ -84,7 +87,9 @@ class Engine final : public Backend<T> {
   std::vector<Hindrance> hindrance_;
   typename Exec::template Array<std::uint8_t> label_;
   typename Exec::template Array<float> zone_;  // lobule zone per voxel; empty without zones
-  Array scratch_[3];             // next level (explicit); M(Y0) and the two RKL2 increments
+  Array scratch_[3];             // next level (explicit); the diffusion integrator's (RKL2: M(Y0)
+                                 // and two increments; implicit: M(u) and two increments)
+  std::unique_ptr<DiffusionIntegrator<T, Exec>> diffusion_;  // D̃(dt) of the balanced step
   std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species, or
                                  // its new state in a fused step
   std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]
@@ -96,10 +101,21 @@ class Engine final : public Backend<T> {
 template <class T>
 using CpuBackend = Engine<T, CpuExec>;
 
+/// multigrid_solve on the CPU (host/sim/engine_cpu.cpp).
+template <class T>
+SolveStats multigrid_solve_cpu(const MgHostProblem<T>& p, const std::vector<T>& b,
+                               std::vector<T>& x, const MultigridSettings& s,
+                               std::vector<double>* history);
+
 #ifdef LOBULE_HAVE_CUDA
 /// A CUDA engine (host/sim/engine_cuda.cpp).
 template <class T>
 std::unique_ptr<Backend<T>> make_cuda_engine();
+/// multigrid_solve on the GPU (host/sim/engine_cuda.cpp).
+template <class T>
+SolveStats multigrid_solve_cuda(const MgHostProblem<T>& p, const std::vector<T>& b,
+                                std::vector<T>& x, const MultigridSettings& s,
+                                std::vector<double>* history);
 #endif
 
 }  // namespace lobule

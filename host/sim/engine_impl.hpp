@@ -11,6 +11,8 @@
 
 #include "engine.hpp"
 #include "host/errors.hpp"
+#include "implicit_diffusion.hpp"
+#include "rkl2_diffusion.hpp"
 #include "kernels/cpu/omp_grain.hpp"
 
 namespace lobule {
@@ -117,6 +119,10 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
   const std::vector<T> zeros(f.species.size(), T(0));
   if (!zeros.empty()) lowest_.upload(zeros.data());
   update_diffusivities();
+  if (meta_.scheme == Scheme::Implicit)
+    diffusion_ = std::make_unique<ImplicitDiffusion<T, Exec>>(meta_.implicit, species_.size());
+  else
+    diffusion_ = std::make_unique<Rkl2Diffusion<T, Exec>>();
   Exec::synchronize();
 }
 
@@ -147,6 +153,14 @@ std::vector<double> Engine<T, Exec>::explicit_lowest() {
 }
 
 template <class T, class Exec>
+std::vector<SolverTally> Engine<T, Exec>::solver_tally() {
+  std::vector<SolverTally> t(species_.size());
+  if (diffusion_)
+    for (std::size_t s = 0; s < t.size(); ++s) t[s] = diffusion_->take_tally(s);
+  return t;
+}
+
+template <class T, class Exec>
 std::size_t Engine<T, Exec>::state_bytes() const {
   std::size_t words = lowest_.size();
   for (const Species& sp : species_) words += sp.u.size() + sp.D.size() + sp.p.size() + sp.l.size();
@@ -154,7 +168,8 @@ std::size_t Engine<T, Exec>::state_bytes() const {
     words += h.H.size() + h.face[0].size() + h.face[1].size() + h.face[2].size();
   for (const Array& a : scratch_) words += a.size();
   for (const Array& a : rate_) words += a.size();
-  return words * sizeof(T) + label_.size() + zone_.size() * sizeof(float);
+  return words * sizeof(T) + label_.size() + zone_.size() * sizeof(float) +
+         (diffusion_ ? diffusion_->bytes() : 0);
 }
 
 template <class T, class Exec>
@@ -385,73 +400,26 @@ template <class T, class Exec>
 void Engine<T, Exec>::diffuse_frozen(double t, double dt) {
   update_diffusivities();
   for (std::size_t s = 0; s < species_.size(); ++s)
-    if (diffuses(s)) rkl2(s, t, dt, 0);
+    if (diffuses(s)) clipped_[s] += diffusion_->step(task(s), t, dt);
 }
 
-// One RKL2 step of species s, leaving u untouched: scratch 0 = M(Y0); scratch 1 and 2 alternate
-// as the increments Z_{j−1}, Z_{j−2} (Z_j overwrites Z_{j−2} in place from stage 3 on; their
-// halos take homogeneous boundary values); the last stage writes Y0 + Z_s. Held voxels take
-// their values at t + dt/2 in the stages and at t + dt in the last. Returns the amount the last
-// stage clipped [conc·voxel]; `result` points at the scratch array holding the new u.
 template <class T, class Exec>
-double Engine<T, Exec>::rkl2_attempt(std::size_t s, double t, double dt, Array*& result) {
-  auto& sp = species_[s];
-  const SpeciesField<T>& m = meta_.species[s];
-  const Box& bx = meta_.box;
-  const int stages = rkl2_stage_count(dt, double(sp.d_max), meta_.ih2, sp.l_max);
-  // A step that needs more stages than this costs more than that many explicit steps: the
-  // frozen loss rate has run away (a field blew up) or dt is absurd for the grid. Stop with a
-  // message instead of grinding (stage counts grow as the square root of dt·rate).
-  constexpr int kMaxStages = 100000;
-  if (stages > kMaxStages)
-    throw NumericalError(fmt::format(
-        "species '{}': one RKL2 step of {} s would need {} stages (largest frozen loss rate "
-        "{:.3g} 1/s, largest D {:.3g} um^2/s): a field has run away or dt is far too long for "
-        "this grid; use a shorter time.dt (lobule check shows the stages per species)",
-        m.name, dt, stages, sp.l_max, double(sp.d_max)));
-  Rkl2Context<T> mid{bx.sy(),   bx.sz(), ih2_of(s), label_.data(), held_at(s, t + 0.5 * dt),
-                     frozen(s), hint(s)};
-  Rkl2Context<T> end = mid;
-  end.held = held_at(s, t + dt);
-  // Each launch fills the halo of its input as it goes: u with the species' boundary conditions,
-  // the increments with their homogeneous form.
-  const BoundarySet<T> zero_bc = homogeneous(m.bc);
-  Exec::rkl2_first(bx, mid, sp.u.data(), diffusivity(s), scratch_[0].data(), scratch_[1].data(),
-                   T(rkl2_first_factor(stages, dt)), &m.bc);
-  Array* prev = &scratch_[1];
-  Array* prev2 = prev;  // Z_0 = 0: stage 2 has ν = 0 (rkl2_stage) and ignores it
-  double clipped = 0;
-  for (int j = 2; j <= stages; ++j) {
-    Array* out = j == 2 ? &scratch_[2] : prev2;
-    clipped = Exec::rkl2_stage(bx, j == stages ? end : mid, prev->data(), prev2->data(),
-                               sp.u.data(), scratch_[0].data(), diffusivity(s), out->data(),
-                               rkl2_stage<T>(j, stages, dt), j == stages, &zero_bc);
-    prev2 = prev;
-    prev = out;
-  }
-  result = prev;
-  return clipped;
-}
-
-// Accepts the attempt unless it clips more than max_undershoot of the species' mass; then two
-// half steps (see Rkl2Control), with the same frozen rates. The decision comes from reductions
-// over the whole domain, so that ranks of a decomposed run would agree.
-template <class T, class Exec>
-void Engine<T, Exec>::rkl2(std::size_t s, double t, double dt, int halvings) {
-  Array* result = nullptr;
-  const double clipped = rkl2_attempt(s, t, dt, result);
-  // The attempt leaves u untouched, so the mass is summed only when something was clipped.
-  const auto too_much = [&] {
-    const double mass = Exec::interior_sum(meta_.box, species_[s].u.data());
-    return clipped > meta_.rkl2.max_undershoot * std::abs(mass);
-  };
-  if (clipped > 0 && halvings < meta_.rkl2.max_halvings && too_much()) {
-    rkl2(s, t, 0.5 * dt, halvings + 1);
-    rkl2(s, t + 0.5 * dt, 0.5 * dt, halvings + 1);
-    return;
-  }
-  std::swap(species_[s].u, *result);
-  clipped_[s] += clipped;
+DiffusionTask<T, Exec> Engine<T, Exec>::task(std::size_t s) {
+  DiffusionTask<T, Exec> k;
+  k.index = s;
+  k.species = &meta_.species[s];
+  k.u = &species_[s].u;
+  for (int q = 0; q < 3; ++q) k.scratch[q] = &scratch_[q];
+  k.box = meta_.box;
+  k.context = {meta_.box.sy(), meta_.box.sz(), ih2_of(s), label_.data(), VesselTable<T>{},
+               frozen(s),      hint(s)};
+  k.D = diffusivity(s);
+  k.grid_ih2 = meta_.ih2;
+  k.d_max = double(species_[s].d_max);
+  k.l_max = species_[s].l_max;
+  k.held_at = [this, s](double t) { return held_at(s, t); };
+  k.control = meta_.rkl2;
+  return k;
 }
 
 }  // namespace lobule

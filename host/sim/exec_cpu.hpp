@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "kernels/cpu/diffusion_cpu.hpp"
+#include "kernels/cpu/implicit_cpu.hpp"
+#include "kernels/cpu/multigrid_cpu.hpp"
 #include "kernels/cpu/omp_grain.hpp"
 #include "kernels/cpu/reaction_cpu.hpp"
 #include "kernels/linear_decay.hpp"
@@ -140,6 +142,79 @@ struct CpuExec {
   static void react_linear(const Box& b, const VoxelMap& m, const ReactionFields<T, 1>& f,
                            const LinearDecay<T>& r, T t, T dt, const ReactionControl<T>& ctl) {
     cpu::react(b, m, f, r, t, dt, ctl);
+  }
+  // The implicit step (kernels/cpu/implicit_cpu.hpp).
+  template <class T>
+  static void implicit_operator(const Box& b, const Rkl2Context<T>& x, T* u, const T* D, T* m,
+                                const BoundarySet<T>* fill) {
+    cpu::implicit_operator(b, x, u, D, m, fill);
+  }
+  template <class T>
+  static void set_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& held, T* u) {
+    cpu::set_held(b, label, held, u);
+  }
+  template <class T>
+  static void combine(const Box& b, T a1, const T* x1, T a2, const T* x2, T* out) {
+    cpu::combine(b, a1, x1, a2, x2, out);
+  }
+  template <class T>
+  static double implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T* delta,
+                                T* out) {
+    return cpu::implicit_finish(b, x, u, delta, out);
+  }
+  // Multigrid (kernels/cpu/multigrid_cpu.hpp).
+  template <class T>
+  static void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]) {
+    cpu::mg_build_fine(s, diag, w);
+  }
+  template <class T>
+  static void mg_coarsen_fine(const MgFineSpec<T>& s, const MgLevelArrays<T>& coarse) {
+    cpu::mg_coarsen_fine(s, coarse);
+  }
+  template <class T>
+  static void mg_coarsen(const MgLevelArrays<T>& fine, const BoundaryKind* kind,
+                         const MgLevelArrays<T>& coarse) {
+    cpu::mg_coarsen(fine, kind, coarse);
+  }
+  template <class T>
+  static void mg_finish_diag(const MgLevelArrays<T>& lv) {
+    cpu::mg_finish_diag(lv);
+  }
+  template <class T>
+  static void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u) {
+    cpu::mg_wrap_halo(b, kind, u);
+  }
+  template <class T>
+  static void mg_smooth(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
+                        unsigned odd) {
+    cpu::mg_smooth(b, op, x, rhs, colour, odd);
+  }
+  template <class T>
+  static void mg_restrict(const Box& fine, const MgOperator<T>& op, const T* x, const T* rhs,
+                          const Box& coarse, T* bc) {
+    cpu::mg_restrict(fine, op, x, rhs, coarse, bc);
+  }
+  template <class T>
+  static void mg_prolong(const Box& coarse, const T* xc, const Box& fine, const MgOperator<T>& op,
+                         T* x) {
+    cpu::mg_prolong(coarse, xc, fine, op, x);
+  }
+  template <class T>
+  static void mg_zero(const Box& b, T* x) {
+    cpu::mg_zero(b, x);
+  }
+  template <class T>
+  static double mg_dot(const Box& b, const T* x, const T* y) {
+    return cpu::mg_dot(b, x, y);
+  }
+  template <class T>
+  static double mg_direction(const Box& b, const MgOperator<T>& op, const T* z, double beta, T* p,
+                             T* q) {
+    return cpu::mg_direction(b, op, z, beta, p, q);
+  }
+  template <class T>
+  static double mg_update(const Box& b, double alpha, const T* p, const T* q, T* x, T* r) {
+    return cpu::mg_update(b, alpha, p, q, x, r);
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include "kernels/cuda/device.hpp"
 #include "kernels/cuda/diffusion_cuda.hpp"
+#include "kernels/cuda/multigrid_cuda.hpp"
 #include "kernels/cuda/reaction_cuda.hpp"
 
 namespace lobule {
@@ -84,6 +85,85 @@ struct CudaExec {
   static void react_linear(const Box& b, const VoxelMap& m, const ReactionFields<T, 1>& f,
                            const LinearDecay<T>& r, T t, T dt, const ReactionControl<T>& ctl) {
     cuda::react_linear_decay(b, m, f, r, t, dt, ctl);
+  }
+
+  // The implicit step and its multigrid (kernels/cuda/multigrid_cuda.hpp); sums come back through
+  // the reduction slot.
+  template <class T>
+  static void implicit_operator(const Box& b, const Rkl2Context<T>& x, T* u, const T* D, T* m,
+                                const BoundarySet<T>* fill) {
+    if (fill) cuda::fill_halo(b, *fill, HaloOf::Concentration, u);
+    cuda::implicit_operator(b, x, u, D, m);
+  }
+  template <class T>
+  static void set_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& held, T* u) {
+    cuda::set_held(b, label, held, u);
+  }
+  template <class T>
+  static void combine(const Box& b, T a1, const T* x1, T a2, const T* x2, T* out) {
+    cuda::combine(b, a1, x1, a2, x2, out);
+  }
+  template <class T>
+  static double implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T* delta,
+                                T* out) {
+    cuda::implicit_finish(b, x, u, delta, out, reduction_slot());
+    return read_slot();
+  }
+  template <class T>
+  static void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]) {
+    cuda::mg_build_fine(s, diag, w);
+  }
+  template <class T>
+  static void mg_coarsen_fine(const MgFineSpec<T>& s, const MgLevelArrays<T>& coarse) {
+    cuda::mg_coarsen_fine(s, coarse);
+  }
+  template <class T>
+  static void mg_coarsen(const MgLevelArrays<T>& fine, const BoundaryKind* kind,
+                         const MgLevelArrays<T>& coarse) {
+    cuda::mg_coarsen(fine, kind, coarse);
+  }
+  template <class T>
+  static void mg_finish_diag(const MgLevelArrays<T>& lv) {
+    cuda::mg_finish_diag(lv);
+  }
+  template <class T>
+  static void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u) {
+    cuda::mg_wrap_halo(b, kind, u);
+  }
+  template <class T>
+  static void mg_smooth(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
+                        unsigned odd) {
+    cuda::mg_smooth(b, op, x, rhs, colour, odd);
+  }
+  template <class T>
+  static void mg_restrict(const Box& fine, const MgOperator<T>& op, const T* x, const T* rhs,
+                          const Box& coarse, T* bc) {
+    cuda::mg_restrict(fine, op, x, rhs, coarse, bc);
+  }
+  template <class T>
+  static void mg_prolong(const Box& coarse, const T* xc, const Box& fine, const MgOperator<T>& op,
+                         T* x) {
+    cuda::mg_prolong(coarse, xc, fine, op, x);
+  }
+  template <class T>
+  static void mg_zero(const Box& b, T* x) {
+    cuda::mg_zero(b, x);
+  }
+  template <class T>
+  static double mg_dot(const Box& b, const T* x, const T* y) {
+    cuda::mg_dot(b, x, y, reduction_slot());
+    return read_slot();
+  }
+  template <class T>
+  static double mg_direction(const Box& b, const MgOperator<T>& op, const T* z, double beta, T* p,
+                             T* q) {
+    cuda::mg_direction(b, op, z, T(beta), p, q, reduction_slot());
+    return read_slot();
+  }
+  template <class T>
+  static double mg_update(const Box& b, double alpha, const T* p, const T* q, T* x, T* r) {
+    cuda::mg_update(b, T(alpha), p, q, x, r, reduction_slot());
+    return read_slot();
   }
 
  private:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/config/enums.hpp"
+#include "host/config/solver_settings.hpp"
 #include "kernels/boundary.hpp"
 #include "kernels/grid.hpp"
 #include "kernels/reaction.hpp"
@@ -83,6 +84,7 @@ struct FieldSettings {
   Scheme scheme = Scheme::Explicit;
   ReactionControl<T> reaction;  ///< sub-stepping of the reaction step
   Rkl2Control rkl2;             ///< step halving of rkl2 where it undershoots
+  ImplicitControl implicit;     ///< the implicit scheme's method and multigrid solver
   VesselValueFn vessel_value;   ///< optional time dependence of the vessel values
 };
 

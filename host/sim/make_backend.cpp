@@ -53,4 +53,23 @@ std::unique_ptr<Backend<T>> make_backend(BackendChoice which) {
 template std::unique_ptr<Backend<float>> make_backend<float>(BackendChoice);
 template std::unique_ptr<Backend<double>> make_backend<double>(BackendChoice);
 
+template <class T>
+SolveStats multigrid_solve(BackendChoice which, const MgHostProblem<T>& p, const std::vector<T>& b,
+                           std::vector<T>& x, const MultigridSettings& s,
+                           std::vector<double>* history) {
+#ifdef LOBULE_HAVE_CUDA
+  if (resolve_backend(which) == BackendChoice::Cuda)
+    return multigrid_solve_cuda(p, b, x, s, history);
+#endif
+  (void)which;
+  return multigrid_solve_cpu(p, b, x, s, history);
+}
+
+template SolveStats multigrid_solve<float>(BackendChoice, const MgHostProblem<float>&,
+                                           const std::vector<float>&, std::vector<float>&,
+                                           const MultigridSettings&, std::vector<double>*);
+template SolveStats multigrid_solve<double>(BackendChoice, const MgHostProblem<double>&,
+                                            const std::vector<double>&, std::vector<double>&,
+                                            const MultigridSettings&, std::vector<double>*);
+
 }  // namespace lobule

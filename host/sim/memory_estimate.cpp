@@ -12,6 +12,7 @@
 #include <string>
 
 #include "host/errors.hpp"
+#include "kernels/multigrid.hpp"
 #ifdef LOBULE_HAVE_CUDA
 #include "kernels/cuda/device.hpp"
 #endif
@@ -62,6 +63,15 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   if (!gpu) arrays += 3 * double(hindrances.size());  // the CPU's face values of each hindrance
   if (c.model_impl) arrays += c.time.scheme == Scheme::Explicit ? ns : 2 * nd;
   double state = arrays * padded * word + padded + ns * word;
+  // The implicit scheme's multigrid: the finest level's diagonal and three faces, the
+  // conjugate-gradient vectors p, q, z and the right-hand side r; each coarser level its operator,
+  // correction and right-hand side, mass, half-cell conductances and Dirichlet couplings (19).
+  if (c.time.scheme == Scheme::Implicit && nd > 0) {
+    const std::vector<Box> levels = mg_level_boxes(whole_box(c.cells[0], c.cells[1], c.cells[2]));
+    double words = 8 * padded;
+    for (std::size_t l = 1; l < levels.size(); ++l) words += 19 * double(levels[l].padded());
+    state += words * word;
+  }
   if (c.geometry.kind != "box") state += padded * sizeof(float);
   double device = 0;
   (gpu ? device : host) += state;

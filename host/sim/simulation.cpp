@@ -95,6 +95,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
       const HostFields<T>& f = run.fields();
       out.write(run.time(), f);
       for (const auto& w : clip_warnings(f, run.clipped_mass(), clip_reported)) log.info(w);
+      if (const std::string s = solver_summary(f, run.solver_tally()); !s.empty()) log.detail(s);
       ck.at_boundary(run, out.count(), false);
       phase.outputs += watch.lap();
     }

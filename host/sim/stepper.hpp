@@ -66,6 +66,8 @@ class Stepper {
   void finish() { backend_->finish(); }
   /// Per species, what rkl2 added by setting negative undershoots to zero [conc·µm³].
   std::vector<double> clipped_mass() { return backend_->clipped_mass(); }
+  /// Per species, what the implicit solves did since the last call (Backend::solver_tally).
+  std::vector<SolverTally> solver_tally() { return backend_->solver_tally(); }
 
   /// Wall seconds of the constructor's parts: the geometry, the initial fields on the host, and
   /// the backend's set-up with their upload.

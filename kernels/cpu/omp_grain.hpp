@@ -31,6 +31,22 @@ void for_rows(int nz, int ny, std::size_t work, F&& body) {
     for (int j = 0; j < ny; ++j) body(k, j);
 }
 
+/// Σ row(k, j) over the rows of an nz × ny box, in double, in parallel (static schedule) when
+/// `work` says.
+template <class F>
+double sum_rows(int nz, int ny, std::size_t work, F&& row) {
+  double sum = 0;
+  if (!parallel_work(work)) {
+    for (int k = 0; k < nz; ++k)
+      for (int j = 0; j < ny; ++j) sum += row(k, j);
+    return sum;
+  }
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sum)
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j) sum += row(k, j);
+  return sum;
+}
+
 /// body(n) for n < count, in parallel (static schedule) when `work` says.
 template <class F>
 void for_each_index(long long count, std::size_t work, F&& body) {

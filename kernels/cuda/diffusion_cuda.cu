@@ -6,6 +6,7 @@
 #include "../diffusion_stencil.hpp"
 #include "../voxel_class.hpp"
 #include "cuda_check.cuh"
+#include "launch.cuh"
 #include "diffusion_cuda.hpp"
 #include "note_lowest.cuh"
 
@@ -19,44 +20,6 @@ __global__ void halo_kernel(Box b, BoundarySet<T> bc, HaloOf what, T* u) {
   const int f = int(blockIdx.y);
   const std::size_t c = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (c < face_cells(b, f)) fill_halo_cell(b, bc, what, f, c, u);
-}
-
-// The pointwise kernels: one thread per interior voxel of a few z-planes, x fastest within a
-// warp for coalesced loads.
-constexpr int kBlockX = 32, kBlockY = 8, kZPerThread = 4;
-
-struct Launch {
-  dim3 grid, block;
-};
-Launch voxel_launch(const Box& b) {
-  return {dim3(unsigned((b.nx + kBlockX - 1) / kBlockX), unsigned((b.ny + kBlockY - 1) / kBlockY),
-               unsigned((b.nz + kZPerThread - 1) / kZPerThread)),
-          dim3(kBlockX, kBlockY, 1)};
-}
-
-// Calls f(i, j, k, c) for the voxels of this thread.
-template <class F>
-__device__ RD_FORCEINLINE void for_my_voxels(const Box& b, F&& f) {
-  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
-  const int j = int(blockIdx.y * blockDim.y + threadIdx.y);
-  if (i >= b.nx || j >= b.ny) return;
-  const int k0 = int(blockIdx.z) * kZPerThread;
-  const int k1 = min(k0 + kZPerThread, b.nz);
-  for (int k = k0; k < k1; ++k) f(b.idx(i, j, k));
-}
-
-// Adds v of every thread of a kBlockX × kBlockY block to *out with one atomic per block (each
-// row of the block is one warp). Every thread of the block must call it.
-__device__ void block_add(double v, double* out) {
-  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
-  __shared__ double warp_sum[kBlockY];
-  if (threadIdx.x == 0) warp_sum[threadIdx.y] = v;
-  __syncthreads();
-  if (threadIdx.y == 0) {
-    v = threadIdx.x < kBlockY ? warp_sum[threadIdx.x] : 0.0;
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
-    if (threadIdx.x == 0 && v != 0.0) atomicAdd(out, v);
-  }
 }
 
 // The stencil kernels stream up z (2.5-D): one thread per (i, j) column of a 32 × 8 block,
