@@ -103,15 +103,15 @@ void label_cpu_loops(benchmark::State& state) {
 }
 
 template <class T>
-LiverRun<T> liver_run(int layers, BackendChoice which, bool rkl2) {
+LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme) {
   const std::string scenario = source_file("inputs/ccl4_4wk.yaml");
   std::vector<std::string> sets = {
       "grid.spacing=5 um",
       "geometry.height=" + std::to_string(5 * layers) + " um",
       "geometry.sinusoids.plate_thickness=25 um",
       "geometry.sinusoids.allow_coarse=false",
-      rkl2 ? "time.scheme=rkl2" : "time.scheme=explicit",
-      rkl2 ? "time.dt=1 h" : "time.dt=auto",
+      std::string("time.scheme=") + to_string(scheme),
+      scheme == Scheme::Explicit ? "time.dt=auto" : "time.dt=1 h",
       std::string("precision=") + (std::is_same_v<T, double> ? "double" : "float")};
   LiverRun<T> r{load_config(scenario, sets), {}, make_backend<T>(which)};
   r.geometry = make_geometry(r.config);
@@ -138,7 +138,7 @@ LiverRun<T> liver_run(int layers, BackendChoice which, bool rkl2) {
   return r;
 }
 
-template LiverRun<float> liver_run<float>(int, BackendChoice, bool);
-template LiverRun<double> liver_run<double>(int, BackendChoice, bool);
+template LiverRun<float> liver_run<float>(int, BackendChoice, Scheme);
+template LiverRun<double> liver_run<double>(int, BackendChoice, Scheme);
 
 }  // namespace lobule::bench

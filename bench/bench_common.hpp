@@ -69,7 +69,7 @@ void label_cpu_loops(benchmark::State& state);
 
 /// The liver fibrosis model on the lobule of inputs/ccl4_4wk.yaml at production resolution (5 µm
 /// voxels, 25 µm plates, 120 × 104 voxels per layer, `layers` layers), explicit with dt: auto
-/// (or with `rkl2`, the scenario's rkl2 with dt = 1 h), on a backend of `which` with its fields
+/// (or with scheme rkl2 or implicit and dt = 1 h), on a backend of `which` with its fields
 /// uploaded: a uniform fibrotic start, read from a file written as an earlier run's output (so that
 /// no healthy state is solved) and removed again.
 template <class T>
@@ -79,7 +79,7 @@ struct LiverRun {
   std::unique_ptr<Backend<T>> backend;
 };
 template <class T>
-LiverRun<T> liver_run(int layers, BackendChoice which, bool rkl2 = false);
+LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme = Scheme::Explicit);
 
 /// The bytes a fused step of the liver model must move per voxel: each of its 17 fields read
 /// and written once, and the label.

@@ -139,7 +139,7 @@ void BM_LiverExplicitStepCuda(benchmark::State& state) {
 template <class T>
 void BM_LiverRkl2StepCuda(benchmark::State& state) {
   if (no_gpu(state)) return;
-  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cuda, true);
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cuda, Scheme::Rkl2);
   const double dt = l.config.time.dt;
   const double seconds = timed_steps(state, *l.backend, dt, true);
   state.counters["day_s"] = 86400 / dt * seconds / double(state.iterations());

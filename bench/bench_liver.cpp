@@ -47,10 +47,27 @@ void BM_LiverExplicitStepCpu(benchmark::State& state) {
 // `bytes_per_voxel` the backend's state (the memory report of lobule check).
 template <class T>
 void BM_LiverRkl2StepCpu(benchmark::State& state) {
-  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu, true);
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu, Scheme::Rkl2);
   const double dt = l.config.time.dt;
   const double seconds = timed_steps(state, *l.backend, dt);
   state.counters["day_s"] = 86400 / dt * seconds / double(state.iterations());
+  state.counters["bytes_per_voxel"] =
+      double(l.backend->state_bytes()) / double(l.geometry.voxels());
+  label_cpu_loops(state);
+}
+
+// The same with scheme implicit (TR-BDF2 with multigrid solves): `day_s` is the one tissue
+// day; `vcycles` the V-cycles per solve, averaged over the species and the timed steps.
+template <class T>
+void BM_LiverImplicitStepCpu(benchmark::State& state) {
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu, Scheme::Implicit);
+  const double dt = l.config.time.dt;
+  l.backend->solver_tally();
+  const double seconds = timed_steps(state, *l.backend, dt);
+  state.counters["day_s"] = 86400 / dt * seconds / double(state.iterations());
+  long long solves = 0, cycles = 0;
+  for (const SolverTally& t : l.backend->solver_tally()) solves += t.solves, cycles += t.iterations;
+  state.counters["vcycles"] = solves > 0 ? double(cycles) / double(solves) : 0.0;
   state.counters["bytes_per_voxel"] =
       double(l.backend->state_bytes()) / double(l.geometry.voxels());
   label_cpu_loops(state);
@@ -64,6 +81,11 @@ BENCHMARK_TEMPLATE(BM_LiverExplicitStepCpu, float)
     ->UseRealTime();
 BENCHMARK_TEMPLATE(BM_LiverExplicitStepCpu, double)
     ->Arg(20)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_TEMPLATE(BM_LiverImplicitStepCpu, float)
+    ->Arg(20)
+    ->Iterations(24)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_TEMPLATE(BM_LiverRkl2StepCpu, float)

@@ -13,7 +13,9 @@
 #include "bench_common.hpp"
 #include "geometry/labels.hpp"
 #include "host/sim/build_fields.hpp"
-#include "host/sim/multigrid_solve.hpp"
+#include "host/sim/exec_cpu.hpp"
+#include "host/sim/multigrid.hpp"
+#include "host/sim/multigrid_solve_impl.hpp"
 #include "kernels/cpu/multigrid_cpu.hpp"
 
 namespace lobule::bench {
@@ -59,20 +61,26 @@ std::vector<T> rough_rhs(const MgHostProblem<T>& p) {
   return b;
 }
 
+// The hierarchy is built once before the timing (a run keeps it and rebuilds its operators every
+// step: BM_MultigridBuild); each iteration solves from x = 0.
 template <class T>
 void BM_MultigridLobule(benchmark::State& state) {
   const MgHostProblem<T> p = lobule_problem<T>(double(state.range(0)));
   const std::vector<T> b = rough_rhs(p);
-  std::vector<T> x;
+  const MgDeviceProblem<T, CpuExec> dev(p);
   MultigridSettings s;
   s.tolerance = std::is_same_v<T, double> ? 1e-8 : 1e-5;
+  Multigrid<T, CpuExec> mg(s);
+  mg.build(dev.spec);
+  CpuExec::Array<T> x(p.box.padded()), r(p.box.padded());
   std::vector<double> history;
   SolveStats st;
   double seconds = 0;
   for (auto _ : state) {
     history.clear();
+    r.upload(b.data());
     const auto t0 = std::chrono::steady_clock::now();
-    st = multigrid_solve(BackendChoice::Cpu, p, b, x, s, &history);
+    st = mg.solve(x.data(), r.data(), 0.0, "bench", &history);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   double worst = history.empty() ? 0 : history[0];
@@ -83,6 +91,20 @@ void BM_MultigridLobule(benchmark::State& state) {
   state.counters["iterations"] = st.iterations;
   state.counters["s_per_iteration"] =
       seconds / double(state.iterations()) / std::max(1, st.iterations);
+  state.counters["levels"] = double(mg.levels());
+  label_cpu_loops(state);
+}
+
+// Building the finest level's operator (what each implicit step does once per species; /0), or
+// every level's (when a species' coarse levels are rebuilt; /1).
+template <class T>
+void BM_MultigridBuild(benchmark::State& state) {
+  const MgHostProblem<T> p = lobule_problem<T>(20);
+  const MgDeviceProblem<T, CpuExec> dev(p);
+  Multigrid<T, CpuExec> mg;
+  typename Multigrid<T, CpuExec>::Coarse coarse;
+  mg.build(dev.spec, coarse, true);
+  for (auto _ : state) mg.build(dev.spec, coarse, state.range(0) == 1);
   label_cpu_loops(state);
 }
 
@@ -102,6 +124,9 @@ void BM_MultigridSweep(benchmark::State& state) {
   spec.rates.p = spec.rates.l = p.loss.data();
   for (int f = 0; f < kFaces; ++f) spec.kind[f] = p.kind[f];
   T* w[3] = {w0.data(), w1.data(), w2.data()};
+  std::vector<std::uint8_t> kinds(n);
+  cpu::mg_kinds(b, spec.label, spec.held, spec.kind, kinds.data());
+  spec.kinds = kinds.data();
   cpu::mg_build_fine(spec, diag.data(), w);
   for (T* a : w) cpu::mg_wrap_halo(b, spec.kind, a);
   const MgOperator<T> op{b.sy(), b.sz(), diag.data(), {w0.data(), w1.data(), w2.data()}};
@@ -109,10 +134,7 @@ void BM_MultigridSweep(benchmark::State& state) {
   double seconds = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    for (int c = 0; c < 2; ++c) {
-      cpu::mg_wrap_halo(b, spec.kind, x.data());
-      cpu::mg_smooth(b, op, x.data(), rhs.data(), c, mg_odd_periodic(b, spec.kind));
-    }
+    cpu::mg_smooth(b, spec.kind, op, x.data(), rhs.data(), 1, true);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   report_throughput(state, double(b.interior()), 7.0 * sizeof(T) * double(b.interior()), seconds,
@@ -122,6 +144,7 @@ void BM_MultigridSweep(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(BM_MultigridLobule, double)->Arg(1)->Arg(20)->Arg(100)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_MultigridLobule, float)->Arg(20)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_MultigridBuild, float)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_MultigridSweep, float)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_MultigridSweep, double)->Unit(benchmark::kMillisecond)->UseRealTime();
 

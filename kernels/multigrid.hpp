@@ -41,10 +41,10 @@ struct MgOperator {
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T mg_neighbours(const MgOperator<T>& op, const T* __restrict__ x,
                                                 std::size_t c) {
-  const std::size_t s[3] = {1, op.sy, op.sz};
-  T sum = T(0);
-  for (int a = 0; a < 3; ++a) sum += op.w[a][c] * x[c + s[a]] + op.w[a][c - s[a]] * x[c - s[a]];
-  return sum;
+  const std::size_t sy = op.sy, sz = op.sz;  // written out by axis: the row loops vectorize
+  return (op.w[0][c] * x[c + 1] + op.w[0][c - 1] * x[c - 1]) +
+         (op.w[1][c] * x[c + sy] + op.w[1][c - sy] * x[c - sy]) +
+         (op.w[2][c] * x[c + sz] + op.w[2][c - sz] * x[c - sz]);
 }
 
 /// (A x)_c.
@@ -60,8 +60,11 @@ template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T mg_gauss_seidel_at(const MgOperator<T>& op,
                                                      const T* __restrict__ x,
                                                      const T* __restrict__ b, std::size_t c) {
+  // Arithmetic instead of a branch (on = 1 or 0; d + 1 − on is d itself at an unknown), so that
+  // row loops vectorize: the same value as the branch.
   const T d = op.diag[c];
-  return d > T(0) ? (b[c] + mg_neighbours(op, x, c)) / d : T(0);
+  const T on = T(d > T(0));
+  return on * ((b[c] + mg_neighbours(op, x, c)) / (d + (T(1) - on)));
 }
 
 /// Conductances in series, a·b/(a + b); 0 when either is 0 (a closed path).
@@ -83,6 +86,37 @@ struct MgCell {
   T wm[3] = {};        ///< the − face of each axis (finest level only: its diagonal)
 };
 
+/// What a voxel of the finest level is to the operator (MgFineSpec::kinds, halo included): not
+/// part of it (outside the tissue, or the halo of a no-flux face), an unknown, a held voxel (its
+/// value a Dirichlet point at its centre), or the halo of a Dirichlet domain face (its value sits
+/// on the face, h/2 from the voxel beside it). A periodic face's halo takes the kind of the voxel
+/// it copies.
+enum MgVoxelKind : std::uint8_t { kMgClosed = 0, kMgFree = 1, kMgHeld = 2, kMgDirichletFace = 3 };
+
+/// The kind of interior voxel c from its label and the held labels.
+template <class T>
+RD_HOST_DEVICE RD_ALWAYS_INLINE std::uint8_t mg_voxel_kind(std::uint8_t label,
+                                                           const VesselTable<T>& held) {
+  return !is_tissue(label) ? kMgClosed : (held.holds(label) ? kMgHeld : kMgFree);
+}
+
+/// The kind a halo voxel of face f takes: the copied voxel's for a periodic face (`copied`), a
+/// Dirichlet face's own, or closed (no flux).
+RD_HOST_DEVICE inline std::uint8_t mg_halo_kind(BoundaryKind face, std::uint8_t copied) {
+  return face == BoundaryKind::Periodic ? copied
+         : face == BoundaryKind::Dirichlet ? std::uint8_t(kMgDirichletFace)
+                                          : std::uint8_t(kMgClosed);
+}
+
+/// Halo voxel n of face f of the kinds array (after its interior): mg_halo_kind.
+RD_HOST_DEVICE inline void mg_kind_halo_cell(const Box& b, const BoundaryKind* kind, int f,
+                                             std::size_t n, std::uint8_t* out) {
+  const FacePlanes p = face_planes(b, f);
+  const std::size_t n1 = std::size_t(b.extent(p.axis1));
+  const std::size_t o = (n % n1) * b.stride(p.axis1) + (n / n1) * b.stride(p.axis2);
+  out[p.halo + o] = mg_halo_kind(kind[f], out[p.opposite + o]);
+}
+
 /// The finest level's operator: (1 + a·ℓ)·x − a·∇·(D∇x) on the voxels that are tissue and not
 /// held. `ih2` includes the factor that makes D a diffusivity (d_free for a hindrance).
 template <class T>
@@ -90,78 +124,64 @@ struct MgFineSpec {
   Box box;
   const std::uint8_t* label = nullptr;
   VesselTable<T> held;  ///< which labels are held (their values do not matter here)
-  const T* D = nullptr;  ///< diffusivity per voxel (padded; its halo is not read)
+  const T* D = nullptr;  ///< diffusivity per voxel (padded, halo filled by the boundary kinds)
   InvH2<T> ih2{};
   FrozenRates<T> rates;  ///< the loss rate ℓ (array or constant); production is not used
   T a = T(0);            ///< step coefficient [s]
   BoundaryKind kind[kFaces] = {};
+  const std::uint8_t* kinds = nullptr;  ///< MgVoxelKind per voxel, halo included (mg_kinds)
 };
-
-/// The padded index of the neighbour of interior voxel (i, j, k) on side `side` (0: −, 1: +) of
-/// axis a, wrapping across a periodic face; false when the neighbour is beyond a non-periodic
-/// domain face.
-RD_HOST_DEVICE inline bool mg_neighbour(const Box& b, const BoundaryKind* kind, int i, int j,
-                                        int k, int a, int side, std::size_t& n) {
-  int q[3] = {i, j, k};
-  q[a] += side ? 1 : -1;
-  const int e = b.extent(a);
-  if (q[a] < 0 || q[a] >= e) {
-    if (kind[2 * a + side] != BoundaryKind::Periodic) return false;
-    q[a] = q[a] < 0 ? e - 1 : 0;
-  }
-  n = b.idx(q[0], q[1], q[2]);
-  return true;
-}
 
 /// Whether padded voxel c is an unknown of the fine operator: tissue and not held.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE bool mg_fine_free(const MgFineSpec<T>& s, std::size_t c) {
-  const std::uint8_t l = s.label[c];
-  return is_tissue(l) && !s.held.holds(l);
+  return s.kinds[c] == kMgFree;
 }
 
-/// The fine cell at interior voxel (i, j, k) (see MgCell): face conductances a·D_f/h² to free
-/// neighbours (w) or to held ones (g), 2·a·D_c/h² to a Dirichlet domain face (its value sits h/2
-/// away), half-cell conductances 2·a·D_c/h², mass 1 + a·ℓ.
+/// The fine cell at padded voxel c (see MgCell): face conductances a·D_f/h² to free neighbours
+/// (w, wm) or to held ones (g), 2·a·D_c/h² to a Dirichlet domain face (its value sits h/2 away;
+/// the halo's D is the voxel's own, so that D_f = D_c), half-cell conductances 2·a·D_c/h², mass
+/// 1 + a·ℓ; all zero where c is not an unknown. Written without branches (the kinds enter as 0/1
+/// factors), so that the row loops of the build vectorize.
 template <class T, class Rates>
-RD_HOST_DEVICE inline MgCell<T> mg_fine_cell(const MgFineSpec<T>& s, const Rates& r, int i, int j,
-                                             int k) {
+RD_HOST_DEVICE RD_ALWAYS_INLINE MgCell<T> mg_fine_cell_at(const MgFineSpec<T>& s, const Rates& r,
+                                                          std::size_t c) {
   MgCell<T> m;
-  const std::size_t c = s.box.idx(i, j, k);
-  if (!mg_fine_free(s, c)) return m;
-  m.free = true;
-  m.mass = T(1) + s.a * r.loss(c);
+  const std::uint8_t* kd = s.kinds;
+  m.free = kd[c] == kMgFree;
+  const T on = T(m.free);
+  m.mass = on * (T(1) + s.a * r.loss(c));
   const T dc = s.D[c];
   const T ih2[3] = {s.ih2.x, s.ih2.y, s.ih2.z};
+  const std::size_t stride[3] = {1, s.box.sy(), s.box.sz()};
   for (int a = 0; a < 3; ++a) {
-    const T unit = s.a * ih2[a];
+    const T unit = on * s.a * ih2[a];
     for (int side = 0; side < 2; ++side) {
-      m.kappa[a][side] = T(2) * unit * dc;
-      std::size_t n = 0;
-      if (!mg_neighbour(s.box, s.kind, i, j, k, a, side, n)) {
-        if (s.kind[2 * a + side] == BoundaryKind::Dirichlet) m.g[a][side] = T(2) * unit * dc;
-        continue;
-      }
-      const std::uint8_t ln = s.label[n];
-      if (!is_tissue(ln)) continue;
+      const std::size_t n = side ? c + stride[a] : c - stride[a];
+      const std::uint8_t kn = kd[n];
       const T f = unit * face_diffusivity(dc, s.D[n]);
-      if (s.held.holds(ln))
-        m.g[a][side] = f;
-      else
-        (side == 1 ? m.w[a] : m.wm[a]) = f;
+      m.kappa[a][side] = T(2) * unit * dc;
+      m.g[a][side] = T(kn == kMgHeld) * f + T(kn == kMgDirichletFace) * (T(2) * f);
+      (side ? m.w[a] : m.wm[a]) = T(kn == kMgFree) * f;
     }
   }
   return m;
+}
+
+/// mg_fine_cell_at at interior voxel (i, j, k).
+template <class T, class Rates>
+RD_HOST_DEVICE inline MgCell<T> mg_fine_cell(const MgFineSpec<T>& s, const Rates& r, int i, int j,
+                                             int k) {
+  return mg_fine_cell_at(s, r, s.box.idx(i, j, k));
 }
 
 /// The diagonal of a cell from its mass, its six faces and its Dirichlet couplings; 0 where it is
 /// not an unknown.
 template <class T>
 RD_HOST_DEVICE RD_ALWAYS_INLINE T mg_diagonal(const MgCell<T>& m, const T w_minus[3]) {
-  if (!m.free) return T(0);
   T d = m.mass;
   for (int a = 0; a < 3; ++a) d += m.w[a] + w_minus[a] + m.g[a][0] + m.g[a][1];
-  return d;
+  return T(m.free) * d;
 }
 
 /// A stored coarse level as the coarsening reads it (mass > 0 marks an unknown).
@@ -175,14 +195,27 @@ struct MgLevelArrays {
   T* g[3][2] = {};
 };
 
-/// Reads cell (i, j, k) of the finest level from its spec (MgCell fields computed on demand).
+/// Reads cell (i, j, k) of the finest level: the whole cell from its spec (mg_fine_cell), its half
+/// cells and + faces, which the columns of the coarsening read many times, cheaply: κ = 2·a·D/h²
+/// from D, the faces from the finest level's stored w.
 template <class T, class Rates>
 struct MgFineSource {
   MgFineSpec<T> spec;
   Rates rates;
+  const T* w[3] = {nullptr, nullptr, nullptr};  ///< the finest level's + faces (mg_build_fine)
   RD_HOST_DEVICE MgCell<T> cell(int i, int j, int k) const {
     return mg_fine_cell(spec, rates, i, j, k);
   }
+  RD_HOST_DEVICE bool free(int i, int j, int k) const {
+    return mg_fine_free(spec, spec.box.idx(i, j, k));
+  }
+  /// κ of the free cell (i, j, k) along axis a (the same on both sides).
+  RD_HOST_DEVICE T kappa(int i, int j, int k, int a, int /*side*/) const {
+    const T ih2 = a == 0 ? spec.ih2.x : (a == 1 ? spec.ih2.y : spec.ih2.z);
+    const std::size_t c = spec.box.idx(i, j, k);
+    return T(spec.kinds[c] == kMgFree) * T(2) * spec.a * ih2 * spec.D[c];
+  }
+  RD_HOST_DEVICE T face(int i, int j, int k, int a) const { return w[a][spec.box.idx(i, j, k)]; }
   RD_HOST_DEVICE const Box& box() const { return spec.box; }
   RD_HOST_DEVICE const BoundaryKind* kind() const { return spec.kind; }
 };
@@ -203,6 +236,13 @@ struct MgCoarseSource {
     }
     return m;
   }
+  RD_HOST_DEVICE bool free(int i, int j, int k) const {
+    return lv.mass[lv.box.idx(i, j, k)] > T(0);
+  }
+  RD_HOST_DEVICE T kappa(int i, int j, int k, int a, int side) const {
+    return lv.kappa[a][side][lv.box.idx(i, j, k)];
+  }
+  RD_HOST_DEVICE T face(int i, int j, int k, int a) const { return lv.w[a][lv.box.idx(i, j, k)]; }
   RD_HOST_DEVICE const Box& box() const { return lv.box; }
   RD_HOST_DEVICE const BoundaryKind* kind() const { return kinds; }
 };
@@ -284,14 +324,17 @@ RD_HOST_DEVICE inline MgColumn<T> mg_column(const Src& src, int I, int J, int K,
   }
   if (mg_coarsens(f, a)) hi[a] = lo[a] + 1;
   const bool hi_exists = mg_coarsens(f, a) && hi[a] < f.extent(a);
-  const MgCell<T> L = src.cell(lo[0], lo[1], lo[2]);
-  const MgCell<T> H = hi_exists ? src.cell(hi[0], hi[1], hi[2]) : MgCell<T>{};
-  if (L.free && H.free) {
-    col.minus = mg_series(L.kappa[a][0], L.kappa[a][1]);
-    col.plus = mg_series(H.kappa[a][0], H.kappa[a][1]);
+  const bool l_free = src.free(lo[0], lo[1], lo[2]);
+  const bool h_free = hi_exists && src.free(hi[0], hi[1], hi[2]);
+  const auto kappa = [&](const int* q, int side) {
+    return src.kappa(q[0], q[1], q[2], a, side);
+  };
+  if (l_free && h_free) {
+    col.minus = mg_series(kappa(lo, 0), kappa(lo, 1));
+    col.plus = mg_series(kappa(hi, 0), kappa(hi, 1));
   } else {
-    col.minus = L.free ? L.kappa[a][0] : T(0);
-    col.plus = H.free ? H.kappa[a][1] : (!hi_exists && L.free ? L.kappa[a][1] : T(0));
+    col.minus = l_free ? kappa(lo, 0) : T(0);
+    col.plus = h_free ? kappa(hi, 1) : (!hi_exists && l_free ? kappa(lo, 1) : T(0));
   }
   for (int b = 0; b < 3; ++b) col.last[b] = hi_exists ? hi[b] : lo[b];
   return col;
@@ -373,7 +416,7 @@ RD_HOST_DEVICE inline MgCell<T> mg_coarse_cell(const Src& src, const Box& coarse
         m.kappa[a][1] += cp.plus;
         if (!has_q || !(cp.plus > T(0))) continue;
         // The fine face that crosses from P to Q in this column must be open.
-        if (!(src.cell(cp.last[0], cp.last[1], cp.last[2]).w[a] > T(0))) continue;
+        if (!(src.face(cp.last[0], cp.last[1], cp.last[2], a) > T(0))) continue;
         const MgColumn<T> cq = mg_column<T>(src, Q[0], Q[1], Q[2], a, o);
         m.w[a] += mg_series(cp.plus, cq.minus);
       }
@@ -381,8 +424,16 @@ RD_HOST_DEVICE inline MgCell<T> mg_coarse_cell(const Src& src, const Box& coarse
   return m;
 }
 
+/// (b − A x) at fine voxel c where it is an unknown, 0 elsewhere.
+template <class T>
+RD_HOST_DEVICE RD_ALWAYS_INLINE T mg_residual_at(const MgOperator<T>& op, const T* __restrict__ x,
+                                                 const T* __restrict__ b, std::size_t c) {
+  return T(op.diag[c] > T(0)) * (b[c] - mg_apply_at(op, x, c));
+}
+
 /// Σ over the children of coarse cell (I, J, K) of (b − A x) at free children: the restricted
-/// residual (`op` the fine level's operator).
+/// residual (`op` the fine level's operator). Summed row by row of children, each row's pair
+/// first (the order of the CPU's vectorized rows, so that both backends give the same bits).
 template <class T>
 RD_HOST_DEVICE inline T mg_restrict_at(const Box& fine, const MgOperator<T>& op,
                                        const T* __restrict__ x, const T* __restrict__ b, int I,
@@ -392,13 +443,15 @@ RD_HOST_DEVICE inline T mg_restrict_at(const Box& fine, const MgOperator<T>& op,
   const int base[3] = {n[0] == 2 ? 2 * I : I, n[1] == 2 ? 2 * J : J, n[2] == 2 ? 2 * K : K};
   T sum = T(0);
   for (int oz = 0; oz < n[2]; ++oz)
-    for (int oy = 0; oy < n[1]; ++oy)
-      for (int ox = 0; ox < n[0]; ++ox) {
-        const int i = base[0] + ox, j = base[1] + oy, k = base[2] + oz;
-        if (i >= fine.nx || j >= fine.ny || k >= fine.nz) continue;
-        const std::size_t c = fine.idx(i, j, k);
-        if (op.diag[c] > T(0)) sum += b[c] - mg_apply_at(op, x, c);
-      }
+    for (int oy = 0; oy < n[1]; ++oy) {
+      const int j = base[1] + oy, k = base[2] + oz;
+      if (j >= fine.ny || k >= fine.nz) continue;
+      const int i = base[0];
+      const T r0 = mg_residual_at(op, x, b, fine.idx(i, j, k));
+      const T r1 = n[0] == 2 && i + 1 < fine.nx ? mg_residual_at(op, x, b, fine.idx(i + 1, j, k))
+                                                : T(0);
+      sum += n[0] == 2 ? r0 + r1 : r0;
+    }
   return sum;
 }
 

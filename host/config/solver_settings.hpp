@@ -13,7 +13,7 @@ struct MultigridSettings {
   int max_iterations = 40;  ///< conjugate-gradient iterations, one V-cycle each
   int sweeps = 2;           ///< Gauss–Seidel sweeps before and after the coarse correction on the
                             ///< finest level; doubled per coarser level up to max_sweeps
-  int max_sweeps = 32;
+  int max_sweeps = 8;
 };
 
 /// The implicit scheme's time integrator.

@@ -164,12 +164,18 @@ struct CpuExec {
   }
   // Multigrid (kernels/cpu/multigrid_cpu.hpp).
   template <class T>
+  static void mg_kinds(const Box& b, const std::uint8_t* label, const VesselTable<T>& held,
+                       const BoundaryKind* kind, std::uint8_t* out) {
+    cpu::mg_kinds(b, label, held, kind, out);
+  }
+  template <class T>
   static void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]) {
     cpu::mg_build_fine(s, diag, w);
   }
   template <class T>
-  static void mg_coarsen_fine(const MgFineSpec<T>& s, const MgLevelArrays<T>& coarse) {
-    cpu::mg_coarsen_fine(s, coarse);
+  static void mg_coarsen_fine(const MgFineSpec<T>& s, const T* const w[3],
+                              const MgLevelArrays<T>& coarse) {
+    cpu::mg_coarsen_fine(s, w, coarse);
   }
   template <class T>
   static void mg_coarsen(const MgLevelArrays<T>& fine, const BoundaryKind* kind,
@@ -185,9 +191,9 @@ struct CpuExec {
     cpu::mg_wrap_halo(b, kind, u);
   }
   template <class T>
-  static void mg_smooth(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
-                        unsigned odd) {
-    cpu::mg_smooth(b, op, x, rhs, colour, odd);
+  static void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
+                        const T* rhs, int sweeps, bool forward) {
+    cpu::mg_smooth(b, kind, op, x, rhs, sweeps, forward);
   }
   template <class T>
   static void mg_restrict(const Box& fine, const MgOperator<T>& op, const T* x, const T* rhs,

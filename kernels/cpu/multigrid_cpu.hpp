@@ -5,14 +5,21 @@
 
 namespace lobule::cpu {
 
+/// The finest level's voxel kinds (MgVoxelKind) from the labels, the held labels and the face
+/// kinds, halo included: what MgFineSpec::kinds points at.
+template <class T>
+void mg_kinds(const Box& b, const std::uint8_t* label, const VesselTable<T>& held,
+              const BoundaryKind* kind, std::uint8_t* out);
+
 /// The finest level's operator from its spec: diag and the + faces w (interior voxels; the halo
 /// of w is left to mg_wrap_halo).
 template <class T>
 void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]);
 
-/// The level above the finest from its spec: every array of `coarse` but diag (mg_finish_diag).
+/// The level above the finest from its spec and its + faces w (mg_build_fine): every array of
+/// `coarse` but diag (mg_finish_diag).
 template <class T>
-void mg_coarsen_fine(const MgFineSpec<T>& s, const MgLevelArrays<T>& coarse);
+void mg_coarsen_fine(const MgFineSpec<T>& s, const T* const w[3], const MgLevelArrays<T>& coarse);
 
 /// The level above a stored level: every array of `coarse` but diag.
 template <class T>
@@ -28,11 +35,12 @@ void mg_finish_diag(const MgLevelArrays<T>& lv);
 template <class T>
 void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u);
 
-/// One colour of red–black Gauss–Seidel: x_c = (b_c + Σ w·x_nb)/diag_c at the voxels of that
-/// colour (mg_colour, `odd` from mg_odd_periodic); x's halo must be wrapped.
+/// `sweeps` sweeps of red–black Gauss–Seidel, x_c = (b_c + Σ w·x_nb)/diag_c colour by colour
+/// (mg_colour: red, black, then the last planes of odd periodic axes; `forward` false: the
+/// reverse order), x's periodic halo wrapped before each colour.
 template <class T>
-void mg_smooth(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
-               unsigned odd);
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
+               const T* rhs, int sweeps, bool forward);
 
 /// bc_P = Σ_children (b − A x) over the children of every coarse cell P (x's halo wrapped).
 template <class T>

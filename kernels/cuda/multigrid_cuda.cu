@@ -29,11 +29,23 @@ __global__ void wrap_kernel(Box b, Kinds kind, T* u) {
   if (c < face_cells(b, f)) fill_halo_cell(b, bc, HaloOf::Concentration, f, c, u);
 }
 
+template <class T>
+__global__ void kinds_kernel(Box b, const std::uint8_t* __restrict__ label,
+                             const __grid_constant__ VesselTable<T> held, std::uint8_t* out) {
+  for_my_voxels(b, [&](std::size_t c) { out[c] = mg_voxel_kind(label[c], held); });
+}
+
+__global__ void kinds_halo_kernel(Box b, Kinds kind, std::uint8_t* out) {
+  const int f = int(blockIdx.y);
+  const std::size_t n = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (n < face_cells(b, f)) mg_kind_halo_cell(b, kind.k, f, n, out);
+}
+
 template <class T, class Rates>
 __global__ void build_fine_kernel(MgFineSpec<T> s, Rates r, T* diag, T* w0, T* w1, T* w2) {
   for_my_cells(s.box, [&](int i, int j, int k) {
     const std::size_t c = s.box.idx(i, j, k);
-    const MgCell<T> m = mg_fine_cell(s, r, i, j, k);
+    const MgCell<T> m = mg_fine_cell_at(s, r, c);
     diag[c] = mg_diagonal(m, m.wm);
     w0[c] = m.w[0], w1[c] = m.w[1], w2[c] = m.w[2];
   });
@@ -80,6 +92,39 @@ __global__ void smooth_kernel(Box b, MgOperator<T> op, T* x, const T* __restrict
     const std::size_t c = b.idx(i, j, k);
     x[c] = mg_gauss_seidel_at(op, x, rhs, c);
   });
+}
+
+// Every sweep of a small level in one block: the periodic wrap and each colour separated by
+// __syncthreads (launches would cost more than the work).
+constexpr int kSmallLevelThreads = 256;
+constexpr std::size_t kSmallLevelCells = 8192;
+
+template <class T>
+__global__ void smooth_small_kernel(Box b, Kinds kind, MgOperator<T> op, T* x,
+                                    const T* __restrict__ rhs, int sweeps, bool forward,
+                                    unsigned odd) {
+  const std::size_t n = b.interior();
+  for (int s = 0; s < sweeps; ++s)
+    for (int q = 0; q < kMgColours; ++q) {
+      const int colour = forward ? q : kMgColours - 1 - q;
+      if (!mg_colour_used(colour, odd)) continue;
+      for (int f = 0; f < kFaces; ++f) {
+        if (kind.k[f] != BoundaryKind::Periodic) continue;
+        BoundarySet<T> bc;
+        bc.kind[f] = BoundaryKind::Periodic;
+        for (std::size_t m = threadIdx.x; m < face_cells(b, f); m += blockDim.x)
+          fill_halo_cell(b, bc, HaloOf::Concentration, f, m, x);
+      }
+      __syncthreads();
+      for (std::size_t m = threadIdx.x; m < n; m += blockDim.x) {
+        const int i = int(m % std::size_t(b.nx)), j = int(m / std::size_t(b.nx) % std::size_t(b.ny));
+        const int k = int(m / (std::size_t(b.nx) * std::size_t(b.ny)));
+        if (mg_colour(b, odd, i, j, k) != colour) continue;
+        const std::size_t c = b.idx(i, j, k);
+        x[c] = mg_gauss_seidel_at(op, x, rhs, c);
+      }
+      __syncthreads();
+    }
 }
 
 template <class T>
@@ -175,6 +220,19 @@ void check() {
 }  // namespace
 
 template <class T>
+void mg_kinds(const Box& b, const std::uint8_t* label, const VesselTable<T>& held,
+              const BoundaryKind* kind, std::uint8_t* out) {
+  const Launch l = voxel_launch(b);
+  kinds_kernel<<<l.grid, l.block>>>(b, label, held, out);
+  check();
+  std::size_t n = 0;
+  for (int f = 0; f < kFaces; ++f) n = face_cells(b, f) > n ? face_cells(b, f) : n;
+  if (n == 0) return;
+  kinds_halo_kernel<<<dim3(unsigned((n + 255) / 256), kFaces), 256>>>(b, kinds_of(kind), out);
+  check();
+}
+
+template <class T>
 void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]) {
   const Launch l = voxel_launch(s.box);
   with_rates(s.rates, [&](auto r) {
@@ -184,10 +242,11 @@ void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]) {
 }
 
 template <class T>
-void mg_coarsen_fine(const MgFineSpec<T>& s, const MgLevelArrays<T>& coarse) {
+void mg_coarsen_fine(const MgFineSpec<T>& s, const T* const w[3], const MgLevelArrays<T>& coarse) {
   const Launch l = voxel_launch(coarse.box);
   with_rates(s.rates, [&](auto r) {
-    coarsen_kernel<T><<<l.grid, l.block>>>(MgFineSource<T, decltype(r)>{s, r}, coarse);
+    coarsen_kernel<T>
+        <<<l.grid, l.block>>>(MgFineSource<T, decltype(r)>{s, r, {w[0], w[1], w[2]}}, coarse);
   });
   check();
 }
@@ -223,11 +282,24 @@ void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u) {
 }
 
 template <class T>
-void mg_smooth(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
-               unsigned odd) {
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
+               const T* rhs, int sweeps, bool forward) {
+  const unsigned odd = mg_odd_periodic(b, kind);
+  if (b.interior() <= kSmallLevelCells) {
+    smooth_small_kernel<<<1, kSmallLevelThreads>>>(b, kinds_of(kind), op, x, rhs, sweeps, forward,
+                                                   odd);
+    check();
+    return;
+  }
   const Launch l = voxel_launch(b);
-  smooth_kernel<<<l.grid, l.block>>>(b, op, x, rhs, colour, odd);
-  check();
+  for (int s = 0; s < sweeps; ++s)
+    for (int q = 0; q < kMgColours; ++q) {
+      const int colour = forward ? q : kMgColours - 1 - q;
+      if (!mg_colour_used(colour, odd)) continue;
+      mg_wrap_halo(b, kind, x);
+      smooth_kernel<<<l.grid, l.block>>>(b, op, x, rhs, colour, odd);
+      check();
+    }
 }
 
 template <class T>
@@ -306,13 +378,17 @@ void implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T*
 }
 
 #define LOBULE_MG_CUDA(T)                                                                       \
+  template void mg_kinds<T>(const Box&, const std::uint8_t*, const VesselTable<T>&,             \
+                            const BoundaryKind*, std::uint8_t*);                                \
   template void mg_build_fine<T>(const MgFineSpec<T>&, T*, T* const[3]);                        \
-  template void mg_coarsen_fine<T>(const MgFineSpec<T>&, const MgLevelArrays<T>&);              \
+  template void mg_coarsen_fine<T>(const MgFineSpec<T>&, const T* const[3],                     \
+                                   const MgLevelArrays<T>&);                                    \
   template void mg_coarsen<T>(const MgLevelArrays<T>&, const BoundaryKind*,                     \
                               const MgLevelArrays<T>&);                                         \
   template void mg_finish_diag<T>(const MgLevelArrays<T>&);                                     \
   template void mg_wrap_halo<T>(const Box&, const BoundaryKind*, T*);                           \
-  template void mg_smooth<T>(const Box&, const MgOperator<T>&, T*, const T*, int, unsigned);    \
+  template void mg_smooth<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*,       \
+                             const T*, int, bool);                                             \
   template void mg_restrict<T>(const Box&, const MgOperator<T>&, const T*, const T*,            \
                                const Box&, T*);                                                 \
   template void mg_prolong<T>(const Box&, const T*, const Box&, const MgOperator<T>&, T*);      \

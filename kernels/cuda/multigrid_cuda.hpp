@@ -9,9 +9,12 @@
 namespace lobule::cuda {
 
 template <class T>
+void mg_kinds(const Box& b, const std::uint8_t* label, const VesselTable<T>& held,
+              const BoundaryKind* kind, std::uint8_t* out);
+template <class T>
 void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]);
 template <class T>
-void mg_coarsen_fine(const MgFineSpec<T>& s, const MgLevelArrays<T>& coarse);
+void mg_coarsen_fine(const MgFineSpec<T>& s, const T* const w[3], const MgLevelArrays<T>& coarse);
 template <class T>
 void mg_coarsen(const MgLevelArrays<T>& fine, const BoundaryKind* kind,
                 const MgLevelArrays<T>& coarse);
@@ -20,8 +23,8 @@ void mg_finish_diag(const MgLevelArrays<T>& lv);
 template <class T>
 void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u);
 template <class T>
-void mg_smooth(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
-               unsigned odd);
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
+               const T* rhs, int sweeps, bool forward);
 template <class T>
 void mg_restrict(const Box& fine, const MgOperator<T>& op, const T* x, const T* rhs,
                  const Box& coarse, T* bc);
