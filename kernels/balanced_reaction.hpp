@@ -34,7 +34,7 @@ RD_HOST_DEVICE RD_FORCEINLINE void remainder_rates(T P, T L, T p, T l, T u, T g_
 
 /// A reaction model R with the frozen rates of its diffusing fields taken out: a model in the
 /// sense of kernels/reaction.hpp. Fields whose FrozenRates carry no arrays (local fields) keep
-/// their whole rates.
+/// their whole rates; a field's FrozenRates::pace scales what is left of its rates (pseudo time).
 template <class T, class R>
 struct RemainderOf {
   static constexpr int kMaxFields = R::kMaxFields;
@@ -44,10 +44,13 @@ struct RemainderOf {
 
   RD_HOST_DEVICE void rates(T t, const VoxelRef& v, int n, const T* u, T* P, T* L) const {
     model.rates(t, v, n, u, P, L);
-    for (int i = 0; i < n; ++i)
+    for (int i = 0; i < n; ++i) {
       if (frozen[i].p != nullptr)
         remainder_rates(P[i], L[i], frozen[i].p[v.c], frozen[i].l[v.c], u[i], give_back_max, P[i],
                         L[i]);
+      P[i] *= frozen[i].pace;
+      L[i] *= frozen[i].pace;
+    }
   }
 };
 

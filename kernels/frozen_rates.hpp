@@ -17,6 +17,10 @@ struct FrozenRates {
   const T* l = nullptr;  ///< loss rate per voxel [1/s], padded layout; null: l0
   T p0 = 0;              ///< constant production [conc/s]
   T l0 = 0;              ///< constant loss rate [1/s]
+  /// Pseudo time (a steady-state solve): the field's remaining reaction rates times this, so
+  /// that a slow field reaches its balance in as many steps as the fast ones (the steady state,
+  /// where the rates vanish, is the same). 1 in a run.
+  T pace = 1;
 };
 
 /// Constant frozen rates (every voxel the same p, ℓ): what a kernel sees for FrozenRates

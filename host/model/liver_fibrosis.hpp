@@ -37,6 +37,10 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   void resolved_scenario(YAML::Node& model) const override;
   bool initial_state(const Config& c, const Geometry& g,
                      std::vector<std::vector<double>>& u) const override;
+  SteadyStart steady_start() const override;
+  std::shared_ptr<const ModelKernels<double>> steady_kernels(BackendChoice b) const override;
+  void finish_start(const Config& c, const Geometry& g,
+                    std::vector<std::vector<double>>& u) const override;
   void check_inputs(const Config& c, const Geometry& g) const override;
   void check_scenario(const ConfigNode& model, const Config& c) const override;
   std::vector<double> event_times() const override;
@@ -48,8 +52,9 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   std::vector<std::string> observable_columns() const override;
   std::vector<double> observables(const FieldSnapshot& s) const override;
 
-  /// The healthy steady state on geometry g (no injury): every field, interior voxel order.
-  std::vector<std::vector<double>> healthy_state(const Config& c, const Geometry& g) const;
+  /// The start the healthy steady state is settled from on geometry g: every field, interior
+  /// voxel order.
+  std::vector<std::vector<double>> healthy_guess(const Geometry& g) const;
 
  private:
   /// Every field from model.initial's file (checked as any initial file is).

@@ -73,11 +73,28 @@ class Model {
   /// The resolved scenario keys, for DIR/config.yaml (written under model:).
   virtual void resolved_scenario(YAML::Node& /*model*/) const {}
   /// Fills u (one vector per field, the geometry's interior voxel order) with the model's own
-  /// initial state; false when the species' initial conditions apply instead.
+  /// initial state, or the guess the engine settles from (steady_start); false when the
+  /// species' initial conditions apply instead.
   virtual bool initial_state(const Config& /*c*/, const Geometry& /*g*/,
                              std::vector<std::vector<double>>& /*u*/) const {
     return false;
   }
+  /// A start the engine settles before the run: the steady state of the model's own equations
+  /// (steady_kernels) from initial_state's values, on the run's backend (host/sim/steady_state).
+  struct SteadyStart {
+    bool wanted = false;
+    std::vector<double> pace;  ///< per field: its reactions' pseudo-time factor (1: none)
+    std::string what;          ///< what is solved, for the log and errors
+  };
+  virtual SteadyStart steady_start() const { return {}; }
+  /// The kernels (double precision, for `backend`) whose steady state steady_start asks for.
+  virtual std::shared_ptr<const ModelKernels<double>> steady_kernels(
+      BackendChoice /*backend*/) const {
+    return {};
+  }
+  /// What the start adds on top of the settled state (u as initial_state's; the settled values).
+  virtual void finish_start(const Config& /*c*/, const Geometry& /*g*/,
+                            std::vector<std::vector<double>>& /*u*/) const {}
   /// Reads every input file the model's initial state needs and throws InputError for one
   /// that `run` would refuse (so that `lobule check` refuses it too); no-op by default.
   virtual void check_inputs(const Config& /*c*/, const Geometry& /*g*/) const {}

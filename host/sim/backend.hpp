@@ -50,6 +50,28 @@ class Backend {
   /// Per species, what the implicit scheme's solves did since the last call (zeros for the other
   /// schemes and for local fields): the run log reports it at each output.
   virtual std::vector<SolverTally> solver_tally() = 0;
+  /// Pseudo time for a steady-state solve: per species, a factor on what its reactions leave
+  /// after the frozen rates in the balanced step (1: as in a run; empty: all 1). Coupled models.
+  virtual void set_pace(const std::vector<double>& pace) = 0;
+  /// State slots: copies of every species' field on the device (slot 0, 1, …; kFields names the
+  /// fields themselves), for the steady-state service and its fixed-point acceleration.
+  static constexpr std::size_t kFields = std::size_t(-1);
+  struct SlotTerm {
+    std::size_t slot;
+    double weight;
+  };
+  /// out = Σ weight·slot over the terms, every species (out may be one of them; a slot is
+  /// allocated on first use).
+  virtual void combine_slots(std::size_t out, const std::vector<SlotTerm>& terms) = 0;
+  /// Σ_species w_s · Σ_interior a_s·b_s.
+  virtual double slot_dot(std::size_t a, std::size_t b, const std::vector<double>& w) = 0;
+  /// The largest |a − b| of a species over the interior, relative to its largest value in b
+  /// (species whose largest value is ≤ 1e-12 do not count); infinite when one is not finite.
+  virtual double slot_change(std::size_t a, std::size_t b) = 0;
+  /// Per species, its largest value in slot a over the interior.
+  virtual std::vector<double> slot_max(std::size_t a) = 0;
+  /// Sets the fields' negative values to zero (an extrapolated state).
+  virtual void clip_fields() = 0;
   /// Bytes of the solver state allocated on the backend's device now (fields, diffusivity and
   /// hindrance arrays, labels, zones, scratch and rate arrays): what estimate_memory predicts.
   virtual std::size_t state_bytes() const = 0;

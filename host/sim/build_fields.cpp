@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "host/errors.hpp"
-#include "host/io/vti_io.hpp"
+#include "host/io/initial_file.hpp"
 #include "host/model/model.hpp"
 #include "kernels/cpu/omp_grain.hpp"
 
@@ -34,22 +34,8 @@ double initial_value(const InitialCondition& ic, const std::array<double, 3>& x,
 
 std::vector<double> read_initial_file(const SpeciesConfig& s, const Geometry& g,
                                       Precision precision) {
-  auto values = read_vti_on_grid(s.initial.path, s.initial.array, g);
-  const double most = precision == Precision::Float ? double(std::numeric_limits<float>::max())
-                                                    : std::numeric_limits<double>::max();
-  for (std::size_t v = 0; v < values.size(); ++v) {
-    const double x = values[v];
-    if (g.label[v] == kOutside || (x >= 0 && x <= most)) continue;
-    const std::size_t i = v % std::size_t(g.box.nx),
-                      j = v / std::size_t(g.box.nx) % std::size_t(g.box.ny),
-                      k = v / std::size_t(g.box.nx) / std::size_t(g.box.ny);
-    throw InputError(fmt::format(
-        "{}: array '{}' (initial values of '{}') is {} at voxel ({}, {}, {}); concentrations "
-        "must be finite, non-negative{}",
-        s.initial.path, s.initial.array, s.name, x, i, j, k,
-        precision == Precision::Float ? " and within float range (or use precision: double)" : ""));
-  }
-  return values;
+  return read_initial_values(s.initial.path, s.initial.array, s.name, g,
+                             precision == Precision::Float);
 }
 
 void check_initial_files(const Config& c, const Geometry& g) {
@@ -126,23 +112,84 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
     f.species.push_back(std::move(sp));
   }
   std::vector<std::vector<double>> own;
-  if (c.model_impl && c.model_impl->initial_state(c, g, own))
-    for (std::size_t s = 0; s < f.species.size() && s < own.size(); ++s) {
-      SpeciesField<T>& sp = f.species[s];
-      cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
-        for (int i = 0; i < b.nx; ++i) {
-          const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
-          if (g.label[v] == kOutside || sp.vessels.holds(g.label[v])) continue;
-          sp.u[p] = T(own[s][v]);
-        }
-      });
-    }
+  if (c.model_impl && c.model_impl->initial_state(c, g, own)) set_tissue_values(f, g, own);
   // Blood levels that change in time (an EV dose) replace the constant vessel values.
   if (c.model_impl) f.vessel_value = c.model_impl->vessel_values();
   return f;
 }
 
+template <class T>
+void set_tissue_values(HostFields<T>& f, const Geometry& g,
+                       const std::vector<std::vector<double>>& u) {
+  const Box& b = f.box;
+  for (std::size_t s = 0; s < f.species.size() && s < u.size(); ++s) {
+    SpeciesField<T>& sp = f.species[s];
+    cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
+      for (int i = 0; i < b.nx; ++i) {
+        const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);
+        if (g.label[v] == kOutside || sp.vessels.holds(g.label[v])) continue;
+        sp.u[p] = T(u[s][v]);
+      }
+    });
+  }
+}
+
+template <class T>
+std::vector<std::vector<double>> tissue_values(const HostFields<T>& f) {
+  const Box& b = f.box;
+  std::vector<std::vector<double>> u;
+  for (const auto& sp : f.species) {
+    std::vector<double> v(b.interior());
+    for (int k = 0; k < b.nz; ++k)
+      for (int j = 0; j < b.ny; ++j)
+        for (int i = 0; i < b.nx; ++i)
+          v[(std::size_t(k) * std::size_t(b.ny) + std::size_t(j)) * std::size_t(b.nx) +
+            std::size_t(i)] = double(sp.u[b.idx(i, j, k)]);
+    u.push_back(std::move(v));
+  }
+  return u;
+}
+
+template <class A, class B>
+HostFields<A> with_precision(const HostFields<B>& f) {
+  HostFields<A> o;
+  o.box = f.box;
+  o.ih2 = {A(f.ih2.x), A(f.ih2.y), A(f.ih2.z)};
+  o.label = f.label;
+  o.zone = f.zone;
+  o.scheme = f.scheme;
+  o.reaction = {A(f.reaction.max_rate_dt), f.reaction.max_substeps};
+  o.rkl2 = f.rkl2;
+  o.implicit = f.implicit;
+  o.vessel_value = f.vessel_value;
+  for (const auto& s : f.species) {
+    SpeciesField<A> t;
+    t.name = s.name;
+    t.decay = A(s.decay);
+    t.source = A(s.source);
+    for (int q = 0; q < kFaces; ++q) t.bc.kind[q] = s.bc.kind[q], t.bc.value[q] = A(s.bc.value[q]);
+    t.driver = s.driver;
+    t.d_free = A(s.d_free);
+    t.c_half = A(s.c_half);
+    t.vessels.mask = s.vessels.mask;
+    for (int l = 0; l < kVesselLabels; ++l) t.vessels.value[l] = A(s.vessels.value[l]);
+    t.u.assign(s.u.begin(), s.u.end());
+    t.D.assign(s.D.begin(), s.D.end());
+    o.species.push_back(std::move(t));
+  }
+  return o;
+}
+
 template HostFields<float> build_fields<float>(const Config&, const Geometry&);
 template HostFields<double> build_fields<double>(const Config&, const Geometry&);
+template void set_tissue_values<float>(HostFields<float>&, const Geometry&,
+                                       const std::vector<std::vector<double>>&);
+template void set_tissue_values<double>(HostFields<double>&, const Geometry&,
+                                        const std::vector<std::vector<double>>&);
+template std::vector<std::vector<double>> tissue_values<float>(const HostFields<float>&);
+template std::vector<std::vector<double>> tissue_values<double>(const HostFields<double>&);
+template HostFields<double> with_precision<double, float>(const HostFields<float>&);
+template HostFields<double> with_precision<double, double>(const HostFields<double>&);
+template HostFields<float> with_precision<float, double>(const HostFields<double>&);
 
 }  // namespace lobule

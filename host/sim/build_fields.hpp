@@ -27,4 +27,17 @@ void check_initial_files(const Config& c, const Geometry& g);
 template <class T>
 HostFields<T> build_fields(const Config& c, const Geometry& g);
 
+/// Sets f's fields to u (one vector per species, the geometry's interior voxel order) in the
+/// tissue, held (vessel) voxels keeping their values.
+template <class T>
+void set_tissue_values(HostFields<T>& f, const Geometry& g, const std::vector<std::vector<double>>& u);
+
+/// The fields of f (interior voxel order, one vector per species).
+template <class T>
+std::vector<std::vector<double>> tissue_values(const HostFields<T>& f);
+
+/// f in precision A: every setting, array and field converted.
+template <class A, class B>
+HostFields<A> with_precision(const HostFields<B>& f);
+
 }  // namespace lobule

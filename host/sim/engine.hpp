@@ -17,6 +17,7 @@ namespace lobule {
 template <class T, class Exec>
 class Engine final : public Backend<T> {
  public:
+  using SlotTerm = typename Backend<T>::SlotTerm;
   const char* name() const override { return Exec::kName; }
   void upload(const HostFields<T>& f) override;
   void download(HostFields<T>& f) override;
@@ -26,6 +27,12 @@ class Engine final : public Backend<T> {
   std::vector<double> clipped_mass() override;
   std::vector<double> explicit_lowest() override;
   std::vector<SolverTally> solver_tally() override;
+  void set_pace(const std::vector<double>& pace) override;
+  void combine_slots(std::size_t out, const std::vector<SlotTerm>& terms) override;
+  double slot_dot(std::size_t a, std::size_t b, const std::vector<double>& w) override;
+  double slot_change(std::size_t a, std::size_t b) override;
+  std::vector<double> slot_max(std::size_t a) override;
+  void clip_fields() override;
   std::size_t state_bytes() const override;
   void finish() override { Exec::synchronize(); }
 
@@ -94,6 +101,10 @@ class Engine final : public Backend<T> {
                                  // its new state in a fused step
   std::vector<double> clipped_;  // per species: Σ clipped undershoots [conc·voxel]
   Array lowest_;                 // per species: min(0, every value an explicit step wrote)
+  std::vector<double> pace_;     // per species: pseudo-time scale of its reactions (set_pace)
+  std::vector<std::vector<Array>> slots_;  // state slots (combine_slots): per slot, per species
+  /// Species s's array of slot k (kFields: the field itself), allocated on first use.
+  Array& slot(std::size_t k, std::size_t s);
   std::shared_ptr<const ModelKernels<T>> model_;
 };
 

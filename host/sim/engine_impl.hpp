@@ -153,6 +153,71 @@ std::vector<double> Engine<T, Exec>::explicit_lowest() {
 }
 
 template <class T, class Exec>
+void Engine<T, Exec>::set_pace(const std::vector<double>& pace) {
+  pace_ = pace;
+}
+
+template <class T, class Exec>
+typename Engine<T, Exec>::Array& Engine<T, Exec>::slot(std::size_t k, std::size_t s) {
+  if (k == Backend<T>::kFields) return species_[s].u;
+  if (slots_.size() <= k) slots_.resize(k + 1);
+  auto& v = slots_[k];
+  if (v.size() != species_.size()) v.resize(species_.size());
+  if (v[s].size() != species_[s].u.size()) {
+    v[s] = Array(species_[s].u.size());
+    Exec::copy(v[s].data(), species_[s].u.data(), v[s].size());  // defined halo and outside
+  }
+  return v[s];
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::combine_slots(std::size_t out,
+                                    const std::vector<SlotTerm>& terms) {
+  if (terms.empty()) return;
+  const T* none = nullptr;
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    T* o = slot(out, s).data();
+    Exec::combine(meta_.box, T(terms[0].weight), slot(terms[0].slot, s).data(), T(0), none, o);
+    for (std::size_t q = 1; q < terms.size(); ++q)
+      Exec::combine(meta_.box, T(1), o, T(terms[q].weight), slot(terms[q].slot, s).data(), o);
+  }
+}
+
+template <class T, class Exec>
+double Engine<T, Exec>::slot_dot(std::size_t a, std::size_t b, const std::vector<double>& w) {
+  double sum = 0;
+  for (std::size_t s = 0; s < species_.size(); ++s)
+    if (s < w.size() && w[s] != 0)
+      sum += w[s] * Exec::mg_dot(meta_.box, slot(a, s).data(), slot(b, s).data());
+  return sum;
+}
+
+template <class T, class Exec>
+double Engine<T, Exec>::slot_change(std::size_t a, std::size_t b) {
+  double worst = 0;
+  for (std::size_t s = 0; s < species_.size(); ++s) {
+    const double d = Exec::max_abs_difference(meta_.box, slot(a, s).data(), slot(b, s).data());
+    if (!std::isfinite(d)) return HUGE_VAL;
+    const double m = Exec::interior_max(meta_.box, slot(b, s).data());
+    if (m > 1e-12) worst = std::max(worst, d / m);
+  }
+  return worst;
+}
+
+template <class T, class Exec>
+std::vector<double> Engine<T, Exec>::slot_max(std::size_t a) {
+  std::vector<double> m(species_.size());
+  for (std::size_t s = 0; s < species_.size(); ++s)
+    m[s] = Exec::interior_max(meta_.box, slot(a, s).data());
+  return m;
+}
+
+template <class T, class Exec>
+void Engine<T, Exec>::clip_fields() {
+  for (auto& sp : species_) Exec::clip_negative(meta_.box, sp.u.data());
+}
+
+template <class T, class Exec>
 std::vector<SolverTally> Engine<T, Exec>::solver_tally() {
   std::vector<SolverTally> t(species_.size());
   if (diffusion_)
@@ -168,6 +233,8 @@ std::size_t Engine<T, Exec>::state_bytes() const {
     words += h.H.size() + h.face[0].size() + h.face[1].size() + h.face[2].size();
   for (const Array& a : scratch_) words += a.size();
   for (const Array& a : rate_) words += a.size();
+  for (const auto& v : slots_)
+    for (const Array& a : v) words += a.size();
   return words * sizeof(T) + label_.size() + zone_.size() * sizeof(float) +
          (diffusion_ ? diffusion_->bytes() : 0);
 }
@@ -378,8 +445,10 @@ void Engine<T, Exec>::react_remainder(double t, double dt, bool before) {
   const auto held = vessel_tables(t + dt);
   if (coupled()) {
     std::vector<FrozenRates<T>> fr(species_.size());
-    for (std::size_t s = 0; s < species_.size(); ++s)
+    for (std::size_t s = 0; s < species_.size(); ++s) {
       if (diffuses(s)) fr[s] = frozen(s);
+      if (s < pace_.size()) fr[s].pace = T(pace_[s]);
+    }
     model_->react(meta_.box, voxel_map(), field_pointers(), held, T(t), T(dt), meta_.reaction, fr);
     return;
   }

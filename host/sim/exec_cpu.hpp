@@ -134,6 +134,14 @@ struct CpuExec {
     return cpu::interior_max(b, u);
   }
   template <class T>
+  static double max_abs_difference(const Box& b, const T* u, const T* v) {
+    return cpu::max_abs_difference(b, u, v);
+  }
+  template <class T>
+  static void clip_negative(const Box& b, T* u) {
+    cpu::clip_negative(b, u);
+  }
+  template <class T>
   static void update_diffusivity(const Box& b, const std::uint8_t* label,
                                  const DiffusivityDriverView<T>& d, T* D) {
     cpu::update_diffusivity(b, label, d, D);

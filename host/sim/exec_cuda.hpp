@@ -77,6 +77,15 @@ struct CudaExec {
     return read_slot();
   }
   template <class T>
+  static void clip_negative(const Box& b, T* u) {
+    cuda::clip_negative(b, u);
+  }
+  template <class T>
+  static double max_abs_difference(const Box& b, const T* u, const T* v) {
+    cuda::max_abs_difference(b, u, v, reduction_slot());
+    return read_slot();
+  }
+  template <class T>
   static void update_diffusivity(const Box& b, const std::uint8_t* label,
                                  const DiffusivityDriverView<T>& d, T* D) {
     cuda::update_diffusivity(b, label, d, D);

@@ -157,7 +157,10 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
                          removed.size() > 1 ? ", ..." : ""));
   const SignalGuard signals;
 
-  Stepper<T> run(c, which);
+  StartOptions start;
+  start.settle = !restart;  // a restart replaces the fields
+  start.note = [&log](const std::string& line) { log.info(line); };
+  Stepper<T> run(c, which, start);
   if (restart) {
     for (const auto& w : restart->warnings) log.info("warning: " + w);
     restore_from(run, *restart);
@@ -192,10 +195,11 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   const auto& setup = run.setup_seconds();
   log.info(fmt::format(
       "wall time: steps {:.3g} s, state checks {:.3g} s, outputs {:.3g} s, set-up {:.3g} s "
-      "(geometry {:.3g} s, initial fields {:.3g} s, backend and upload {:.3g} s)",
+      "(geometry {:.3g} s, initial fields {:.3g} s, steady start {:.3g} s, backend and upload "
+      "{:.3g} s)",
       phase.steps, phase.checks, phase.outputs,
       sum.wall_seconds - phase.steps - phase.checks - phase.outputs, setup.geometry, setup.fields,
-      setup.upload));
+      setup.steady, setup.upload));
   return sum;
 }
 

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "build_fields.hpp"
 #include "host/model/model.hpp"
 #include "observables.hpp"
+#include "steady_state.hpp"
 #include "stopwatch.hpp"
 
 namespace lobule {
@@ -58,11 +61,16 @@ auto timed(double& seconds, F&& f) {
 }  // namespace
 
 template <class T>
-Stepper<T>::Stepper(const Config& c, BackendChoice which)
+Stepper<T>::Stepper(const Config& c, BackendChoice which, const StartOptions& start)
     : c_(c),
       g_(timed(setup_.geometry, [&] { return make_geometry(c); })),
       f_(timed(setup_.fields, [&] { return build_fields<T>(c, g_); })),
       backend_(timed(setup_.upload, [&] { return make_backend<T>(which); })) {
+  if (c.model_impl && start.settle) {
+    Stopwatch steady;
+    settle_start(resolve_backend(which), start);
+    setup_.steady = steady.lap();
+  }
   Stopwatch watch;
   if (c.model_impl) {
     backend_->set_model(c.model_impl->kernels<T>(resolve_backend(which)));
@@ -71,6 +79,42 @@ Stepper<T>::Stepper(const Config& c, BackendChoice which)
   backend_->upload(f_);
   backend_->finish();
   setup_.upload += watch.lap();
+}
+
+// The model's steady start (the healthy liver), in double on the run's backend, then what the
+// model lays on top of it (the septa of a cirrhotic start).
+template <class T>
+void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
+  const Model& m = *c_.model_impl;
+  const Model::SteadyStart wanted = m.steady_start();
+  if (!wanted.wanted) return;
+  HostFields<double> d = with_precision<double>(f_);
+  const auto note = [&](const std::string& line) {
+    if (start.note) start.note(line);
+  };
+  Stopwatch watch;
+  double last = -1;
+  const SteadyProgress p = solve_steady_state(
+      d, which, m.steady_kernels(which), wanted.pace, SteadySettings{}, wanted.what,
+      [&](const SteadyProgress& q) {
+        const double now = watch.seconds();
+        if (now - last < 2) return;  // a line every 2 s of wall time
+        last = now;
+        note(fmt::format("solving {}: {} pseudo-time steps, largest change {:.2g} in the last "
+                         "(settled below {:.0e})",
+                         wanted.what, q.steps, q.change, SteadySettings{}.tolerance));
+      });
+  if (p.settled)
+    note(fmt::format("{}: settled in {} pseudo-time steps of {:g} h ({:.3g} s)", wanted.what,
+                     p.steps, p.dt / 3600, watch.seconds()));
+  else
+    note(fmt::format("warning: {} did not settle within {} pseudo-time steps (largest relative "
+                     "change of a field in the last step: {:.2g}); the run starts from the last "
+                     "state and will drift",
+                     wanted.what, p.steps, p.change));
+  std::vector<std::vector<double>> u = tissue_values(d);
+  m.finish_start(c_, g_, u);
+  set_tissue_values(f_, g_, u);
 }
 
 // Events at or before t_ not yet applied: the model adds to the host copy of the fields, and

@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "backend.hpp"
@@ -32,12 +33,19 @@ StepTo step_from(const Config& c, double t, double stop);
 /// rule of Stepper::advance_to, without stepping); counting stops after `cap`.
 long long count_steps(const Config& c, long long cap);
 
+/// How a Stepper starts: whether it settles a model's steady start (Model::steady_start; not
+/// when a restart replaces the fields anyway), and where its progress lines go.
+struct StartOptions {
+  bool settle = true;
+  std::function<void(const std::string&)> note;
+};
+
 template <class T>
 class Stepper {
  public:
-  /// Builds the geometry and initial fields of c and uploads them to the backend `which`
-  /// (cpu or cuda, already resolved).
-  Stepper(const Config& c, BackendChoice which);
+  /// Builds the geometry and initial fields of c, settles the model's steady start on the
+  /// backend `which` (cpu or cuda, already resolved) where it asks for one, and uploads them.
+  Stepper(const Config& c, BackendChoice which, const StartOptions& start = {});
 
   /// Advances to tissue time `target` [s] in steps of at most time.dt (and the model's step
   /// limit), shortened so that the run lands exactly on target and on every model event time
@@ -72,7 +80,7 @@ class Stepper {
   /// Wall seconds of the constructor's parts: the geometry, the initial fields on the host, and
   /// the backend's set-up with their upload.
   struct SetupSeconds {
-    double geometry = 0, fields = 0, upload = 0;
+    double geometry = 0, fields = 0, steady = 0, upload = 0;
   };
   const SetupSeconds& setup_seconds() const { return setup_; }
 
@@ -83,6 +91,7 @@ class Stepper {
   HostFields<T> f_;
   std::unique_ptr<Backend<T>> backend_;
   void apply_due_events();
+  void settle_start(BackendChoice which, const StartOptions& start);
 
   double t_ = 0;
   long long steps_ = 0;

@@ -13,6 +13,10 @@ class Stopwatch {
     since_ = now;
     return s;
   }
+  /// Seconds since the stopwatch was made or since the last lap, without starting a new lap.
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since_).count();
+  }
 
  private:
   std::chrono::steady_clock::time_point since_ = std::chrono::steady_clock::now();

@@ -23,4 +23,12 @@ void combine(const Box& b, T a1, const T* x1, T a2, const T* x2, T* out);
 template <class T>
 double implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T* delta, T* out);
 
+/// u = max(0, u) over the interior.
+template <class T>
+void clip_negative(const Box& b, T* u);
+
+/// max |u − v| over the interior voxels (NaN where either holds one).
+template <class T>
+double max_abs_difference(const Box& b, const T* u, const T* v);
+
 }  // namespace lobule::cpu

@@ -173,6 +173,19 @@ __global__ void max_kernel(Box b, const T* __restrict__ u, double* out) {
             static_cast<unsigned long long>(__double_as_longlong(m)));
 }
 
+// |u − v| ≥ 0 orders by its bit pattern; a NaN (positive pattern above +∞) wins.
+template <class T>
+__global__ void max_difference_kernel(Box b, const T* __restrict__ u, const T* __restrict__ v,
+                                      double* out) {
+  double m = 0;
+  for_my_voxels(b, [&](std::size_t c) {
+    const double d = fabs(double(u[c]) - double(v[c]));
+    m = d > m || d != d ? (d != d ? __longlong_as_double(0x7ff8000000000000LL) : d) : m;
+  });
+  atomicMax(reinterpret_cast<unsigned long long*>(out),
+            static_cast<unsigned long long>(__double_as_longlong(m)));
+}
+
 template <class T>
 __global__ void diffusivity_kernel(Box b, const std::uint8_t* __restrict__ label,
                                    DiffusivityDriverView<T> d, T* __restrict__ D) {
@@ -269,6 +282,14 @@ void interior_sum(const Box& b, const T* u, double* out) {
 }
 
 template <class T>
+void max_abs_difference(const Box& b, const T* u, const T* v, double* out) {
+  if (b.interior() == 0) return;
+  const Launch l = voxel_launch(b);
+  max_difference_kernel<<<l.grid, l.block>>>(b, u, v, out);
+  LOBULE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,
                         T* D) {
   const Launch l = voxel_launch(b);
@@ -288,6 +309,7 @@ void update_diffusivity(const Box& b, const std::uint8_t* label, const Diffusivi
                               const T*, const T*, T*, const Rkl2Stage<T>&, bool, double*);         \
   template void interior_sum<T>(const Box&, const T*, double*);                                    \
   template void interior_max<T>(const Box&, const T*, double*);                                    \
+  template void max_abs_difference<T>(const Box&, const T*, const T*, double*);                    \
   template void update_diffusivity<T>(const Box&, const std::uint8_t*,                             \
                                       const DiffusivityDriverView<T>&, T*);
 LOBULE_INSTANTIATE(float)

@@ -48,6 +48,10 @@ void interior_sum(const Box& b, const T* u, double* out);
 template <class T>
 void interior_max(const Box& b, const T* u, double* out);
 
+/// Raises the device double *out to max |u − v| over the interior voxels (a NaN gives NaN).
+template <class T>
+void max_abs_difference(const Box& b, const T* u, const T* v, double* out);
+
 /// D = D_free/(1 + C/C_half) in every interior voxel (see cpu::update_diffusivity).
 template <class T>
 void update_diffusivity(const Box& b, const std::uint8_t* label, const DiffusivityDriverView<T>& d,

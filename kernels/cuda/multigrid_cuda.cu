@@ -202,6 +202,11 @@ __global__ void combine_kernel(Box b, T a1, const T* x1, T a2, const T* x2, T* o
 }
 
 template <class T>
+__global__ void clip_kernel(Box b, T* __restrict__ u) {
+  for_my_voxels(b, [&](std::size_t c) { u[c] = u[c] < T(0) ? T(0) : u[c]; });
+}
+
+template <class T>
 __global__ void finish_kernel(Box b, Rkl2Context<T> x, const T* u, const T* delta, T* out,
                               double* clipped) {
   double v = 0;
@@ -370,6 +375,13 @@ void combine(const Box& b, T a1, const T* x1, T a2, const T* x2, T* out) {
 }
 
 template <class T>
+void clip_negative(const Box& b, T* u) {
+  const Launch l = voxel_launch(b);
+  clip_kernel<<<l.grid, l.block>>>(b, u);
+  check();
+}
+
+template <class T>
 void implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T* delta, T* out,
                      double* clipped) {
   const Launch l = voxel_launch(b);
@@ -401,6 +413,7 @@ void implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T*
                                      T*);                                                       \
   template void set_held<T>(const Box&, const std::uint8_t*, const VesselTable<T>&, T*);        \
   template void combine<T>(const Box&, T, const T*, T, const T*, T*);                           \
+  template void clip_negative<T>(const Box&, T*);                                               \
   template void implicit_finish<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*,   \
                                    double*);
 LOBULE_MG_CUDA(float)

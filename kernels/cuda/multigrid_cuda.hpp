@@ -52,6 +52,9 @@ void set_held(const Box& b, const std::uint8_t* label, const VesselTable<T>& hel
 /// out = a1·x1 + a2·x2 (x2 may be nullptr).
 template <class T>
 void combine(const Box& b, T a1, const T* x1, T a2, const T* x2, T* out);
+/// u = max(0, u) over the interior.
+template <class T>
+void clip_negative(const Box& b, T* u);
 /// out = implicit_new_value(u, δ); *clipped += what clipping added.
 template <class T>
 void implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T* delta, T* out,
