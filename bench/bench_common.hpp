@@ -9,6 +9,7 @@
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
 #include "host/sim/backend.hpp"
+#include "host/sim/multigrid_solve.hpp"
 
 namespace lobule::bench {
 
@@ -87,5 +88,16 @@ template <class T>
 constexpr double liver_bytes_per_voxel() {
   return 17 * 2.0 * sizeof(T) + 1.0;
 }
+
+/// The multigrid benchmarks' problem: one TR-BDF2 solve (dt = 1 h) of a cytokine (D = 60 µm²/s,
+/// half-life 30 min, exchange with blood in the sinusoids) on the production lobule at stage F4
+/// (the demo's lobule at 5 µm: 120 × 104 × 20 voxels, septa 30 µm wide), portal veins, hepatic
+/// arteries and the central vein held, the scar's D lower by `contrast`.
+template <class T>
+MgHostProblem<T> lobule_problem(double contrast);
+
+/// A right-hand side with every scale in it: smooth and rough parts over the unknowns.
+template <class T>
+std::vector<T> rough_rhs(const MgHostProblem<T>& p);
 
 }  // namespace lobule::bench

@@ -3,11 +3,15 @@
 // measured in the same binary.
 #include <cuda_runtime.h>
 
+#include <chrono>
 #include <map>
 
 #include "bench_common.hpp"
 #include "host/model/liver_fibrosis.hpp"
 #include "host/sim/backend.hpp"
+#include "host/sim/exec_cuda.hpp"
+#include "host/sim/multigrid.hpp"
+#include "host/sim/multigrid_solve_impl.hpp"
 #include "kernels/cuda/device.hpp"
 
 namespace lobule::bench {
@@ -133,13 +137,14 @@ void BM_LiverExplicitStepCuda(benchmark::State& state) {
   state.counters["voxels"] = voxels;
 }
 
-// One step of the production scenario's own scheme (rkl2, dt = 1 h) on the GPU, as
-// BM_LiverRkl2StepCpu in bench_liver.cpp: `day_s` is one tissue day (24 steps) in wall time,
-// `bytes_per_voxel` the backend's state.
+// One step of the production scenario with scheme range(1) (rkl2 or implicit, dt = 1 h) on the
+// GPU, as BM_LiverRkl2StepCpu and BM_LiverImplicitStepCpu in bench_liver.cpp: `day_s` is one
+// tissue day (24 steps) in wall time, `bytes_per_voxel` the backend's state.
 template <class T>
-void BM_LiverRkl2StepCuda(benchmark::State& state) {
+void BM_LiverStepCuda(benchmark::State& state) {
   if (no_gpu(state)) return;
-  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cuda, Scheme::Rkl2);
+  const LiverRun<T> l =
+      liver_run<T>(int(state.range(0)), BackendChoice::Cuda, Scheme(state.range(1)));
   const double dt = l.config.time.dt;
   const double seconds = timed_steps(state, *l.backend, dt, true);
   state.counters["day_s"] = 86400 / dt * seconds / double(state.iterations());
@@ -147,15 +152,87 @@ void BM_LiverRkl2StepCuda(benchmark::State& state) {
       double(l.backend->state_bytes()) / double(l.geometry.voxels());
 }
 
+// The multigrid solve of bench_multigrid.cpp's BM_MultigridLobule on the GPU: the residual
+// reduction per iteration (`factor`), the iterations to 1e-8 (double) or 1e-5 (float), and the
+// time per iteration; and one red–black Gauss–Seidel sweep of the finest level against the device
+// copy (BM_MultigridSweepCuda: read diag, three faces, b and x, write x).
+template <class T>
+void BM_MultigridLobuleCuda(benchmark::State& state) {
+  if (no_gpu(state)) return;
+  const MgHostProblem<T> p = lobule_problem<T>(double(state.range(0)));
+  const std::vector<T> b = rough_rhs(p);
+  const MgDeviceProblem<T, CudaExec> dev(p);
+  MultigridSettings s;
+  s.tolerance = std::is_same_v<T, double> ? 1e-8 : 1e-5;
+  Multigrid<T, CudaExec> mg(s);
+  mg.build(dev.spec);
+  cuda::DeviceArray<T> x(p.box.padded()), r(p.box.padded());
+  SolveStats st;
+  double seconds = 0;
+  for (auto _ : state) {
+    r.upload(b.data());
+    cuda::synchronize();
+    const auto t0 = std::chrono::steady_clock::now();
+    st = mg.solve(x.data(), r.data(), 0.0, "bench");
+    cuda::synchronize();
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  state.counters["factor"] = st.factor;
+  state.counters["iterations"] = st.iterations;
+  state.counters["s_per_iteration"] =
+      seconds / double(state.iterations()) / std::max(1, st.iterations);
+}
+
+template <class T>
+void BM_MultigridSweepCuda(benchmark::State& state) {
+  if (no_gpu(state)) return;
+  const MgHostProblem<T> p = lobule_problem<T>(20);
+  const MgDeviceProblem<T, CudaExec> dev(p);
+  Multigrid<T, CudaExec> mg;
+  mg.build(dev.spec);
+  // The finest level's operator as the solve uses it, and a right-hand side.
+  const Box& bx = p.box;
+  cuda::DeviceArray<T> diag(bx.padded()), w0(bx.padded()), w1(bx.padded()), w2(bx.padded()),
+      x(bx.padded()), rhs(bx.padded());
+  cuda::DeviceArray<std::uint8_t> kinds(bx.padded());
+  MgFineSpec<T> spec = dev.spec;
+  CudaExec::mg_kinds(bx, spec.label, spec.held, spec.kind, kinds.data());
+  spec.kinds = kinds.data();
+  T* w[3] = {w0.data(), w1.data(), w2.data()};
+  CudaExec::mg_build_fine(spec, diag.data(), w);
+  CudaExec::mg_zero(bx, x.data());
+  const std::vector<T> b = rough_rhs(p);
+  rhs.upload(b.data());
+  const MgOperator<T> op{bx.sy(), bx.sz(), diag.data(), {w0.data(), w1.data(), w2.data()}};
+  double seconds = 0;
+  for (auto _ : state) {
+    cuda::synchronize();
+    const auto t0 = std::chrono::steady_clock::now();
+    CudaExec::mg_smooth(bx, spec.kind, op, x.data(), rhs.data(), 1, true);
+    cuda::synchronize();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    seconds += s;
+    state.SetIterationTime(s);
+  }
+  report_throughput(state, double(bx.interior()), 7.0 * sizeof(T) * double(bx.interior()),
+                    seconds, device_copy_bandwidth(bx.padded() * sizeof(T)));
+}
+
+BENCHMARK_TEMPLATE(BM_MultigridLobuleCuda, double)->Arg(20)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK_TEMPLATE(BM_MultigridLobuleCuda, float)->Arg(20)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK_TEMPLATE(BM_MultigridSweepCuda, float)->Unit(benchmark::kMillisecond)->UseManualTime();
+
 // 20 layers: the production scenario; 160 layers: an 800 µm slab (2 M voxels).
 BENCHMARK_TEMPLATE(BM_LiverExplicitStepCuda, float)
     ->Arg(20)
     ->Arg(160)
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime();
-BENCHMARK_TEMPLATE(BM_LiverRkl2StepCuda, float)
-    ->Arg(20)
-    ->Iterations(3)
+BENCHMARK_TEMPLATE(BM_LiverStepCuda, float)
+    ->Args({20, int(Scheme::Rkl2)})
+    ->Args({20, int(Scheme::Implicit)})
+    ->Iterations(6)
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime();
 

@@ -21,46 +21,6 @@
 namespace lobule::bench {
 namespace {
 
-template <class T>
-MgHostProblem<T> lobule_problem(double contrast) {
-  const Config c = load_config(source_file("inputs/demo.yaml"), {"grid.spacing=5 um", "geometry.height=100 um",
-                                          "geometry.sinusoids.plate_thickness=25 um",
-                                          "geometry.sinusoids.allow_coarse=false"});
-  const Geometry g = make_geometry(c);
-  MgHostProblem<T> p;
-  p.box = g.box;
-  const Box& b = p.box;
-  p.label.assign(b.padded(), kOutside);
-  p.D.assign(b.padded(), T(0));
-  p.loss.assign(b.padded(), T(0));
-  for (int k = 0; k < b.nz; ++k)
-    for (int j = 0; j < b.ny; ++j)
-      for (int i = 0; i < b.nx; ++i) {
-        const std::size_t q = b.idx(i, j, k);
-        const std::uint8_t l = g.label[g.at(i, j, k)];
-        p.label[q] = l;
-        if (l == kOutside) continue;
-        p.D[q] = T(l == kSeptum ? 60.0 / contrast : 60.0);
-        p.loss[q] = T(std::log(2.0) / 1800 + (l == kSinusoid ? 1.0 / 3600 : 0.0));
-      }
-  const double h = g.spacing[0];
-  p.ih2 = {T(1 / (h * h)), T(1 / (h * h)), T(1 / (h * h))};
-  p.a = T((1 - std::sqrt(0.5)) * 3600);  // TR-BDF2's coefficient at dt = 1 h
-  p.held.mask = (1u << kPortalVein) | (1u << kHepaticArtery) | (1u << kCentralVein);
-  p.kind[4] = p.kind[5] = BoundaryKind::Periodic;
-  return p;
-}
-
-// A right-hand side with every scale in it: smooth and rough parts over the unknowns.
-template <class T>
-std::vector<T> rough_rhs(const MgHostProblem<T>& p) {
-  std::vector<T> b(p.box.padded(), T(0));
-  for (std::size_t c = 0; c < b.size(); ++c)
-    if (p.label[c] != kOutside && !p.held.holds(p.label[c]))
-      b[c] = T(1 + std::sin(0.01 * double(c)) + 0.5 * std::sin(double(c) * 0.7));
-  return b;
-}
-
 // The hierarchy is built once before the timing (a run keeps it and rebuilds its operators every
 // step: BM_MultigridBuild); each iteration solves from x = 0.
 template <class T>

@@ -165,12 +165,15 @@ Result run(Problem p, BackendChoice which, HostFields<float> f, int n, double dt
 }
 
 // Grid sweeps per step (stencil sweeps, RKL2 stages with the decay the step carries).
-double sweeps_per_step(Problem p, Scheme scheme, double dt) {
+double sweeps_per_step(Problem p, Scheme scheme, double dt, int n) {
   double total = 0;
   const std::array<double, 3> h = {kH, kH, kH};
   for (const Species& s : species_of(p)) {
     if (scheme == Scheme::Explicit) total += 1;
     if (scheme == Scheme::Rkl2) total += rkl2_stages(dt, s.D, std::log(2.0) / s.half_life, h);
+    // implicit: counted from its estimate (the V-cycles a solve takes vary with the problem)
+    if (scheme == Scheme::Implicit)
+      total += scheme_cost(dt, s.D, std::log(2.0) / s.half_life, h, {n, n, n}).implicit_sweeps;
   }
   return total;
 }
@@ -185,9 +188,10 @@ double ladder_from() {
   return end != from && *end == '\0' && v > 0 ? v : NAN;
 }
 
-// rkl2 from f down the steps of `ladder` that are ≤ `largest`, each over the whole hour, until one
-// meets `tolerance`: every rung run, in order, each printed to stderr.
-std::vector<Result> rkl2_ladder(Problem p, BackendChoice which, const HostFields<float>& f, int n,
+// f's scheme (rkl2 or implicit) from f down the steps of `ladder` that are ≤ `largest`, each
+// over the whole hour, until one meets `tolerance`: every rung run, in order, each printed to
+// stderr.
+std::vector<Result> step_ladder(Problem p, BackendChoice which, const HostFields<float>& f, int n,
                                 const std::vector<double>& ladder, double largest,
                                 double tolerance) {
   std::vector<Result> rungs;
@@ -195,8 +199,8 @@ std::vector<Result> rkl2_ladder(Problem p, BackendChoice which, const HostFields
     if (dt > largest) continue;
     rungs.push_back(run(p, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9)));
     const Result& r = rungs.back();
-    std::fprintf(stderr, "  %s rkl2 n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n",
-                 name_of(p), n, dt, r.error, r.wall);
+    std::fprintf(stderr, "  %s %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n",
+                 name_of(p), to_string(f.scheme), n, dt, r.error, r.wall);
     if (r.error <= tolerance) break;
   }
   return rungs;
@@ -219,7 +223,7 @@ Result time_to_solution(Problem p, BackendChoice which, Scheme scheme, int n, do
     return r;
   }
   const std::vector<Result> rungs =
-      rkl2_ladder(p, which, f, n, {1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15},
+      step_ladder(p, which, f, n, {1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15},
                   largest, kTolerance);
   return rungs.empty() ? Result{} : rungs.back();
 }
@@ -257,7 +261,7 @@ void BM_TimeToSolution(benchmark::State& state) {
     state.SkipWithError("no step of the dt ladder is <= LOBULE_BENCH_LADDER_FROM");
     return;
   }
-  const double sweeps = sweeps_per_step(problem, scheme, r.dt) * double(r.steps);
+  const double sweeps = sweeps_per_step(problem, scheme, r.dt, n) * double(r.steps);
   state.counters["time_to_solution_s"] = r.wall;
   state.counters["dt_s"] = r.dt;
   state.counters["steps"] = double(r.steps);
@@ -274,7 +278,8 @@ void args(benchmark::internal::Benchmark* b) {
   for (int gpu : {0, 1})
     for (int n : {64, 128, 256})
       for (int p : {int(kModes), int(kPulses)})
-        for (int s : {int(Scheme::Explicit), int(Scheme::Rkl2)}) b->Args({n, p, s, gpu});
+        for (int s : {int(Scheme::Explicit), int(Scheme::Rkl2), int(Scheme::Implicit)})
+          b->Args({n, p, s, gpu});
   b->ArgNames({"n", "problem", "scheme", "gpu"})
       ->Iterations(1)
       ->UseManualTime()
@@ -283,22 +288,25 @@ void args(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_TimeToSolution)->Apply(args);
 
-// rkl2 down a ladder of steps on the single pulse until a step meets the smallest tolerance;
-// for each tolerance, the time and step of the fastest rung that meets it (counters t_<tol>_s,
-// dt_<tol>_s; none where no rung does). Each rung runs the whole hour.
+// rkl2 or implicit (scheme) down a ladder of steps on the single pulse until a step meets the
+// smallest tolerance; for each tolerance, the time and step of the fastest rung that meets it
+// (counters t_<tol>_s, dt_<tol>_s; none where no rung does). Each rung runs the whole hour. The
+// implicit solves go to 1e-6 of the field (float), below the smallest tolerance.
 void BM_PulseToTolerance(benchmark::State& state) {
   const int n = int(state.range(0));
   const BackendChoice which = state.range(1) ? BackendChoice::Cuda : BackendChoice::Cpu;
+  const Scheme scheme = Scheme(state.range(2));
   if (which == BackendChoice::Cuda && !cuda_available()) {
     state.SkipWithError("no CUDA GPU visible");
     return;
   }
   constexpr double kTolerances[] = {1e-2, 5e-3, 2e-3, 1e-3, 2e-4, 1e-4};
   const double smallest = kTolerances[std::size(kTolerances) - 1];
-  const HostFields<float> f = initial(kPulse, n, Scheme::Rkl2);
+  HostFields<float> f = initial(kPulse, n, scheme);
+  f.implicit.solver.tolerance = 1e-6;
   std::vector<Result> rungs;
   for (auto _ : state) {
-    rungs = rkl2_ladder(kPulse, which, f, n,
+    rungs = step_ladder(kPulse, which, f, n,
                         {3600, 1800, 1200, 900, 600, 400, 300, 240, 180, 120, 90, 60, 30, 15, 5, 1},
                         INFINITY, smallest);
     double total = 0;
@@ -314,12 +322,13 @@ void BM_PulseToTolerance(benchmark::State& state) {
     state.counters["t_" + key + "_s"] = best->wall;
     state.counters["dt_" + key + "_s"] = best->dt;
   }
-  state.SetLabel(which == BackendChoice::Cuda ? "pulse rkl2 cuda" : "pulse rkl2 cpu");
+  state.SetLabel(std::string("pulse ") + to_string(scheme) +
+                 (which == BackendChoice::Cuda ? " cuda" : " cpu"));
 }
 
 BENCHMARK(BM_PulseToTolerance)
-    ->ArgsProduct({{64, 200}, {0, 1}})
-    ->ArgNames({"n", "gpu"})
+    ->ArgsProduct({{64, 200}, {0, 1}, {int(Scheme::Rkl2), int(Scheme::Implicit)}})
+    ->ArgNames({"n", "gpu", "scheme"})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);

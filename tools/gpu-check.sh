@@ -83,6 +83,6 @@ rm -rf "$runs"
 step bench_tts schemes.log 20 env LOBULE_BENCH_LADDER_FROM=400 $(prog lobule_bench) \
   --benchmark_filter='BM_TimeToSolution/n:128/problem:./scheme:1/gpu:1'
 step bench_pulse schemes.log 25 $(prog lobule_bench) \
-  --benchmark_filter='BM_PulseToTolerance/n:200/gpu:1'
+  --benchmark_filter='BM_PulseToTolerance/n:200/gpu:1/scheme:.'
 grep -hE "PASSED|FAILED|SKIPPED|tests ran" "$out/tests.log" | head -60 \
   >> "$out/summary.txt"
