@@ -39,7 +39,7 @@ class MemoryEstimate : public test::EachBackend {
 };
 
 TEST_P(MemoryEstimate, MatchesTheAllocationOfTheDiffusionDecayModel) {
-  for (const char* scheme : {"explicit", "rkl2"})
+  for (const char* scheme : {"explicit", "rkl2", "implicit"})
     for (const char* precision : {"float", "double"}) {
       const Config c = load_config(test::source_path("inputs/pulse.yaml"),
                                    {std::string("time.scheme=") + scheme,
@@ -61,23 +61,27 @@ TEST_P(MemoryEstimate, MatchesTheAllocationOfTheLiverModel) {
   const std::string initial =
       test::liver_start(dir, yaml, [](int q, std::size_t) { return 0.1 * (q + 1); });
   const std::string start = initial.substr(initial.find('{'));
-  for (const char* scheme : {"explicit", "rkl2"}) {
+  for (const char* scheme : {"explicit", "rkl2", "implicit"}) {
     std::vector<std::string> set = {std::string("time.scheme=") + scheme, "precision=float",
                                     "model.initial=" + start};
     if (std::string(scheme) == "explicit") set.push_back("time.dt=1 s");
     const Config c = load_config(path, set);
     compare<float>(c, (std::string("ccl4_4wk, ") + scheme).c_str());
-    // The liver model's GPU state in float: at most 10 bytes per voxel and field (a field, its
-    // rate or frozen rates, the shared hindrances and scratch arrays). The estimate is the
-    // allocation (above, on every backend); the CPU adds the hindrances' face values.
+    // The liver model's GPU state in float: at most 10 bytes per voxel and field with explicit
+    // and rkl2 (a field, its rate or frozen rates, the shared hindrances and scratch arrays).
+    // The implicit scheme adds its multigrid: 17.3 on this one-layer lobule, where the coarse
+    // levels' halos weigh most (the estimate is the allocation all the same, above).
     const auto gpu = estimate_memory(c, BackendChoice::Cuda);
-    EXPECT_LE(double(gpu.state_bytes) / (gpu.padded_voxels * double(c.species.size())), 10.0)
-        << scheme;
+    const double per_field =
+        double(gpu.state_bytes) / (gpu.padded_voxels * double(c.species.size()));
+    std::printf("[ measured ] ccl4_4wk, %s: %.1f bytes per voxel and field on the GPU\n", scheme,
+                per_field);
+    if (std::string(scheme) != "implicit") EXPECT_LE(per_field, 10.0) << scheme;
   }
 }
 
 TEST_P(MemoryEstimate, MatchesTheAllocationOfACoupledTestModel) {
-  for (const char* scheme : {"explicit", "rkl2"}) {
+  for (const char* scheme : {"explicit", "rkl2", "implicit"}) {
     const Config c = load_config(test::source_path("inputs/annihilation.yaml"),
                                  {std::string("time.scheme=") + scheme, "time.dt=0.1 s"});
     const std::string what = std::string("annihilation, ") + scheme;

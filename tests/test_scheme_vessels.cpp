@@ -94,6 +94,12 @@ TEST_P(VesselCylinder, Rkl2MatchesK0AsVoxelsShrink) {
   expect_converges(which, Scheme::Rkl2, {5, 2.5, 1.25}, {2.0, 2.0, 2.0}, 0.02);
 }
 
+// The implicit step on the same ladder: it too lands on the spatial error of the staircase.
+TEST_P(VesselCylinder, ImplicitMatchesK0AsVoxelsShrink) {
+  const BackendChoice which = GetParam();
+  expect_converges(which, Scheme::Implicit, {5, 2.5, 1.25}, {2.0, 2.0, 2.0}, 0.02);
+}
+
 // A slab of portal-vein voxels at x < 10 µm holds g(t) = 1 + 0.5·sin(ωt); the rest diffuses
 // from it. Against an RK4 oracle with g at its stage times: held voxels equal g(t) exactly at
 // every step, and Strang+rkl2 keeps second order with the moving boundary data.
@@ -119,7 +125,7 @@ class MovingVessel : public test::EachBackend {
 
 TEST_P(MovingVessel, HeldVoxelsFollowTheirValuesInEveryScheme) {
   const BackendChoice which = GetParam();
-  for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2}) {
+  for (Scheme scheme : {Scheme::Explicit, Scheme::Rkl2, Scheme::Implicit}) {
     auto f = fields(scheme);
     auto b_engine = make_backend<double>(which);
     auto& b = *b_engine;
@@ -162,6 +168,37 @@ TEST_P(MovingVessel, Rkl2StaysSecondOrderWithMovingValues) {
   std::printf(")\n");
   EXPECT_GT(test::fitted_order(dt, e), 1.8);
   for (double p : test::observed_orders(e)) EXPECT_GT(p, 1.7);
+}
+
+// TR-BDF2 with the held values at t + γ·dt in its first stage and at t + dt in its second (the
+// trapezoidal stage takes M at both ends): second order with moving boundary data too.
+TEST_P(MovingVessel, ImplicitStaysSecondOrderWithMovingValues) {
+  const BackendChoice which = GetParam();
+  auto f0 = fields(Scheme::Implicit);
+  f0.implicit.solver.tolerance = 1e-12;
+  const auto held = [&](std::size_t c) { return f0.label[c] == kPortalVein; };
+  const auto& u0 = f0.species[0].u;
+  const auto ref = test::rk4_reference(f0, 0, std::vector<double>(u0.begin(), u0.end()), 0, kT,
+                                       4000, {}, held, [](std::size_t, double t) { return g(t); });
+  const std::vector<double> dt = {2, 1, 0.5, 0.25};
+  std::vector<double> e;
+  for (double h : dt) {
+    auto f = f0;
+    auto b = make_backend<double>(which);
+    b->upload(f);
+    test::advance(*b, 0, kT, h);
+    b->download(f);
+    e.push_back(test::rms_difference(f, 0, ref));
+  }
+  std::printf("[ measured ] moving vessel values, Strang + implicit: local orders");
+  for (double p : test::observed_orders(e)) std::printf(" %.2f", p);
+  std::printf(" (errors");
+  for (double x : e) std::printf(" %.3g", x);
+  std::printf(")\n");
+  for (double p : test::observed_orders(e)) {
+    EXPECT_GT(p, 1.8);
+    EXPECT_LT(p, 2.3);
+  }
 }
 
 LOBULE_EACH_BACKEND(VesselCylinder);

@@ -336,10 +336,10 @@ std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) con
     out.push_back("start: every field from " + start_file_);
   else
     out.push_back(fmt::format(
-        "start: {}the healthy steady state, solved at start-up by pseudo-time steps on the CPU "
-        "({} voxels; seconds on the small shipped lobules, more than 15 min at 5 um on 2 "
-        "cores); model.initial: {{ file: RUN/fields/000000.vti }} starts from an earlier run's "
-        "output instead",
+        "start: {}the healthy steady state, solved at start-up by pseudo-time steps of the run's "
+        "scheme on its backend ({} voxels; about a second on the small shipped lobules, tens "
+        "of minutes at 5 um on 2 cores); model.initial: {{ file: RUN/fields/000000.vti }} "
+        "starts from an earlier run's output instead",
         start_ == LiverStart::Cirrhotic ? "cirrhosis on " : "", g.voxels()));
   if (params_.doses == 0) {
     out.push_back("therapy: none");

@@ -84,6 +84,9 @@ class Model {
   struct SteadyStart {
     bool wanted = false;
     std::vector<double> pace;  ///< per field: its reactions' pseudo-time factor (1: none)
+    /// per field: the level below which it does not matter (its changes count relative to the
+    /// larger of this and its largest value; 0: relative to its largest value alone)
+    std::vector<double> scale;
     std::string what;          ///< what is solved, for the log and errors
   };
   virtual SteadyStart steady_start() const { return {}; }

@@ -193,12 +193,14 @@ double Engine<T, Exec>::slot_dot(std::size_t a, std::size_t b, const std::vector
 }
 
 template <class T, class Exec>
-double Engine<T, Exec>::slot_change(std::size_t a, std::size_t b) {
+double Engine<T, Exec>::slot_change(std::size_t a, std::size_t b,
+                                    const std::vector<double>& floor) {
   double worst = 0;
   for (std::size_t s = 0; s < species_.size(); ++s) {
     const double d = Exec::max_abs_difference(meta_.box, slot(a, s).data(), slot(b, s).data());
     if (!std::isfinite(d)) return HUGE_VAL;
-    const double m = Exec::interior_max(meta_.box, slot(b, s).data());
+    const double m = std::max(Exec::interior_max(meta_.box, slot(b, s).data()),
+                              s < floor.size() ? floor[s] : 0.0);
     if (m > 1e-12) worst = std::max(worst, d / m);
   }
   return worst;

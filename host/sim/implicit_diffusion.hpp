@@ -36,11 +36,14 @@ class ImplicitDiffusion final : public DiffusionIntegrator<T, Exec> {
     T* x2 = k.scratch[2]->data();
     Rkl2Context<T> x = k.context;
     x.held = k.held_at(t);
+    const VesselTable<T> end = k.held_at(t + dt);
+    const bool moves = !same_values(x.held, end);
+    // Held values that move start the step at their values at t (the reaction half step before
+    // may have set them to the step's middle).
+    if (moves) Exec::set_held(b, x.label, x.held, u);
     Exec::implicit_operator(b, x, u, k.D, m, &k.species->bc);
     // The tolerance is relative to the field (or to the right-hand side where that is larger).
     const double scale = std::sqrt(Exec::mg_dot(b, u, u));
-    const VesselTable<T> end = k.held_at(t + dt);
-    const bool moves = !same_values(x.held, end);
     double clipped = 0;
     if (control_.method == ImplicitMethod::TrBdf2) {
       const T a = T(kTrBdf2A * dt);

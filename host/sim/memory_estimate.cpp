@@ -63,14 +63,17 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   if (!gpu) arrays += 3 * double(hindrances.size());  // the CPU's face values of each hindrance
   if (c.model_impl) arrays += c.time.scheme == Scheme::Explicit ? ns : 2 * nd;
   double state = arrays * padded * word + padded + ns * word;
-  // The implicit scheme's multigrid: the finest level's diagonal and three faces, the
-  // conjugate-gradient vectors p, q, z and the right-hand side r; each coarser level its operator,
-  // correction and right-hand side, mass, half-cell conductances and Dirichlet couplings (19).
+  // The implicit scheme's multigrid: the finest level's voxel kinds (a byte), diagonal and three
+  // faces, the conjugate-gradient vectors p, q, z and the right-hand side r; on each coarser
+  // level a correction and right-hand side and what building the next level reads (mass, six
+  // half-cell conductances, six Dirichlet couplings: 15), and per diffusing species its own
+  // coarse operator (diagonal and three faces), kept between steps.
   if (c.time.scheme == Scheme::Implicit && nd > 0) {
     const std::vector<Box> levels = mg_level_boxes(whole_box(c.cells[0], c.cells[1], c.cells[2]));
     double words = 8 * padded;
-    for (std::size_t l = 1; l < levels.size(); ++l) words += 19 * double(levels[l].padded());
-    state += words * word;
+    for (std::size_t l = 1; l < levels.size(); ++l)
+      words += (15 + 4 * nd) * double(levels[l].padded());
+    state += words * word + padded;
   }
   if (c.geometry.kind != "box") state += padded * sizeof(float);
   double device = 0;

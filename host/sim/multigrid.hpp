@@ -100,7 +100,9 @@ class Multigrid {
     SolveStats st;
     st.initial = std::sqrt(rr);
     const double ref = std::max(st.initial, scale);
-    const double goal = set_.tolerance * ref;
+    // Below kNegligible the residual is round-off of nothing (a field decayed to denormal
+    // values): the squares the iteration forms would underflow, so that counts as solved.
+    const double goal = std::max(set_.tolerance * ref, kNegligible);
     if (!(std::sqrt(rr) > goal)) return finish(st, rr, ref);
     double rz_old = 0;
     for (int it = 1; it <= set_.max_iterations; ++it) {
@@ -155,6 +157,8 @@ class Multigrid {
   }
 
  private:
+  static constexpr double kNegligible = 1e-150;
+
   // Per coarse level: the V-cycle's correction and right-hand side, and what building the next
   // level reads (mass, half-cell conductances, Dirichlet couplings).
   struct Scratch {

@@ -114,7 +114,8 @@ class Anderson {
 
 SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
                                   std::shared_ptr<const ModelKernels<double>> kernels,
-                                  const std::vector<double>& pace, const SteadySettings& s,
+                                  const std::vector<double>& pace,
+                                  const std::vector<double>& scale, const SteadySettings& s,
                                   const std::string& what,
                                   const std::function<void(const SteadyProgress&)>& progress) {
   // Pseudo-time steps of the run's own long-step scheme (rkl2 for an explicit run): the steady
@@ -149,7 +150,7 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
         throw NumericalError(fmt::format("solving {}: {}", what, e.what()));
       failed = true;
     }
-    const double change = failed ? HUGE_VAL : engine->slot_change(kX, kFields);
+    const double change = failed ? HUGE_VAL : engine->slot_change(kX, kFields, scale);
     if ((failed || change > s.overshoot) && h > s.smallest_dt) {
       engine->combine_slots(kFields, {{kX, 1.0}});
       h = std::max(s.smallest_dt, 0.25 * h);

@@ -41,11 +41,15 @@ struct SteadyProgress {
 /// from then on each full step is Anderson-accelerated over the last `depth` (the fixed-point
 /// map is the step; its state slots hold 5 + 2·depth copies of the fields on the device). Ends
 /// when no field changes by more than `tolerance` in a step of length `dt`, or after `max_steps`
-/// (settled false: the caller warns). `progress` follows each accepted step; a stop signal
+/// (settled false: the caller warns). A field's change counts relative to the larger of its
+/// largest value and scale[q] (the level below which it does not matter: a field that stays
+/// far below it need not settle in relative terms). `progress` follows each accepted step; a
+/// stop signal
 /// (SIGTERM, SIGINT) throws Interrupted naming `what`.
 SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
                                   std::shared_ptr<const ModelKernels<double>> kernels,
-                                  const std::vector<double>& pace, const SteadySettings& s,
+                                  const std::vector<double>& pace,
+                                  const std::vector<double>& scale, const SteadySettings& s,
                                   const std::string& what,
                                   const std::function<void(const SteadyProgress&)>& progress = {});
 

@@ -95,7 +95,7 @@ void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
   Stopwatch watch;
   double last = -1;
   const SteadyProgress p = solve_steady_state(
-      d, which, m.steady_kernels(which), wanted.pace, SteadySettings{}, wanted.what,
+      d, which, m.steady_kernels(which), wanted.pace, wanted.scale, SteadySettings{}, wanted.what,
       [&](const SteadyProgress& q) {
         const double now = watch.seconds();
         if (now - last < 2) return;  // a line every 2 s of wall time
