@@ -12,9 +12,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "geometry/labels.hpp"
 #include "host/io/vti_io.hpp"
 #include "host/model/liver_fibrosis.hpp"
-#include "geometry/labels.hpp"
 #include "host/sim/build_fields.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
 #include "kernels/rkl2.hpp"
@@ -141,9 +141,10 @@ LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme) {
 
 template <class T>
 MgHostProblem<T> lobule_problem(double contrast) {
-  const Config c = load_config(source_file("inputs/demo.yaml"), {"grid.spacing=5 um", "geometry.height=100 um",
-                                          "geometry.sinusoids.plate_thickness=25 um",
-                                          "geometry.sinusoids.allow_coarse=false"});
+  const Config c =
+      load_config(source_file("inputs/demo.yaml"), {"grid.spacing=5 um", "geometry.height=100 um",
+                                                    "geometry.sinusoids.plate_thickness=25 um",
+                                                    "geometry.sinusoids.allow_coarse=false"});
   const Geometry g = make_geometry(c);
   MgHostProblem<T> p;
   p.box = g.box;

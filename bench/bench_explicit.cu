@@ -176,7 +176,8 @@ void BM_MultigridLobuleCuda(benchmark::State& state) {
     st = mg.solve(x.data(), r.data(), 0.0, "bench");
     cuda::synchronize();
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   state.counters["factor"] = st.factor;
   state.counters["iterations"] = st.iterations;
@@ -215,12 +216,18 @@ void BM_MultigridSweepCuda(benchmark::State& state) {
     seconds += s;
     state.SetIterationTime(s);
   }
-  report_throughput(state, double(bx.interior()), 7.0 * sizeof(T) * double(bx.interior()),
-                    seconds, device_copy_bandwidth(bx.padded() * sizeof(T)));
+  report_throughput(state, double(bx.interior()), 7.0 * sizeof(T) * double(bx.interior()), seconds,
+                    device_copy_bandwidth(bx.padded() * sizeof(T)));
 }
 
-BENCHMARK_TEMPLATE(BM_MultigridLobuleCuda, double)->Arg(20)->Unit(benchmark::kMillisecond)->UseManualTime();
-BENCHMARK_TEMPLATE(BM_MultigridLobuleCuda, float)->Arg(20)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK_TEMPLATE(BM_MultigridLobuleCuda, double)
+    ->Arg(20)
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime();
+BENCHMARK_TEMPLATE(BM_MultigridLobuleCuda, float)
+    ->Arg(20)
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime();
 BENCHMARK_TEMPLATE(BM_MultigridSweepCuda, float)->Unit(benchmark::kMillisecond)->UseManualTime();
 
 // 20 layers: the production scenario; 160 layers: an 800 µm slab (2 M voxels).

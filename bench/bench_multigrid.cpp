@@ -102,9 +102,17 @@ void BM_MultigridSweep(benchmark::State& state) {
   label_cpu_loops(state);
 }
 
-BENCHMARK_TEMPLATE(BM_MultigridLobule, double)->Arg(1)->Arg(20)->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_MultigridLobule, double)
+    ->Arg(1)
+    ->Arg(20)
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_MultigridLobule, float)->Arg(20)->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_MultigridBuild, float)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_MultigridBuild, float)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_TEMPLATE(BM_MultigridSweep, float)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_MultigridSweep, double)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -199,8 +199,8 @@ std::vector<Result> step_ladder(Problem p, BackendChoice which, const HostFields
     if (dt > largest) continue;
     rungs.push_back(run(p, which, f, n, dt, (long long)std::ceil(kT / dt - 1e-9)));
     const Result& r = rungs.back();
-    std::fprintf(stderr, "  %s %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n",
-                 name_of(p), to_string(f.scheme), n, dt, r.error, r.wall);
+    std::fprintf(stderr, "  %s %s n = %d: dt = %g s, relative L2 error %.3g, %.3g s\n", name_of(p),
+                 to_string(f.scheme), n, dt, r.error, r.wall);
     if (r.error <= tolerance) break;
   }
   return rungs;

@@ -103,9 +103,9 @@ RD_HOST_DEVICE RD_ALWAYS_INLINE std::uint8_t mg_voxel_kind(std::uint8_t label,
 /// The kind a halo voxel of face f takes: the copied voxel's for a periodic face (`copied`), a
 /// Dirichlet face's own, or closed (no flux).
 RD_HOST_DEVICE inline std::uint8_t mg_halo_kind(BoundaryKind face, std::uint8_t copied) {
-  return face == BoundaryKind::Periodic ? copied
+  return face == BoundaryKind::Periodic    ? copied
          : face == BoundaryKind::Dirichlet ? std::uint8_t(kMgDirichletFace)
-                                          : std::uint8_t(kMgClosed);
+                                           : std::uint8_t(kMgClosed);
 }
 
 /// Halo voxel n of face f of the kinds array (after its interior): mg_halo_kind.
@@ -123,7 +123,7 @@ template <class T>
 struct MgFineSpec {
   Box box;
   const std::uint8_t* label = nullptr;
-  VesselTable<T> held;  ///< which labels are held (their values do not matter here)
+  VesselTable<T> held;   ///< which labels are held (their values do not matter here)
   const T* D = nullptr;  ///< diffusivity per voxel (padded, halo filled by the boundary kinds)
   InvH2<T> ih2{};
   FrozenRates<T> rates;  ///< the loss rate ℓ (array or constant); production is not used
@@ -326,9 +326,7 @@ RD_HOST_DEVICE inline MgColumn<T> mg_column(const Src& src, int I, int J, int K,
   const bool hi_exists = mg_coarsens(f, a) && hi[a] < f.extent(a);
   const bool l_free = src.free(lo[0], lo[1], lo[2]);
   const bool h_free = hi_exists && src.free(hi[0], hi[1], hi[2]);
-  const auto kappa = [&](const int* q, int side) {
-    return src.kappa(q[0], q[1], q[2], a, side);
-  };
+  const auto kappa = [&](const int* q, int side) { return src.kappa(q[0], q[1], q[2], a, side); };
   if (l_free && h_free) {
     col.minus = mg_series(kappa(lo, 0), kappa(lo, 1));
     col.plus = mg_series(kappa(hi, 0), kappa(hi, 1));
@@ -340,9 +338,9 @@ RD_HOST_DEVICE inline MgColumn<T> mg_column(const Src& src, int I, int J, int K,
   return col;
 }
 
-/// The coarse cell P = (I, J, K) of the level above `src` (see the file comment): its mass, half-cell
-/// conductances, Dirichlet couplings and + faces. P's + neighbour wraps on a periodic axis; on
-/// a non-periodic one the last cell's + face is 0.
+/// The coarse cell P = (I, J, K) of the level above `src` (see the file comment): its mass,
+/// half-cell conductances, Dirichlet couplings and + faces. P's + neighbour wraps on a periodic
+/// axis; on a non-periodic one the last cell's + face is 0.
 template <class T, class Src>
 RD_HOST_DEVICE inline MgCell<T> mg_coarse_cell(const Src& src, const Box& coarse, int I, int J,
                                                int K) {
@@ -448,8 +446,8 @@ RD_HOST_DEVICE inline T mg_restrict_at(const Box& fine, const MgOperator<T>& op,
       if (j >= fine.ny || k >= fine.nz) continue;
       const int i = base[0];
       const T r0 = mg_residual_at(op, x, b, fine.idx(i, j, k));
-      const T r1 = n[0] == 2 && i + 1 < fine.nx ? mg_residual_at(op, x, b, fine.idx(i + 1, j, k))
-                                                : T(0);
+      const T r1 =
+          n[0] == 2 && i + 1 < fine.nx ? mg_residual_at(op, x, b, fine.idx(i + 1, j, k)) : T(0);
       sum += n[0] == 2 ? r0 + r1 : r0;
     }
   return sum;

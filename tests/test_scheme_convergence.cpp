@@ -130,8 +130,8 @@ TEST_P(DiffusionOnly, ImplicitIsSecondOrder) {
 TEST_P(DiffusionOnly, BackwardEulerIsFirstOrder) {
   const BackendChoice which = GetParam();
   const std::vector<double> dt = {2, 1, 0.5, 0.25};
-  const auto e = errors_for(which, Scheme::Implicit, kT, dt, ref, f0, {},
-                            ImplicitMethod::BackwardEuler);
+  const auto e =
+      errors_for(which, Scheme::Implicit, kT, dt, ref, f0, {}, ImplicitMethod::BackwardEuler);
   report("diffusion only, implicit (backward Euler)", dt, e);
   for (double p : test::observed_orders(e)) {
     EXPECT_GT(p, 0.9) << describe(e);

@@ -43,9 +43,10 @@ TEST_P(SteadyStart, HealthyStateMatchesTheEarlierPseudoTimeLoop) {
   Stepper<double> run(c, GetParam());
   std::string which;
   const double d = largest_difference(run.fields(), ref, which);
-  std::printf("[ measured ] healthy start on %s: largest difference from the earlier loop %.2e "
-              "(%s)\n",
-              backend(), d, which.c_str());
+  std::printf(
+      "[ measured ] healthy start on %s: largest difference from the earlier loop %.2e "
+      "(%s)\n",
+      backend(), d, which.c_str());
   // Both stop when no field moves by more than 1e-6 in a step; measured 4.7e-5 on the CPU.
   EXPECT_LT(d, 2e-4) << which;
 }
@@ -69,8 +70,9 @@ TEST_P(SteadyStart, HealthyRunStaysOnItsStart) {
 // A cirrhotic start is the healthy state with the septa laid on top: mature scar in the septa,
 // the healthy state elsewhere.
 TEST_P(SteadyStart, CirrhoticStartLiesOnTheHealthyState) {
-  const Config healthy = load_config(test::source_path("inputs/demo.yaml"),
-                                     {"precision=double", "model.initial=healthy", "model.therapy=[]"});
+  const Config healthy =
+      load_config(test::source_path("inputs/demo.yaml"),
+                  {"precision=double", "model.initial=healthy", "model.therapy=[]"});
   const Config cirrhotic =
       load_config(test::source_path("inputs/demo.yaml"), {"precision=double", "model.therapy=[]"});
   Stepper<double> h(healthy, GetParam()), s(cirrhotic, GetParam());

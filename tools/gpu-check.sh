@@ -2,7 +2,7 @@
 # The checks that need a GPU, in one bounded run of at most 320 s (one device call): the whole
 # test suite in 4 shards at once (the auto backend then picks CUDA and every Suite.Test/cuda
 # instance runs), the CUDA benchmarks (explicit step and RKL2 stages at 128³–512³, the liver
-# model's steps), a profile of the explicit kernel by ncu, whole runs (inputs/hour_128.yaml; the
+# model's steps with rkl2 and implicit, the multigrid solve and sweep), a profile of the explicit kernel by ncu, whole runs (inputs/hour_128.yaml; the
 # 512³ × 8 explicit run with two outputs of bench/cube_scenario.sh, without compression), the
 # time-to-solution benchmark at 128³ and the pulse of the BioFVM comparison at 200³. Each step
 # has its own time limit (SIGKILL: the test binary handles SIGTERM itself); logs go to OUTDIR
@@ -62,7 +62,7 @@ step info info.log 5 $(prog lobule) info
 step tests tests.log 45 bash -c shards
 cat "$out"/shard*.tmp >> "$out/tests.log" 2>/dev/null && rm -f "$out"/shard*.tmp
 step bench_cuda bench_cuda.log 110 $(prog lobule_bench_cuda) --benchmark_min_time=0.1 \
-  --benchmark_filter='<float>/(128/8|256/(1|8)|512/(1|8))/|<double>/256/8/|Liver'
+  --benchmark_filter='<float>/(128/8|256/(1|8)|512/(1|8))/|<double>/256/8/|Liver|Multigrid'
 if [ -n "${LOBULE_BENCH_BEFORE:-}" ]; then  # the same benchmarks of another build, for an A/B
   step bench_before bench_cuda.log 30 $LOBULE_BENCH_BEFORE --benchmark_min_time=0.1 \
     --benchmark_filter='<float>/(256/(1|8)|512/8)/|LiverExplicit'

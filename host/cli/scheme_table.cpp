@@ -24,8 +24,8 @@ std::string scheme_table(const Config& c) {
   // One row format for the header, the species and the total.
   const auto row = [](auto name, auto d, auto decay, auto lim, auto stages, auto e, auto r,
                       auto i) {
-    return fmt::format("  {:<12} {:>11} {:>12} {:>15} {:>7}  {:>10} {:>6} {:>8}\n", name, d,
-                       decay, lim, stages, e, r, i);
+    return fmt::format("  {:<12} {:>11} {:>12} {:>15} {:>7}  {:>10} {:>6} {:>8}\n", name, d, decay,
+                       lim, stages, e, r, i);
   };
   std::string out = fmt::format(
       "time integration: scheme {}, dt = {:g} s; per species the explicit limit, the RKL2 stages\n"
@@ -66,9 +66,9 @@ std::string scheme_table(const Config& c) {
     best = "explicit";
   else if (rkl2 < implicit)
     best = "rkl2";
-  out += fmt::format("recommended for this scenario: scheme {} (the fewest grid sweeps per step{})\n",
-                     best,
-                     std::string(best) == to_string(c.time.scheme) ? ", as set" : "");
+  out +=
+      fmt::format("recommended for this scenario: scheme {} (the fewest grid sweeps per step{})\n",
+                  best, std::string(best) == to_string(c.time.scheme) ? ", as set" : "");
   return out;
 }
 

@@ -104,7 +104,7 @@ void parse_time(const ConfigNode& n, Config& c) {
   if (!(c.time.end > 0)) n["end"].fail("the end time must be positive");
   if (n.has("scheme")) {
     const std::string s = n["scheme"].choice({"explicit", "rkl2", "implicit", "lod"});
-    c.time.scheme = s == "explicit" ? Scheme::Explicit
+    c.time.scheme = s == "explicit"   ? Scheme::Explicit
                     : s == "implicit" ? Scheme::Implicit
                                       : Scheme::Rkl2;
     if (s == "lod")

@@ -14,8 +14,8 @@ std::vector<double> read_initial_values(const std::string& path, const std::stri
                                         const std::string& field, const Geometry& g,
                                         bool float_range) {
   auto values = read_vti_on_grid(path, array, g);
-  const double most = float_range ? double(std::numeric_limits<float>::max())
-                                  : std::numeric_limits<double>::max();
+  const double most =
+      float_range ? double(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
   for (std::size_t v = 0; v < values.size(); ++v) {
     const double x = values[v];
     if (g.label[v] == kOutside || (x >= 0 && x <= most)) continue;

@@ -40,10 +40,11 @@ Model::SteadyStart LiverFibrosis::steady_start() const {
   for (int q = kLiverDiffusing; q < kCollagen; ++q) s.pace[std::size_t(q)] = kCellPace;
   s.pace[kCollagen] = s.pace[kCollagenX] = kCollagenPace;
   // A field matters at the level where it acts: the cytokines at their half-saturations (TIMP
-  // through the MMP it binds), the cells and scar at their own scales (HSCs at 1 % of capacity); EVs are absent.
+  // through the MMP it binds), the cells and scar at their own scales (HSCs at 1 % of capacity);
+  // EVs are absent.
   const LiverParams& p = params_;
-  s.scale = {p.K_tgfb, p.K_tnf, p.K_il10, p.K_hgf, p.K_vegf, p.K_egf, p.K_mmp, p.K_mmp, 0.0,
-             1.0,      0.01,  0.05,     0.05,    p.K_msc, p.K_cargo, 1.0, 1.0};
+  s.scale = {p.K_tgfb, p.K_tnf, p.K_il10, p.K_hgf, p.K_vegf, p.K_egf,   p.K_mmp, p.K_mmp, 0.0,
+             1.0,      0.01,    0.05,     0.05,    p.K_msc,  p.K_cargo, 1.0,     1.0};
   s.what = "the healthy state of the liver model";
   return s;
 }

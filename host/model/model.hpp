@@ -87,7 +87,7 @@ class Model {
     /// per field: the level below which it does not matter (its changes count relative to the
     /// larger of this and its largest value; 0: relative to its largest value alone)
     std::vector<double> scale;
-    std::string what;          ///< what is solved, for the log and errors
+    std::string what;  ///< what is solved, for the log and errors
   };
   virtual SteadyStart steady_start() const { return {}; }
   /// The kernels (double precision, for `backend`) whose steady state steady_start asks for.

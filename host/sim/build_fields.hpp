@@ -30,7 +30,8 @@ HostFields<T> build_fields(const Config& c, const Geometry& g);
 /// Sets f's fields to u (one vector per species, the geometry's interior voxel order) in the
 /// tissue, held (vessel) voxels keeping their values.
 template <class T>
-void set_tissue_values(HostFields<T>& f, const Geometry& g, const std::vector<std::vector<double>>& u);
+void set_tissue_values(HostFields<T>& f, const Geometry& g,
+                       const std::vector<std::vector<double>>& u);
 
 /// The fields of f (interior voxel order, one vector per species).
 template <class T>

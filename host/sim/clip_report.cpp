@@ -37,17 +37,17 @@ std::string solver_summary(const HostFields<T>& f, const std::vector<SolverTally
     const SolverTally& t = tally[s];
     if (t.solves == 0) continue;
     fallbacks += t.fallbacks;
-    parts += fmt::format("{}{} {:.2g} (at most {}, residual {:.1e})", parts.empty() ? "" : ", ",
-                         f.species[s].name, double(t.iterations) / double(t.solves), t.most,
-                         t.residual);
+    parts +=
+        fmt::format("{}{} {:.2g} (at most {}, residual {:.1e})", parts.empty() ? "" : ", ",
+                    f.species[s].name, double(t.iterations) / double(t.solves), t.most, t.residual);
   }
   if (parts.empty()) return {};
-  return fmt::format(
-      "implicit solves since the last output, V-cycles per solve: {}{}", parts,
-      fallbacks > 0 ? fmt::format("; {} species steps redone by backward Euler (TR-BDF2 would "
-                                  "have left negative values)",
-                                  fallbacks)
-                    : "");
+  return fmt::format("implicit solves since the last output, V-cycles per solve: {}{}", parts,
+                     fallbacks > 0
+                         ? fmt::format("; {} species steps redone by backward Euler (TR-BDF2 would "
+                                       "have left negative values)",
+                                       fallbacks)
+                         : "");
 }
 
 template std::string solver_summary<float>(const HostFields<float>&,

@@ -28,7 +28,7 @@ struct DiffusionTask {
   double d_max = 0;      ///< the largest D the species can take [µm²/s]
   double l_max = 0;      ///< the largest frozen loss rate [1/s]
   std::function<VesselTable<T>(double)> held_at;  ///< the vessel values at a time
-  Rkl2Control control;  ///< when a step that undershoots is redone
+  Rkl2Control control;                            ///< when a step that undershoots is redone
 };
 
 /// Per species, what the implicit solves did since the last report (zeros for rkl2).

@@ -94,8 +94,8 @@ class Engine final : public Backend<T> {
   std::vector<Hindrance> hindrance_;
   typename Exec::template Array<std::uint8_t> label_;
   typename Exec::template Array<float> zone_;  // lobule zone per voxel; empty without zones
-  Array scratch_[3];             // next level (explicit); the diffusion integrator's (RKL2: M(Y0)
-                                 // and two increments; implicit: M(u) and two increments)
+  Array scratch_[3];  // next level (explicit); the diffusion integrator's (RKL2: M(Y0)
+                      // and two increments; implicit: M(u) and two increments)
   std::unique_ptr<DiffusionIntegrator<T, Exec>> diffusion_;  // D̃(dt) of the balanced step
   std::vector<Array> rate_;      // explicit step of a coupled model: net rate per species, or
                                  // its new state in a fused step

@@ -12,8 +12,8 @@
 #include "engine.hpp"
 #include "host/errors.hpp"
 #include "implicit_diffusion.hpp"
-#include "rkl2_diffusion.hpp"
 #include "kernels/cpu/omp_grain.hpp"
+#include "rkl2_diffusion.hpp"
 
 namespace lobule {
 
@@ -171,8 +171,7 @@ typename Engine<T, Exec>::Array& Engine<T, Exec>::slot(std::size_t k, std::size_
 }
 
 template <class T, class Exec>
-void Engine<T, Exec>::combine_slots(std::size_t out,
-                                    const std::vector<SlotTerm>& terms) {
+void Engine<T, Exec>::combine_slots(std::size_t out, const std::vector<SlotTerm>& terms) {
   if (terms.empty()) return;
   const T* none = nullptr;
   for (std::size_t s = 0; s < species_.size(); ++s) {
@@ -482,8 +481,8 @@ DiffusionTask<T, Exec> Engine<T, Exec>::task(std::size_t s) {
   k.u = &species_[s].u;
   for (int q = 0; q < 3; ++q) k.scratch[q] = &scratch_[q];
   k.box = meta_.box;
-  k.context = {meta_.box.sy(), meta_.box.sz(), ih2_of(s), label_.data(), VesselTable<T>{},
-               frozen(s),      hint(s)};
+  k.context = {meta_.box.sy(),   meta_.box.sz(), ih2_of(s), label_.data(),
+               VesselTable<T>{}, frozen(s),      hint(s)};
   k.D = diffusivity(s);
   k.grid_ih2 = meta_.ih2;
   k.d_max = double(species_[s].d_max);

@@ -22,10 +22,10 @@ namespace lobule {
 
 /// What one solve did.
 struct SolveStats {
-  int iterations = 0;       ///< conjugate-gradient iterations (V-cycles)
-  double residual = 0;      ///< final ‖r‖₂ / max(‖b‖₂, scale)
-  double factor = 0;        ///< mean reduction of ‖r‖₂ per iteration (0 when none was needed)
-  double initial = 0;       ///< ‖b‖₂
+  int iterations = 0;   ///< conjugate-gradient iterations (V-cycles)
+  double residual = 0;  ///< final ‖r‖₂ / max(‖b‖₂, scale)
+  double factor = 0;    ///< mean reduction of ‖r‖₂ per iteration (0 when none was needed)
+  double initial = 0;   ///< ‖b‖₂
 };
 
 template <class T, class Exec>
@@ -42,7 +42,8 @@ class Multigrid {
     bool built() const { return !level.empty(); }
     std::size_t bytes() const {
       std::size_t words = 0;
-      for (const Ops& o : level) words += o.diag.size() + o.w[0].size() + o.w[1].size() + o.w[2].size();
+      for (const Ops& o : level)
+        words += o.diag.size() + o.w[0].size() + o.w[1].size() + o.w[2].size();
       return words * sizeof(T);
     }
   };
@@ -193,7 +194,8 @@ class Multigrid {
       s.b = zeroed(boxes_[l]);
       s.mass = zeroed(boxes_[l]);
       for (int a = 0; a < 3; ++a)
-        for (int q = 0; q < 2; ++q) s.kappa[a][q] = zeroed(boxes_[l]), s.g[a][q] = zeroed(boxes_[l]);
+        for (int q = 0; q < 2; ++q)
+          s.kappa[a][q] = zeroed(boxes_[l]), s.g[a][q] = zeroed(boxes_[l]);
     }
   }
 
@@ -206,7 +208,8 @@ class Multigrid {
     a.mass = s.mass.data();
     for (int k = 0; k < 3; ++k) {
       a.w[k] = o.w[k].data();
-      for (int q = 0; q < 2; ++q) a.kappa[k][q] = s.kappa[k][q].data(), a.g[k][q] = s.g[k][q].data();
+      for (int q = 0; q < 2; ++q)
+        a.kappa[k][q] = s.kappa[k][q].data(), a.g[k][q] = s.g[k][q].data();
     }
     return a;
   }
@@ -264,11 +267,11 @@ class Multigrid {
   std::vector<Box> boxes_;
   BoundaryKind kind_[kFaces] = {};
   typename Exec::template Array<std::uint8_t> kinds_;  // the finest level's voxel kinds
-  Array diag0_, w0_[3];                                 // the finest level's operator
-  Array p_, q_, z_;                                     // conjugate-gradient vectors
-  std::vector<Scratch> scratch_;                        // per level (unused at level 0)
-  Coarse own_;                                          // build(spec)'s coarse levels
-  const Coarse* coarse_ = nullptr;                      // the coarse levels of this solve
+  Array diag0_, w0_[3];                                // the finest level's operator
+  Array p_, q_, z_;                                    // conjugate-gradient vectors
+  std::vector<Scratch> scratch_;                       // per level (unused at level 0)
+  Coarse own_;                                         // build(spec)'s coarse levels
+  const Coarse* coarse_ = nullptr;                     // the coarse levels of this solve
 };
 
 }  // namespace lobule

@@ -35,9 +35,8 @@ struct MgDeviceProblem {
 };
 
 template <class T, class Exec>
-SolveStats multigrid_solve_on(const MgHostProblem<T>& p, const std::vector<T>& b,
-                              std::vector<T>& x, const MultigridSettings& s,
-                              std::vector<double>* history) {
+SolveStats multigrid_solve_on(const MgHostProblem<T>& p, const std::vector<T>& b, std::vector<T>& x,
+                              const MultigridSettings& s, std::vector<double>* history) {
   using Array = typename Exec::template Array<T>;
   const MgDeviceProblem<T, Exec> dev(p);
   Array xd(p.box.padded()), rd(p.box.padded());

@@ -92,11 +92,13 @@ class Anderson {
     }
     x = rhs;
     for (int i = 0; i < n; ++i) {
-      for (int k = 0; k < i; ++k) x[std::size_t(i)] -= a[std::size_t(i * n + k)] * x[std::size_t(k)];
+      for (int k = 0; k < i; ++k)
+        x[std::size_t(i)] -= a[std::size_t(i * n + k)] * x[std::size_t(k)];
       x[std::size_t(i)] /= a[std::size_t(i * n + i)];
     }
     for (int i = n - 1; i >= 0; --i) {
-      for (int k = i + 1; k < n; ++k) x[std::size_t(i)] -= a[std::size_t(k * n + i)] * x[std::size_t(k)];
+      for (int k = i + 1; k < n; ++k)
+        x[std::size_t(i)] -= a[std::size_t(k * n + i)] * x[std::size_t(k)];
       x[std::size_t(i)] /= a[std::size_t(i * n + i)];
     }
     for (double v : x)
@@ -114,15 +116,14 @@ class Anderson {
 
 SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
                                   std::shared_ptr<const ModelKernels<double>> kernels,
-                                  const std::vector<double>& pace,
-                                  const std::vector<double>& scale, const SteadySettings& s,
-                                  const std::string& what,
+                                  const std::vector<double>& pace, const std::vector<double>& scale,
+                                  const SteadySettings& s, const std::string& what,
                                   const std::function<void(const SteadyProgress&)>& progress) {
   // Pseudo-time steps of the run's own long-step scheme (rkl2 for an explicit run): the steady
   // state is the fixed point of both, and the run chose the cheaper one for its grid.
   if (f.scheme == Scheme::Explicit) f.scheme = Scheme::Rkl2;
-  f.rkl2.max_halvings = 0;    // pseudo time: an undershoot clipped to 0 needs no accuracy
-  f.vessel_value = nullptr;   // pseudo time: the vessels hold their constant values
+  f.rkl2.max_halvings = 0;   // pseudo time: an undershoot clipped to 0 needs no accuracy
+  f.vessel_value = nullptr;  // pseudo time: the vessels hold their constant values
   auto engine = make_backend<double>(which);
   if (kernels) engine->set_model(std::move(kernels));
   engine->upload(f);
@@ -133,9 +134,10 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
   bool paced = false;
   for (int it = 0; it < s.max_steps; ++it) {
     if (const int sig = SignalGuard::stop_requested())
-      throw Interrupted(fmt::format("stopped by {} while solving {} at start-up ({} pseudo-time "
-                                    "steps, largest change {:.2g})",
-                                    signal_name(sig), what, p.steps, p.change));
+      throw Interrupted(
+          fmt::format("stopped by {} while solving {} at start-up ({} pseudo-time "
+                      "steps, largest change {:.2g})",
+                      signal_name(sig), what, p.steps, p.change));
     if (!paced && p.steps >= s.dynamic_steps && !pace.empty()) {
       engine->set_pace(pace);  // a new map: the acceleration starts over
       paced = true;
@@ -146,8 +148,7 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
     try {
       engine->step(0.0, h);
     } catch (const NumericalError& e) {
-      if (!(h > s.smallest_dt))
-        throw NumericalError(fmt::format("solving {}: {}", what, e.what()));
+      if (!(h > s.smallest_dt)) throw NumericalError(fmt::format("solving {}: {}", what, e.what()));
       failed = true;
     }
     const double change = failed ? HUGE_VAL : engine->slot_change(kX, kFields, scale);
@@ -166,8 +167,7 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
       break;
     }
     // The map is one step of the full length: accelerate once the steps are back to it.
-    if (h == s.dt && s.depth > 0 && (paced || pace.empty()))
-      aa.accelerate(*engine);
+    if (h == s.dt && s.depth > 0 && (paced || pace.empty())) aa.accelerate(*engine);
     h = std::min(s.dt, 2 * h);
   }
   engine->download(f);

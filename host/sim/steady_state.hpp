@@ -16,20 +16,20 @@ namespace lobule {
 
 /// How the pseudo-time steps go.
 struct SteadySettings {
-  double dt = 2 * 3600;       ///< pseudo-time step [s], and the largest one
-  double smallest_dt = 1;     ///< a step that fails is quartered down to this [s]
-  double tolerance = 1e-6;    ///< settled: no field changes by more than this (relative) in a step
+  double dt = 2 * 3600;     ///< pseudo-time step [s], and the largest one
+  double smallest_dt = 1;   ///< a step that fails is quartered down to this [s]
+  double tolerance = 1e-6;  ///< settled: no field changes by more than this (relative) in a step
   int max_steps = 5000;
-  int dynamic_steps = 40;     ///< steps of plain dynamics before the slow fields are paced
-  double overshoot = 1e3;     ///< a step that changes a field more than this (relative) is undone
-  int depth = 3;              ///< steps the Anderson acceleration combines (0: plain steps)
+  int dynamic_steps = 40;  ///< steps of plain dynamics before the slow fields are paced
+  double overshoot = 1e3;  ///< a step that changes a field more than this (relative) is undone
+  int depth = 3;           ///< steps the Anderson acceleration combines (0: plain steps)
 };
 
 /// Where the solve stands (for a progress line) and how it ended.
 struct SteadyProgress {
-  int steps = 0;        ///< accepted pseudo-time steps
-  double dt = 0;        ///< the last step's length [s]
-  double change = 0;    ///< the largest relative change of a field in the last step
+  int steps = 0;      ///< accepted pseudo-time steps
+  double dt = 0;      ///< the last step's length [s]
+  double change = 0;  ///< the largest relative change of a field in the last step
   bool settled = false;
 };
 
@@ -48,9 +48,8 @@ struct SteadyProgress {
 /// (SIGTERM, SIGINT) throws Interrupted naming `what`.
 SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
                                   std::shared_ptr<const ModelKernels<double>> kernels,
-                                  const std::vector<double>& pace,
-                                  const std::vector<double>& scale, const SteadySettings& s,
-                                  const std::string& what,
+                                  const std::vector<double>& pace, const std::vector<double>& scale,
+                                  const SteadySettings& s, const std::string& what,
                                   const std::function<void(const SteadyProgress&)>& progress = {});
 
 }  // namespace lobule

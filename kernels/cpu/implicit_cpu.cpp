@@ -16,7 +16,8 @@ void implicit_operator(const Box& b, const Rkl2Context<T>& x, T* u, const T* D, 
   with_rates(x.rates, [&](const auto& r) {
     for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
       const std::size_t row = b.idx(0, j, k);
-      for (int i = 0; i < b.nx; ++i) m[row + std::size_t(i)] = implicit_operator_voxel(x, r, row + std::size_t(i), u, D);
+      for (int i = 0; i < b.nx; ++i)
+        m[row + std::size_t(i)] = implicit_operator_voxel(x, r, row + std::size_t(i), u, D);
     });
   });
 }
@@ -103,13 +104,13 @@ double max_abs_difference(const Box& b, const T* u, const T* v) {
   return m;
 }
 
-#define LOBULE_IMPLICIT_CPU(T)                                                                  \
-  template void implicit_operator<T>(const Box&, const Rkl2Context<T>&, T*, const T*, T*,       \
-                                     const BoundarySet<T>*);                                    \
-  template void set_held<T>(const Box&, const std::uint8_t*, const VesselTable<T>&, T*);        \
-  template void combine<T>(const Box&, T, const T*, T, const T*, T*);                           \
+#define LOBULE_IMPLICIT_CPU(T)                                                                   \
+  template void implicit_operator<T>(const Box&, const Rkl2Context<T>&, T*, const T*, T*,        \
+                                     const BoundarySet<T>*);                                     \
+  template void set_held<T>(const Box&, const std::uint8_t*, const VesselTable<T>&, T*);         \
+  template void combine<T>(const Box&, T, const T*, T, const T*, T*);                            \
   template double implicit_finish<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*); \
-  template double max_abs_difference<T>(const Box&, const T*, const T*);                          \
+  template double max_abs_difference<T>(const Box&, const T*, const T*);                         \
   template void clip_negative<T>(const Box&, T*);
 LOBULE_IMPLICIT_CPU(float)
 LOBULE_IMPLICIT_CPU(double)

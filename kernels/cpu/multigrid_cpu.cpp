@@ -131,8 +131,7 @@ void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u) {
 // says so, which the compiler cannot prove for the operator's four arrays).
 template <class T>
 void gauss_seidel_row(const MgOperator<T> op, const T* __restrict__ x, const T* __restrict__ rhs,
-                      std::size_t row, int n,
-                      T* __restrict__ out) {
+                      std::size_t row, int n, T* __restrict__ out) {
 #pragma omp simd
   for (int i = 0; i < n; ++i) out[i] = mg_gauss_seidel_at(op, x, rhs, row + std::size_t(i));
 }
@@ -143,8 +142,8 @@ void gauss_seidel_row(const MgOperator<T> op, const T* __restrict__ x, const T* 
 // plane of an odd periodic y or z axis holds only colours with that bit; the last voxel of an odd
 // periodic x axis is a colour of its own.
 template <class T>
-void smooth_row(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour,
-                unsigned odd, int j, int k, T* tmp) {
+void smooth_row(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour, unsigned odd,
+                int j, int k, T* tmp) {
   const int row_bits = (((odd >> 1) & 1u) && j + b.oy == b.gy - 1 ? 4 : 0) |
                        (((odd >> 2) & 1u) && k + b.oz == b.gz - 1 ? 8 : 0);
   if ((colour & 12) != row_bits) return;
@@ -201,8 +200,8 @@ void smooth_sweeps(const Box& b, const BoundaryKind* kind, const MgOperator<T>& 
 }
 
 template <class T>
-void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-               const T* rhs, int sweeps, bool forward) {
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x, const T* rhs,
+               int sweeps, bool forward) {
   smooth_sweeps(b, kind, op, x, rhs, sweeps, forward);
 }
 
@@ -237,7 +236,8 @@ void mg_restrict(const Box& fine, const MgOperator<T>& op, const T* x, const T* 
             residual_row(op, x, rhs, fine.idx(0, j, k), fine.nx, res.data());
             res[std::size_t(fine.nx)] = T(0);  // the missing partner of an odd row's last voxel
             if (pairs)
-              for (int I = 0; I < coarse.nx; ++I) out[I] += res[2 * std::size_t(I)] + res[2 * std::size_t(I) + 1];
+              for (int I = 0; I < coarse.nx; ++I)
+                out[I] += res[2 * std::size_t(I)] + res[2 * std::size_t(I) + 1];
             else
               for (int I = 0; I < coarse.nx; ++I) out[I] += res[std::size_t(I)];
           }
@@ -316,24 +316,24 @@ double mg_update(const Box& b, double alpha, const T* p, const T* q, T* x, T* r)
   });
 }
 
-#define LOBULE_MG_CPU(T)                                                                        \
-  template void mg_kinds<T>(const Box&, const std::uint8_t*, const VesselTable<T>&,             \
-                            const BoundaryKind*, std::uint8_t*);                                \
-  template void mg_build_fine<T>(const MgFineSpec<T>&, T*, T* const[3]);                        \
-  template void mg_coarsen_fine<T>(const MgFineSpec<T>&, const T* const[3],                     \
-                                   const MgLevelArrays<T>&);                                    \
-  template void mg_coarsen<T>(const MgLevelArrays<T>&, const BoundaryKind*,                     \
-                              const MgLevelArrays<T>&);                                         \
-  template void mg_finish_diag<T>(const MgLevelArrays<T>&);                                     \
-  template void mg_wrap_halo<T>(const Box&, const BoundaryKind*, T*);                           \
-  template void mg_smooth<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*,       \
-                             const T*, int, bool);                                             \
-  template void mg_restrict<T>(const Box&, const MgOperator<T>&, const T*, const T*,            \
-                               const Box&, T*);                                                 \
-  template void mg_prolong<T>(const Box&, const T*, const Box&, const MgOperator<T>&, T*);      \
-  template void mg_zero<T>(const Box&, T*);                                                     \
-  template double mg_dot<T>(const Box&, const T*, const T*);                                    \
-  template double mg_direction<T>(const Box&, const MgOperator<T>&, const T*, double, T*, T*);  \
+#define LOBULE_MG_CPU(T)                                                                          \
+  template void mg_kinds<T>(const Box&, const std::uint8_t*, const VesselTable<T>&,               \
+                            const BoundaryKind*, std::uint8_t*);                                  \
+  template void mg_build_fine<T>(const MgFineSpec<T>&, T*, T* const[3]);                          \
+  template void mg_coarsen_fine<T>(const MgFineSpec<T>&, const T* const[3],                       \
+                                   const MgLevelArrays<T>&);                                      \
+  template void mg_coarsen<T>(const MgLevelArrays<T>&, const BoundaryKind*,                       \
+                              const MgLevelArrays<T>&);                                           \
+  template void mg_finish_diag<T>(const MgLevelArrays<T>&);                                       \
+  template void mg_wrap_halo<T>(const Box&, const BoundaryKind*, T*);                             \
+  template void mg_smooth<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*, const T*, \
+                             int, bool);                                                          \
+  template void mg_restrict<T>(const Box&, const MgOperator<T>&, const T*, const T*, const Box&,  \
+                               T*);                                                               \
+  template void mg_prolong<T>(const Box&, const T*, const Box&, const MgOperator<T>&, T*);        \
+  template void mg_zero<T>(const Box&, T*);                                                       \
+  template double mg_dot<T>(const Box&, const T*, const T*);                                      \
+  template double mg_direction<T>(const Box&, const MgOperator<T>&, const T*, double, T*, T*);    \
   template double mg_update<T>(const Box&, double, const T*, const T*, T*, T*);
 LOBULE_MG_CPU(float)
 LOBULE_MG_CPU(double)

@@ -39,8 +39,8 @@ void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u);
 /// (mg_colour: red, black, then the last planes of odd periodic axes; `forward` false: the
 /// reverse order), x's periodic halo wrapped before each colour.
 template <class T>
-void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-               const T* rhs, int sweeps, bool forward);
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x, const T* rhs,
+               int sweeps, bool forward);
 
 /// bc_P = Σ_children (b − A x) over the children of every coarse cell P (x's halo wrapped).
 template <class T>

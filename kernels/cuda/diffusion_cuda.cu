@@ -6,8 +6,8 @@
 #include "../diffusion_stencil.hpp"
 #include "../voxel_class.hpp"
 #include "cuda_check.cuh"
-#include "launch.cuh"
 #include "diffusion_cuda.hpp"
+#include "launch.cuh"
 #include "note_lowest.cuh"
 
 namespace lobule::cuda {

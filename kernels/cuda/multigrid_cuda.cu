@@ -85,8 +85,8 @@ __global__ void finish_diag_kernel(MgLevelArrays<T> lv) {
 }
 
 template <class T>
-__global__ void smooth_kernel(Box b, MgOperator<T> op, T* x, const T* __restrict__ rhs,
-                              int colour, unsigned odd) {
+__global__ void smooth_kernel(Box b, MgOperator<T> op, T* x, const T* __restrict__ rhs, int colour,
+                              unsigned odd) {
   for_my_cells(b, [&](int i, int j, int k) {
     if (mg_colour(b, odd, i, j, k) != colour) return;
     const std::size_t c = b.idx(i, j, k);
@@ -117,7 +117,8 @@ __global__ void smooth_small_kernel(Box b, Kinds kind, MgOperator<T> op, T* x,
       }
       __syncthreads();
       for (std::size_t m = threadIdx.x; m < n; m += blockDim.x) {
-        const int i = int(m % std::size_t(b.nx)), j = int(m / std::size_t(b.nx) % std::size_t(b.ny));
+        const int i = int(m % std::size_t(b.nx)),
+                  j = int(m / std::size_t(b.nx) % std::size_t(b.ny));
         const int k = int(m / (std::size_t(b.nx) * std::size_t(b.ny)));
         if (mg_colour(b, odd, i, j, k) != colour) continue;
         const std::size_t c = b.idx(i, j, k);
@@ -240,9 +241,8 @@ void mg_kinds(const Box& b, const std::uint8_t* label, const VesselTable<T>& hel
 template <class T>
 void mg_build_fine(const MgFineSpec<T>& s, T* diag, T* const w[3]) {
   const Launch l = voxel_launch(s.box);
-  with_rates(s.rates, [&](auto r) {
-    build_fine_kernel<<<l.grid, l.block>>>(s, r, diag, w[0], w[1], w[2]);
-  });
+  with_rates(s.rates,
+             [&](auto r) { build_fine_kernel<<<l.grid, l.block>>>(s, r, diag, w[0], w[1], w[2]); });
   check();
 }
 
@@ -287,8 +287,8 @@ void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u) {
 }
 
 template <class T>
-void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-               const T* rhs, int sweeps, bool forward) {
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x, const T* rhs,
+               int sweeps, bool forward) {
   const unsigned odd = mg_odd_periodic(b, kind);
   if (b.interior() <= kSmallLevelCells) {
     smooth_small_kernel<<<1, kSmallLevelThreads>>>(b, kinds_of(kind), op, x, rhs, sweeps, forward,
@@ -389,32 +389,30 @@ void implicit_finish(const Box& b, const Rkl2Context<T>& x, const T* u, const T*
   check();
 }
 
-#define LOBULE_MG_CUDA(T)                                                                       \
-  template void mg_kinds<T>(const Box&, const std::uint8_t*, const VesselTable<T>&,             \
-                            const BoundaryKind*, std::uint8_t*);                                \
-  template void mg_build_fine<T>(const MgFineSpec<T>&, T*, T* const[3]);                        \
-  template void mg_coarsen_fine<T>(const MgFineSpec<T>&, const T* const[3],                     \
-                                   const MgLevelArrays<T>&);                                    \
-  template void mg_coarsen<T>(const MgLevelArrays<T>&, const BoundaryKind*,                     \
-                              const MgLevelArrays<T>&);                                         \
-  template void mg_finish_diag<T>(const MgLevelArrays<T>&);                                     \
-  template void mg_wrap_halo<T>(const Box&, const BoundaryKind*, T*);                           \
-  template void mg_smooth<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*,       \
-                             const T*, int, bool);                                             \
-  template void mg_restrict<T>(const Box&, const MgOperator<T>&, const T*, const T*,            \
-                               const Box&, T*);                                                 \
-  template void mg_prolong<T>(const Box&, const T*, const Box&, const MgOperator<T>&, T*);      \
-  template void mg_zero<T>(const Box&, T*);                                                     \
-  template void mg_dot<T>(const Box&, const T*, const T*, double*);                             \
-  template void mg_direction<T>(const Box&, const MgOperator<T>&, const T*, T, T*, T*,          \
-                                double*);                                                       \
-  template void mg_update<T>(const Box&, T, const T*, const T*, T*, T*, double*);               \
-  template void implicit_operator<T>(const Box&, const Rkl2Context<T>&, const T*, const T*,     \
-                                     T*);                                                       \
-  template void set_held<T>(const Box&, const std::uint8_t*, const VesselTable<T>&, T*);        \
-  template void combine<T>(const Box&, T, const T*, T, const T*, T*);                           \
-  template void clip_negative<T>(const Box&, T*);                                               \
-  template void implicit_finish<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*,   \
+#define LOBULE_MG_CUDA(T)                                                                         \
+  template void mg_kinds<T>(const Box&, const std::uint8_t*, const VesselTable<T>&,               \
+                            const BoundaryKind*, std::uint8_t*);                                  \
+  template void mg_build_fine<T>(const MgFineSpec<T>&, T*, T* const[3]);                          \
+  template void mg_coarsen_fine<T>(const MgFineSpec<T>&, const T* const[3],                       \
+                                   const MgLevelArrays<T>&);                                      \
+  template void mg_coarsen<T>(const MgLevelArrays<T>&, const BoundaryKind*,                       \
+                              const MgLevelArrays<T>&);                                           \
+  template void mg_finish_diag<T>(const MgLevelArrays<T>&);                                       \
+  template void mg_wrap_halo<T>(const Box&, const BoundaryKind*, T*);                             \
+  template void mg_smooth<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*, const T*, \
+                             int, bool);                                                          \
+  template void mg_restrict<T>(const Box&, const MgOperator<T>&, const T*, const T*, const Box&,  \
+                               T*);                                                               \
+  template void mg_prolong<T>(const Box&, const T*, const Box&, const MgOperator<T>&, T*);        \
+  template void mg_zero<T>(const Box&, T*);                                                       \
+  template void mg_dot<T>(const Box&, const T*, const T*, double*);                               \
+  template void mg_direction<T>(const Box&, const MgOperator<T>&, const T*, T, T*, T*, double*);  \
+  template void mg_update<T>(const Box&, T, const T*, const T*, T*, T*, double*);                 \
+  template void implicit_operator<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*);  \
+  template void set_held<T>(const Box&, const std::uint8_t*, const VesselTable<T>&, T*);          \
+  template void combine<T>(const Box&, T, const T*, T, const T*, T*);                             \
+  template void clip_negative<T>(const Box&, T*);                                                 \
+  template void implicit_finish<T>(const Box&, const Rkl2Context<T>&, const T*, const T*, T*,     \
                                    double*);
 LOBULE_MG_CUDA(float)
 LOBULE_MG_CUDA(double)

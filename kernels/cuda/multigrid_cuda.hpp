@@ -23,8 +23,8 @@ void mg_finish_diag(const MgLevelArrays<T>& lv);
 template <class T>
 void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u);
 template <class T>
-void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-               const T* rhs, int sweeps, bool forward);
+void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x, const T* rhs,
+               int sweeps, bool forward);
 template <class T>
 void mg_restrict(const Box& fine, const MgOperator<T>& op, const T* x, const T* rhs,
                  const Box& coarse, T* bc);
