@@ -195,6 +195,33 @@ struct MgLevelArrays {
   T* g[3][2] = {};
 };
 
+/// Writes cell m of a stored coarse level at padded index c (its diag: mg_level_diagonal).
+template <class T>
+RD_HOST_DEVICE inline void mg_store(const MgLevelArrays<T>& lv, std::size_t c, const MgCell<T>& m) {
+  lv.mass[c] = m.mass;
+  for (int a = 0; a < 3; ++a) {
+    lv.w[a][c] = m.w[a];
+    for (int s = 0; s < 2; ++s) lv.kappa[a][s][c] = m.kappa[a][s], lv.g[a][s][c] = m.g[a][s];
+  }
+}
+
+/// The diagonal of stored coarse cell c from its mass, six faces (w's halo wrapped) and
+/// Dirichlet couplings.
+template <class T>
+RD_HOST_DEVICE inline T mg_level_diagonal(const MgLevelArrays<T>& lv, std::size_t c) {
+  const std::size_t s[3] = {1, lv.box.sy(), lv.box.sz()};
+  MgCell<T> m;
+  m.mass = lv.mass[c];
+  m.free = m.mass > T(0);
+  T wm[3];
+  for (int a = 0; a < 3; ++a) {
+    m.w[a] = lv.w[a][c];
+    wm[a] = lv.w[a][c - s[a]];
+    m.g[a][0] = lv.g[a][0][c], m.g[a][1] = lv.g[a][1][c];
+  }
+  return mg_diagonal(m, wm);
+}
+
 /// Reads cell (i, j, k) of the finest level: the whole cell from its spec (mg_fine_cell), its half
 /// cells and + faces, which the columns of the coarsening read many times, cheaply: κ = 2·a·D/h²
 /// from D, the faces from the finest level's stored w.

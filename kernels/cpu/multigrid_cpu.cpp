@@ -14,22 +14,12 @@ double sum_rows(const Box& b, F&& row) {
   return cpu::sum_rows(b.nz, b.ny, b.interior(), row);
 }
 
-// Writes cell m of a coarse level at padded index c (diag is set later, mg_finish_diag).
-template <class T>
-void store(const MgLevelArrays<T>& lv, std::size_t c, const MgCell<T>& m) {
-  lv.mass[c] = m.mass;
-  for (int a = 0; a < 3; ++a) {
-    lv.w[a][c] = m.w[a];
-    for (int s = 0; s < 2; ++s) lv.kappa[a][s][c] = m.kappa[a][s], lv.g[a][s][c] = m.g[a][s];
-  }
-}
-
 template <class T, class Src>
 void coarsen_from(const Src& src, const MgLevelArrays<T>& coarse) {
   const Box& cb = coarse.box;
   for_rows(cb.nz, cb.ny, 8 * cb.interior(), [&](int k, int j) {
     for (int i = 0; i < cb.nx; ++i)
-      store(coarse, cb.idx(i, j, k), mg_coarse_cell<T>(src, cb, i, j, k));
+      mg_store(coarse, cb.idx(i, j, k), mg_coarse_cell<T>(src, cb, i, j, k));
   });
 }
 
@@ -89,21 +79,8 @@ void mg_coarsen(const MgLevelArrays<T>& fine, const BoundaryKind* kind,
 template <class T>
 void mg_finish_diag(const MgLevelArrays<T>& lv) {
   const Box& b = lv.box;
-  const std::size_t s[3] = {1, b.sy(), b.sz()};
   for_rows(b.nz, b.ny, 4 * b.interior(), [&](int k, int j) {
-    for (int i = 0; i < b.nx; ++i) {
-      const std::size_t c = b.idx(i, j, k);
-      MgCell<T> m;
-      m.mass = lv.mass[c];
-      m.free = m.mass > T(0);
-      T wm[3];
-      for (int a = 0; a < 3; ++a) {
-        m.w[a] = lv.w[a][c];
-        wm[a] = lv.w[a][c - s[a]];
-        m.g[a][0] = lv.g[a][0][c], m.g[a][1] = lv.g[a][1][c];
-      }
-      lv.diag[c] = mg_diagonal(m, wm);
-    }
+    for (int i = 0; i < b.nx; ++i) lv.diag[b.idx(i, j, k)] = mg_level_diagonal(lv, b.idx(i, j, k));
   });
 }
 

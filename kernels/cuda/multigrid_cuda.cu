@@ -51,37 +51,16 @@ __global__ void build_fine_kernel(MgFineSpec<T> s, Rates r, T* diag, T* w0, T* w
   });
 }
 
-template <class T>
-__device__ void store(const MgLevelArrays<T>& lv, std::size_t c, const MgCell<T>& m) {
-  lv.mass[c] = m.mass;
-  for (int a = 0; a < 3; ++a) {
-    lv.w[a][c] = m.w[a];
-    for (int s = 0; s < 2; ++s) lv.kappa[a][s][c] = m.kappa[a][s], lv.g[a][s][c] = m.g[a][s];
-  }
-}
-
 template <class T, class Src>
 __global__ void coarsen_kernel(Src src, MgLevelArrays<T> coarse) {
   for_my_cells(coarse.box, [&](int i, int j, int k) {
-    store(coarse, coarse.box.idx(i, j, k), mg_coarse_cell<T>(src, coarse.box, i, j, k));
+    mg_store(coarse, coarse.box.idx(i, j, k), mg_coarse_cell<T>(src, coarse.box, i, j, k));
   });
 }
 
 template <class T>
 __global__ void finish_diag_kernel(MgLevelArrays<T> lv) {
-  const std::size_t s[3] = {1, lv.box.sy(), lv.box.sz()};
-  for_my_voxels(lv.box, [&](std::size_t c) {
-    MgCell<T> m;
-    m.mass = lv.mass[c];
-    m.free = m.mass > T(0);
-    T wm[3];
-    for (int a = 0; a < 3; ++a) {
-      m.w[a] = lv.w[a][c];
-      wm[a] = lv.w[a][c - s[a]];
-      m.g[a][0] = lv.g[a][0][c], m.g[a][1] = lv.g[a][1][c];
-    }
-    lv.diag[c] = mg_diagonal(m, wm);
-  });
+  for_my_voxels(lv.box, [&](std::size_t c) { lv.diag[c] = mg_level_diagonal(lv, c); });
 }
 
 template <class T>
