@@ -60,15 +60,24 @@ std::string scheme_table(const Config& c) {
         "  (model {}: the largest loss rate of its reactions, frozen each step, adds to the\n"
         "  rkl2 stages at run time)\n",
         c.model);
-  // The scheme with the fewest sweeps; explicit where dt is within its limit anyway.
+  // The scheme with the fewest sweeps; explicit where dt is within its limit anyway. A V-cycle
+  // also has a cost per level and colour that small grids do not repay, which sweeps do not count:
+  // measured, the 30 µm liver lobule (360 voxels) ran 7–12× faster with rkl2 than implicit, the
+  // 5 µm one (250 000) 2× faster with implicit; below kImplicitMinVoxels rkl2 is recommended.
+  constexpr double kImplicitMinVoxels = 1e5;
+  const double voxels = double(c.cells[0]) * double(c.cells[1]) * double(c.cells[2]);
   const char* best = "implicit";
   if (dt <= limit * (1 + 1e-12) && sum_e <= std::min(rkl2, implicit))
     best = "explicit";
-  else if (rkl2 < implicit)
+  else if (rkl2 < implicit || voxels < kImplicitMinVoxels)
     best = "rkl2";
-  out +=
-      fmt::format("recommended for this scenario: scheme {} (the fewest grid sweeps per step{})\n",
-                  best, std::string(best) == to_string(c.time.scheme) ? ", as set" : "");
+  const bool small = std::string(best) == "rkl2" && implicit < rkl2;
+  out += fmt::format(
+      "recommended for this scenario: scheme {} ({}{})\n", best,
+      small ? fmt::format("on {:.0f} voxels a V-cycle's fixed costs outweigh its fewer sweeps",
+                          voxels)
+            : std::string("the fewest grid sweeps per step"),
+      std::string(best) == to_string(c.time.scheme) ? ", as set" : "");
   return out;
 }
 
