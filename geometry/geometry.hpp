@@ -18,6 +18,10 @@ struct Geometry {
   std::array<double, 3> origin{};   ///< position of the grid's corner [µm]
   std::vector<std::uint8_t> label;  ///< Label per voxel, box.interior() entries
   std::vector<float> zone;          ///< 0 portal .. 1 central; empty for a box
+  /// Volume fractions of the tissue classes (geometry/volume_fractions.hpp): kFractionClasses
+  /// planes of voxels() entries, plane l the share of Label l in each voxel; empty: none (the
+  /// physics reads the labels alone).
+  std::vector<float> fraction;
 
   std::size_t voxels() const { return box.interior(); }
   /// Linear index of interior voxel (i, j, k) in label and zone.
@@ -33,6 +37,9 @@ struct Geometry {
   }
 };
 
+/// Number of planes of Geometry::fraction: the tissue labels 0..7.
+inline constexpr int kFractionClasses = 8;
+
 /// Builds the geometry of parameters g on voxels of `spacing` [µm], `cells` per axis (box and
 /// file; a hex lobule derives its own): kind box (every voxel parenchyma), hex_lobule
 /// (docs/geometry.md) or file (a labelled .vti). Throws InputError for a bad image.
@@ -41,5 +48,10 @@ Geometry make_geometry(const GeometryConfig& g, const std::array<double, 3>& spa
 
 /// The hex_lobule geometry (make_hex_lobule.cpp).
 Geometry make_hex_lobule(const GeometryConfig& g, const std::array<double, 3>& spacing);
+
+/// The hex_lobule geometry on voxels of `spacing` with `cells` per axis from grid corner
+/// `origin` (the tiling frame) — a finer grid nested in the scenario's (volume_fractions.cpp).
+Geometry make_hex_lobule_on(const GeometryConfig& g, const std::array<double, 3>& spacing,
+                            const std::array<int, 3>& cells, const std::array<double, 3>& origin);
 
 }  // namespace lobule

@@ -40,6 +40,9 @@ struct GeometryConfig {
   std::array<int, 2> lobules{1, 1};  ///< honeycomb columns × rows
   bool crop_inner = false;           ///< keep only the largest all-tissue rectangle
   bool periodic_z = true;            ///< sinusoid network periodic in z (and z faces default)
+  /// Volume fractions of the tissue classes per voxel, sub-sampled from the analytic lobule
+  /// (geometry/volume_fractions.hpp); the physics then reads them instead of the labels.
+  bool volume_fractions = false;
   double central_vein_radius = 25;
   PortalConfig portal;
   SinusoidConfig sinusoids;

@@ -9,15 +9,23 @@
 #include "prune_sinusoids.hpp"
 #include "rasterize_tubes.hpp"
 #include "sinusoid_network.hpp"
+#include "volume_fractions.hpp"
 
 namespace lobule {
 
 Geometry make_hex_lobule(const GeometryConfig& gc, const std::array<double, 3>& spacing) {
   const HexGrid grid = hex_grid(gc, spacing);
+  Geometry g = make_hex_lobule_on(gc, spacing, grid.cells, grid.origin);
+  if (gc.volume_fractions) add_volume_fractions(g, gc);
+  return g;
+}
+
+Geometry make_hex_lobule_on(const GeometryConfig& gc, const std::array<double, 3>& spacing,
+                            const std::array<int, 3>& cells, const std::array<double, 3>& origin) {
   Geometry g;
-  g.box = whole_box(grid.cells[0], grid.cells[1], grid.cells[2]);
+  g.box = whole_box(cells[0], cells[1], cells[2]);
   g.spacing = spacing;
-  g.origin = grid.origin;
+  g.origin = origin;
   const Box& b = g.box;
 
   // One cross-section: label and zone per (i, j) column.

@@ -21,16 +21,25 @@ struct VoxelRef {
   int i, j, k;
   std::uint8_t label;
   float zone;
+  TissueWeights<float> tissue;  ///< what the voxel's volume holds (voxel_class.hpp)
 };
 
 /// The static per-voxel data a reaction reads beside its fields, in the padded layout on the
-/// device that runs it: labels, and the zone coordinate (null: a geometry without zones).
+/// device that runs it: labels, the zone coordinate (null: a geometry without zones) and the
+/// tissue weights from volume fractions (three planes of `plane` entries: cell, sinusoid,
+/// tract; null: the labels' own, label_weights).
 struct VoxelMap {
   const std::uint8_t* label = nullptr;
   const float* zone = nullptr;
+  const float* tissue = nullptr;
+  std::size_t plane = 0;
 
+  RD_HOST_DEVICE TissueWeights<float> weights(std::size_t c) const {
+    if (tissue == nullptr) return label_weights<float>(label[c]);
+    return {tissue[c], tissue[plane + c], tissue[2 * plane + c]};
+  }
   RD_HOST_DEVICE VoxelRef at(std::size_t c, int i, int j, int k) const {
-    return VoxelRef{c, i, j, k, label[c], zone != nullptr ? zone[c] : 0.0f};
+    return VoxelRef{c, i, j, k, label[c], zone != nullptr ? zone[c] : 0.0f, weights(c)};
   }
 };
 

@@ -218,19 +218,28 @@ void expect_lanes_match_voxels() {
   for (int trial = 0; trial < 200; ++trial) {
     T u[kLiverFields][W];
     std::uint8_t label[W];
-    float zone[W];
+    float zone[W], cell[W], sin[W], tract[W];
+    // Odd trials: volume-fraction weights (a share of lumen, of tract; some voxels cell-free).
+    const bool fractions = trial % 2 == 1;
     for (int l = 0; l < W; ++l) {
       for (int q = 0; q < kLiverFields; ++q) u[q][l] = T((q == kCollagen ? 30 : 2) * U(rng));
       label[l] = labels[std::size_t(trial * W + l) % 9];
       zone[l] = float(U(rng));
+      const TissueWeights<float> lw = label_weights<float>(label[l]);
+      sin[l] = fractions ? float(U(rng)) : lw.sinusoid;
+      cell[l] = fractions ? (l % 3 == 0 ? 0.0f : (1 - sin[l]) * float(U(rng))) : lw.cell;
+      tract[l] = fractions ? float(U(rng)) : lw.tract;
     }
     V v[kLiverFields], P[kLiverFields], L[kLiverFields];
     for (int q = 0; q < kLiverFields; ++q) v[q] = V::load(u[q]);
-    r.voxel_rates(now, cpu::LaneLabels<T, B>::load(label), cpu::load_as<T, B>(zone), v, P, L);
+    const TissueWeights<V> wv{cpu::load_as<T, B>(cell), cpu::load_as<T, B>(sin),
+                              cpu::load_as<T, B>(tract)};
+    r.voxel_rates(now, cpu::LaneLabels<T, B>::load(label), cpu::load_as<T, B>(zone), wv, v, P, L);
     for (int l = 0; l < W; ++l) {
       T w[kLiverFields], Pw[kLiverFields], Lw[kLiverFields];
       for (int q = 0; q < kLiverFields; ++q) w[q] = u[q][l];
-      r.voxel_rates(now, label[l], T(zone[l]), w, Pw, Lw);
+      const TissueWeights<T> ws{T(cell[l]), T(sin[l]), T(tract[l])};
+      r.voxel_rates(now, label[l], T(zone[l]), ws, w, Pw, Lw);
       for (int q = 0; q < kLiverFields; ++q) {
         T lane_p[W], lane_l[W];
         P[q].store(lane_p);

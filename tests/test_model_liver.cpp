@@ -67,7 +67,7 @@ TEST(LiverRates, MatchTheModelEquationsAtRandomStates) {
     u[kHsc] = U(rng);
     const std::uint8_t label = labels[n % 7];
     const double zone = U(rng), t = 7 * kDay * U(rng);
-    const VoxelRef v{0, 0, 0, 0, label, float(zone)};
+    const VoxelRef v{0, 0, 0, 0, label, float(zone), label_weights<float>(label)};
     double P[kLiverFields], L[kLiverFields];
     r.rates(t, v, kLiverFields, u.data(), P, L);
     const auto want = test::liver_rhs(p, u, label, double(float(zone)), t);

@@ -156,7 +156,7 @@ class Manufactured : public test::EachBackend {
       f0.species[0].u[c] = exact(c, 0);
       for (double t = 0; t <= kT; t += 1) {
         double P, L, u = exact(c, t);
-        mms.rates(t, VoxelRef{c, i, j, k, 0, 0.0f}, 1, &u, &P, &L);
+        mms.rates(t, VoxelRef{c, i, j, k, 0, 0.0f, label_weights<float>(0)}, 1, &u, &P, &L);
         p_min = std::min(p_min, P);
       }
     });

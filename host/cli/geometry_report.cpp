@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "geometry/geometry_stats.hpp"
+#include "geometry/volume_fractions.hpp"
 
 namespace lobule {
 
@@ -30,6 +31,19 @@ void print_label_fractions(const Geometry& g) {
   for (int l = 0; l <= kSeptum; ++l)
     fmt::print("  {} {:<15} {:>7.3f}%  ({} voxels)\n", l, label_name(std::uint8_t(l)),
                100 * n.tissue_fraction(std::uint8_t(l)), n.count[std::size_t(l)]);
+  if (!g.fraction.empty()) {
+    // Volume shares of the tissue (sub-sampled): what a coarse grid's labels misstate.
+    double sum[kFractionClasses] = {}, tissue = 0;
+    for (std::size_t v = 0; v < g.voxels(); ++v) {
+      if (!is_tissue(g.label[v])) continue;
+      tissue += 1;
+      for (int l = 0; l < kFractionClasses; ++l) sum[l] += fraction_of(g, l, v);
+    }
+    fmt::print("volume fractions of the tissue (sub-sampled):\n");
+    for (int l = 0; l < kFractionClasses; ++l)
+      fmt::print("  {} {:<15} {:>7.3f}%\n", l, label_name(std::uint8_t(l)),
+                 tissue > 0 ? 100 * sum[l] / tissue : 0.0);
+  }
   fmt::print("geometry arrays: {:.1f} MiB (label 1 B{} per voxel)\n",
              double(g.voxels() * (1 + (g.zone.empty() ? 0 : 4))) / (1 << 20),
              g.zone.empty() ? "" : " + zone 4 B");

@@ -121,7 +121,7 @@ void check_hex(const ConfigNode& g, const ConfigNode& spacing, Config& c) {
 
 void parse_hex(const ConfigNode& g, const ConfigNode& spacing, Config& c) {
   g.expect_keys({"kind", "radius", "height", "lobules", "crop", "central_vein_radius", "portal",
-                 "sinusoids", "fibrosis", "periodic_z"});
+                 "sinusoids", "fibrosis", "periodic_z", "volume_fractions"});
   GeometryConfig& gc = c.geometry;
   length(g["radius"], gc.radius);
   length(g["height"], gc.height);
@@ -137,6 +137,7 @@ void parse_hex(const ConfigNode& g, const ConfigNode& spacing, Config& c) {
   }
   if (g.has("crop")) gc.crop_inner = g["crop"].choice({"none", "inner"}) == "inner";
   if (g.has("periodic_z")) gc.periodic_z = g["periodic_z"].boolean();
+  if (g.has("volume_fractions")) gc.volume_fractions = g["volume_fractions"].boolean();
   parse_hex_parts(g, gc);
   check_hex(g, spacing, c);
 

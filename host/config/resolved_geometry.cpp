@@ -52,6 +52,7 @@ YAML::Node hex_yaml(const GeometryConfig& g) {
   f["seed"] = g.fibrosis.seed;
   n["fibrosis"] = flow(f);
   n["periodic_z"] = g.periodic_z;
+  n["volume_fractions"] = g.volume_fractions;
   return n;
 }
 

@@ -233,57 +233,6 @@ std::vector<std::string> LiverFibrosis::observable_columns() const {
   return c;
 }
 
-// Means over tissue voxels (labels 0, 1, 6, 7); CPA = share of them with C ≥ 0.5; zone thirds
-// by the zone coordinate (all zone 1 without zones); totals integrate over the tissue volume:
-// msc [cells/10⁶ µm³] → cells, ev [10⁹/mL = 10⁻³/µm³] → particles, ev_cargo → a.u.·10⁶ µm³.
-// Septum: voxels labelled septum, and parenchyma or sinusoid voxels with C ≥ 0.5 (septa laid
-// down in the lobule); parenchyma: labels 0 and 1 with C < 0.5. Portal tracts are neither: they
-// surround the inflow vessels, and their EVs would say nothing about penetration into scar.
-std::vector<double> LiverFibrosis::observables(const FieldSnapshot& s) const {
-  double n = 0, scar = 0, sum[kLiverFields] = {}, zone_sum[3] = {}, zone_n[3] = {};
-  double ev_sep = 0, n_sep = 0, ev_par = 0, n_par = 0;
-  for (int k = 0; k < s.box.nz; ++k)
-    for (int j = 0; j < s.box.ny; ++j)
-      for (int i = 0; i < s.box.nx; ++i) {
-        const std::size_t c = s.box.idx(i, j, k);
-        const std::uint8_t l = s.label[c];
-        if (!LiverRates<double>::has_cells(l)) continue;
-        double u[kLiverFields];
-        for (int q = 0; q < kLiverFields; ++q) u[q] = s.u(std::size_t(q), c), sum[q] += u[q];
-        const double C = u[kCollagen] + u[kCollagenX];
-        n += 1;
-        scar += C >= 0.5 ? 1 : 0;
-        const double z = s.zone ? double(s.zone[c]) : 0.0;
-        const int third = z < 1.0 / 3 ? 0 : (z < 2.0 / 3 ? 1 : 2);
-        zone_sum[third] += C, zone_n[third] += 1;
-        const bool lobular = l == kParenchyma || l == kSinusoid;
-        if (l == kSeptum || (lobular && C >= 0.5))
-          ev_sep += u[kEv], n_sep += 1;
-        else if (lobular)
-          ev_par += u[kEv], n_par += 1;
-      }
-  auto mean = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-  const double V = s.voxel_volume;
-  std::vector<double> row = {s.t / kDay,
-                             mean(scar, n),
-                             mean(sum[kCollagen], n),
-                             mean(sum[kCollagenX], n),
-                             mean(zone_sum[0], zone_n[0]),
-                             mean(zone_sum[1], zone_n[1]),
-                             mean(zone_sum[2], zone_n[2]),
-                             mean(sum[kHep], n),
-                             mean(sum[kHsc], n),
-                             mean(sum[kMac1], n),
-                             mean(sum[kMac2], n),
-                             sum[kMsc] * V * 1e-6,
-                             sum[kEv] * V * 1e-3,
-                             sum[kEvCargo] * V * 1e-6};
-  for (int q = 0; q < kEv; ++q) row.push_back(mean(sum[q], n));
-  row.push_back(mean(ev_sep, n_sep));
-  row.push_back(mean(ev_par, n_par));
-  return row;
-}
-
 std::unique_ptr<Model> make_liver_fibrosis() {
   return std::make_unique<LiverFibrosis>();
 }

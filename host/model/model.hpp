@@ -37,6 +37,8 @@ struct FieldSnapshot {
   const float* zone = nullptr;  ///< lobule zone per voxel (null: no zones)
   double t = 0;                 ///< tissue time [s]
   std::function<double(std::size_t q, std::size_t c)> u;
+  /// The run's geometry (interior order: labels, zone, volume fractions); null: labels only.
+  const Geometry* geometry = nullptr;
 };
 
 /// Adds amount a [field unit] to field q in interior voxel v (Geometry::at order).

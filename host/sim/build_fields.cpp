@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "geometry/volume_fractions.hpp"
 #include "host/errors.hpp"
 #include "host/io/initial_file.hpp"
 #include "host/model/model.hpp"
@@ -64,11 +65,17 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
   const Box& b = g.box;
   f.label.assign(b.padded(), kOutside);
   if (!g.zone.empty()) f.zone.assign(b.padded(), 0.0f);
+  if (!g.fraction.empty()) f.tissue.assign(3 * b.padded(), 0.0f);
   // Rows in parallel (each writes its own voxels): a large grid's start-up was serial.
   cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
     for (int i = 0; i < b.nx; ++i) {
       f.label[b.idx(i, j, k)] = g.label[g.at(i, j, k)];
       if (!f.zone.empty()) f.zone[b.idx(i, j, k)] = g.zone[g.at(i, j, k)];
+      if (!f.tissue.empty()) {
+        const TissueWeights<float> w = tissue_weights(g, g.at(i, j, k));
+        const std::size_t c = b.idx(i, j, k), n = b.padded();
+        f.tissue[c] = w.cell, f.tissue[n + c] = w.sinusoid, f.tissue[2 * n + c] = w.tract;
+      }
     }
   });
   const std::array<double, 3> L = {b.gx * g.spacing[0], b.gy * g.spacing[1], b.gz * g.spacing[2]};
@@ -157,6 +164,7 @@ HostFields<A> with_precision(const HostFields<B>& f) {
   o.ih2 = {A(f.ih2.x), A(f.ih2.y), A(f.ih2.z)};
   o.label = f.label;
   o.zone = f.zone;
+  o.tissue = f.tissue;
   o.scheme = f.scheme;
   o.reaction = {A(f.reaction.max_rate_dt), f.reaction.max_substeps};
   o.rkl2 = f.rkl2;

@@ -77,7 +77,10 @@ class Engine final : public Backend<T> {
   /// What the CPU stencil may know of species s beyond its D array (StencilHint).
   StencilHint<T> hint(std::size_t s);
   bool coupled() const { return model_ != nullptr; }
-  VoxelMap voxel_map() { return {label_.data(), zone_.size() > 0 ? zone_.data() : nullptr}; }
+  VoxelMap voxel_map() {
+    return {label_.data(), zone_.size() > 0 ? zone_.data() : nullptr,
+            tissue_.size() > 0 ? tissue_.data() : nullptr, meta_.box.padded()};
+  }
   bool diffuses(std::size_t s) const { return species_[s].d_max > T(0); }
   /// The array the stencil of species s reads as D, and 1/h² times the factor that makes it D.
   T* diffusivity(std::size_t s) {
@@ -93,7 +96,8 @@ class Engine final : public Backend<T> {
   std::vector<Species> species_;
   std::vector<Hindrance> hindrance_;
   typename Exec::template Array<std::uint8_t> label_;
-  typename Exec::template Array<float> zone_;  // lobule zone per voxel; empty without zones
+  typename Exec::template Array<float> zone_;    // lobule zone per voxel; empty without zones
+  typename Exec::template Array<float> tissue_;  // tissue weights (3 planes); empty: labels'
   Array scratch_[3];  // next level (explicit); the diffusion integrator's (RKL2: M(Y0)
                       // and two increments; implicit: M(u) and two increments)
   std::unique_ptr<DiffusionIntegrator<T, Exec>> diffusion_;  // D̃(dt) of the balanced step

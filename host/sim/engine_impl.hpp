@@ -108,6 +108,8 @@ void Engine<T, Exec>::upload(const HostFields<T>& f) {
   label_.upload(f.label.data());
   zone_ = typename Exec::template Array<float>(f.zone.size() == n ? n : 0);
   if (f.zone.size() == n) zone_.upload(f.zone.data());
+  tissue_ = typename Exec::template Array<float>(f.tissue.size() == 3 * n ? 3 * n : 0);
+  if (tissue_.size() > 0) tissue_.upload(f.tissue.data());
   for (auto& a : scratch_) {
     a = Array(n);
     // Defined halos for the buffers that get swapped into a species.
@@ -236,7 +238,7 @@ std::size_t Engine<T, Exec>::state_bytes() const {
   for (const Array& a : rate_) words += a.size();
   for (const auto& v : slots_)
     for (const Array& a : v) words += a.size();
-  return words * sizeof(T) + label_.size() + zone_.size() * sizeof(float) +
+  return words * sizeof(T) + label_.size() + (zone_.size() + tissue_.size()) * sizeof(float) +
          (diffusion_ ? diffusion_->bytes() : 0);
 }
 

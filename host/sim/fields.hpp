@@ -81,6 +81,9 @@ struct FieldSettings {
   InvH2<T> ih2{};
   std::vector<std::uint8_t> label;  ///< Label per voxel, padded layout, halo kOutside
   std::vector<float> zone;          ///< lobule zone per voxel, padded layout; empty: no zones
+  /// Tissue weights (kernels/voxel_class.hpp) from volume fractions: three planes (cell,
+  /// sinusoid, tract) of the padded layout; empty: the labels' own.
+  std::vector<float> tissue;
   Scheme scheme = Scheme::Explicit;
   ReactionControl<T> reaction;  ///< sub-stepping of the reaction step
   Rkl2Control rkl2;             ///< step halving of rkl2 where it undershoots

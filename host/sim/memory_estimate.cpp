@@ -52,6 +52,9 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
   // staging array.
   double host = (ns + nd_fixed) * padded * word + padded + interior + interior * word;
   if (c.geometry.kind != "box") host += interior * sizeof(float);  // the zone array
+  // Volume fractions: the geometry's planes and the three tissue-weight planes (padded).
+  if (c.geometry.volume_fractions)
+    host += (double(kFractionClasses) * interior + 3.0 * padded) * sizeof(float);
   // Engine: the same u and D arrays and the hindrances (on the CPU with their face values per
   // axis), labels (and zones in a lobule), three
   // scratch arrays shared by all species (the next level of the explicit scheme uses one; RKL2
@@ -76,6 +79,7 @@ MemoryEstimate estimate_memory(const Config& c, BackendChoice backend) {
     state += words * word + padded;
   }
   if (c.geometry.kind != "box") state += padded * sizeof(float);
+  if (c.geometry.volume_fractions) state += 3.0 * padded * sizeof(float);  // tissue weights
   double device = 0;
   (gpu ? device : host) += state;
   return {saturate(host), saturate(device), saturate(state), interior, padded, c.species.size()};

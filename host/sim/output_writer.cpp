@@ -229,7 +229,8 @@ void OutputWriter<T>::write(double t, const HostFields<T>& f) {
                     f.label.data(),
                     f.zone.empty() ? nullptr : f.zone.data(),
                     t,
-                    [&f](std::size_t q, std::size_t c) { return double(f.species[q].u[c]); }};
+                    [&f](std::size_t q, std::size_t c) { return double(f.species[q].u[c]); },
+                    &g_};
     for (double v : c_.model_impl->observables(s)) job->row.push_back(v);
   }
   if (writers_.empty()) {

@@ -8,7 +8,8 @@
 /// species) no rate array is written or read: 17 fields move 2 arrays each instead of 5. The
 /// values are the same bits.
 ///
-/// A model with row rates (R::kRowRates: at(t) and voxel_rates(now, label, zone, u, P, L) written
+/// A model with row rates (R::kRowRates: at(t) and voxel_rates(now, label, zone, tissue weights,
+/// u, P, L) written
 /// for lanes as for one voxel; the liver model) has them computed several voxels at a time
 /// (Lanes<T, B>, B bytes; the model's CPU file builds the step for each instruction set); any
 /// other model is called voxel by voxel through rates(t, v, n, u, P, L).
@@ -58,6 +59,8 @@ template <class T, class R, int B, class Now>
   if constexpr (B > 0 && kRowRates<R>) {
     if (n == N) {
       const float* zone = x.map.zone ? x.map.zone + row : nullptr;
+      const float* tissue = x.map.tissue ? x.map.tissue + row : nullptr;
+      const std::size_t plane = x.map.plane;
       const T* u[N];
       T* out[N];
       bool local[N];
@@ -76,7 +79,12 @@ template <class T, class R, int B, class Now>
         V v[N], P[N], L[N];
         static_for<N>([&](auto q) { v[q] = V::load(u[q] + i); });
         const auto lab = LaneLabels<T, kBytes>::load(label + i);
-        model.voxel_rates(now, lab, zone ? load_as<T, kBytes>(zone + i) : V(T(0)), v, P, L);
+        const TissueWeights<V> w =
+            tissue ? TissueWeights<V>{load_as<T, kBytes>(tissue + i),
+                                      load_as<T, kBytes>(tissue + plane + i),
+                                      load_as<T, kBytes>(tissue + 2 * plane + i)}
+                   : label_weights<V>(lab);
+        model.voxel_rates(now, lab, zone ? load_as<T, kBytes>(zone + i) : V(T(0)), w, v, P, L);
         const auto tissue = lab != kOutsideVoxel;
         const V zero = V(T(0)), w_dt = select(tissue, V(dt), zero);
         static_for<N>([&](auto q) {

@@ -118,11 +118,12 @@ struct LiverRates {
     return n.inj_peri * (zone * zone * zone) + n.inj_portal * (y * y * y) + n.inj_uniform;
   }
 
-  /// Cells live in parenchyma, sinusoids, portal tracts and septa; vessel lumina and bile ducts
-  /// carry only the diffusing fields, which decay there.
+  /// The label physics' cell-bearing voxels (parenchyma, sinusoids, portal tracts, septa; vessel
+  /// lumina and bile ducts carry only the diffusing fields, which decay there). With volume
+  /// fractions, cells live in the cell-bearing share of each voxel instead (TissueWeights).
   template <class Label>
   RD_HOST_DEVICE RD_ALWAYS_INLINE static auto has_cells(Label label) {
-    return label == 0 || label == 1 || label == 6 || label == 7;
+    return label == kParenchyma || label == kSinusoid || label == kPortalTract || label == kSeptum;
   }
 
   RD_HOST_DEVICE void rates(T t, const VoxelRef& v, int n, const T* u, T* P, T* L) const {
@@ -130,16 +131,26 @@ struct LiverRates {
       for (int q = 0; q < n; ++q) P[q] = L[q] = T(0);
       return;
     }
-    voxel_rates(at(t, v.label == 1), v.label, T(v.zone), u, P, L);
+    const TissueWeights<T> w{T(v.tissue.cell), T(v.tissue.sinusoid), T(v.tissue.tract)};
+    voxel_rates(at(t, v.tissue.sinusoid > 0.0f), v.label, T(v.zone), w, u, P, L);
   }
 
-  /// The rates of all 17 fields at a voxel of this label and zone, with the time-dependent terms
-  /// `now` (at(t)): V = T for one voxel (label a std::uint8_t), or lanes of a row of voxels
-  /// (kernels/cpu/simd_lanes.hpp), for which the same formula computes the same bits. Written
-  /// without branches: every term is computed, then kept or dropped by the label (select).
+  /// The rates of all 17 fields at a voxel of this label, zone and tissue weights w
+  /// (kernels/voxel_class.hpp), with the time-dependent terms `now` (at(t)): V = T for one voxel
+  /// (label a std::uint8_t), or lanes of a row of voxels (kernels/cpu/simd_lanes.hpp), for which
+  /// the same formula computes the same bits. Written without branches: every term is computed,
+  /// then kept or dropped (select).
+  ///
+  /// Volumes: the cell fields (hep, hsc, mac1, mac2, msc, ev_cargo, collagen, collagen_x) are
+  /// densities in the cell-bearing share w.cell of the voxel; the diffusing fields are
+  /// concentrations over the voxel. So what cells make or take up of a diffusing field counts
+  /// w.cell times, the sinusoid lumen's exchange with blood and its endothelium's HGF w.sinusoid
+  /// times, and the portal tract's collagen w.tract times (its share of the cells). With the
+  /// label physics' 0/1 weights these are the equations of MODEL.md voxel by voxel.
   template <class V, class Label>
-  RD_HOST_DEVICE RD_ALWAYS_INLINE void voxel_rates(const Now& now, Label label, V zone, const V* u,
-                                                   V* P, V* L) const {
+  RD_HOST_DEVICE RD_ALWAYS_INLINE void voxel_rates(const Now& now, Label label, V zone,
+                                                   const TissueWeights<V>& w, const V* u, V* P,
+                                                   V* L) const {
     const V tgfb = u[kTgfb], tnfa = u[kTnfa], il10 = u[kIl10], hgf = u[kHgf], vegf = u[kVegf];
     const V egf = u[kEgf], mmp = u[kMmp], timp = u[kTimp], ev = u[kEv];
     const V hep = u[kHep], hsc = u[kHsc], mac1 = u[kMac1], mac2 = u[kMac2], msc = u[kMsc];
@@ -158,13 +169,18 @@ struct LiverRates {
     const V h_hgf = hill(hgf, K_hgf), h_cargo = hill(cargo, K_cargo), h_il10 = hill(il10, K_il10);
     const V h_tgfb = hill(tgfb, K_tgfb), h_mmp = hill(mmp, K_mmp);
     const V cells = hep + hsc + mac1 + mac2;
-    // set(q, P_q, L_q) where there are cells; elsewhere only the decay of the diffusing fields
-    // is left. Each diffusing field decays, − λ·c, on top of its loss below.
-    const auto cell = has_cells(label);
+    // set(q, P_q, L_q) where there are cells, a diffusing field's P_q and L_q weighted by the
+    // cell-bearing share w.cell; elsewhere only the decay of the diffusing fields is left. Each
+    // diffusing field decays, − λ·c, on top of its loss below.
+    const auto cell = w.cell > zero;
     const auto set = [&](auto q, V prod, V loss_rate) {
-      const V decay = q < kLiverDiffusing ? V(lambda[q]) : zero;
-      P[q] = select(cell, prod, zero);
-      L[q] = select(cell, decay + loss_rate, decay);
+      if constexpr (decltype(q)::value < kLiverDiffusing) {
+        P[q] = select(cell, w.cell * prod, zero);
+        L[q] = select(cell, V(lambda[q]) + w.cell * loss_rate, V(lambda[q]));
+      } else {
+        P[q] = select(cell, prod, zero);
+        L[q] = select(cell, zero + loss_rate, zero);
+      }
     };
 
     // hep' = r_hep·[h(hgf) + a_egf·h(egf)]·hep·max(0, 1 − hep − C/C_block)
@@ -190,10 +206,9 @@ struct LiverRates {
     set(Index<kMsc>{}, T(0), d_msc);
     // ev_cargo' = q_ev·k_up·(hep + hsc + mac1 + mac2)·ev − λ_cargo·ev_cargo
     set(Index<kEvCargo>{}, q_ev * k_up * cells * ev, lambda_cargo);
-    // collagen' = p_col·hsc·[1 + a_col·h(tgfb)] + p_tract·[portal tract]
-    //             − k_deg·h(mmp)·collagen − k_x·collagen
-    set(Index<kCollagen>{},
-        p_col * hsc * (T(1) + a_col * h_tgfb) + select(label == 6, V(p_tract), zero),
+    // collagen' = p_col·hsc·[1 + a_col·h(tgfb)] + p_tract·w_tract
+    //             − k_deg·h(mmp)·collagen − k_x·collagen      (w_tract: portal-tract share)
+    set(Index<kCollagen>{}, p_col * hsc * (T(1) + a_col * h_tgfb) + w.tract * V(p_tract),
         k_deg * h_mmp + k_x);
     // collagen_x' = k_x·collagen − k_deg_x·h(mmp)·collagen_x
     set(Index<kCollagenX>{}, k_x * col, k_deg_x * h_mmp);
@@ -205,12 +220,9 @@ struct LiverRates {
     set(Index<kTnfa>{}, s_tnf_m1 * mac1, zero);
     // il10' = … + s_il10_msc·msc + s_il10_m2·mac2 − λ·il10
     set(Index<kIl10>{}, s_il10_msc * msc + s_il10_m2 * mac2, zero);
-    // hgf' = … + s_hgf_msc·msc + s_hgf_lsec·h(vegf)·[sinusoid] + s_hgf_hsc·hsc − λ·hgf
-    //        − u_hgf·hep·h(hgf)
-    set(Index<kHgf>{},
-        s_hgf_msc * msc + select(label == 1, s_hgf_lsec * hill(vegf, K_vegf), zero) +
-            s_hgf_hsc * hsc,
-        u_hgf * hep / (K_hgf + hgf));
+    // hgf' = … + s_hgf_msc·msc + s_hgf_hsc·hsc + s_hgf_lsec·h(vegf)·w_sinusoid − λ·hgf
+    //        − u_hgf·hep·h(hgf)       (the endothelium's angiocrine HGF added below)
+    set(Index<kHgf>{}, s_hgf_msc * msc + s_hgf_hsc * hsc, u_hgf * hep / (K_hgf + hgf));
     // vegf' = … + s_vegf_msc·msc + s_vegf_dmg·loss − λ·vegf
     set(Index<kVegf>{}, s_vegf_msc * msc + s_vegf_dmg * loss, zero);
     // egf' = … + s_egf_msc·msc − λ·egf − u_egf·hep·h(egf)
@@ -222,12 +234,15 @@ struct LiverRates {
     // ev' = … + s_ev_msc·msc − λ·ev − k_up·(hep + hsc + mac1 + mac2)·ev
     set(Index<kEv>{}, s_ev_msc * msc, k_up * cells);
 
-    // Sinusoids exchange with blood, hindered by scar as diffusion is (capillarized sinusoids in
+    // Sinusoids exchange with blood, and their endothelium makes HGF (Ding 2010). Exchange is
+    // hindered by scar as diffusion is (capillarized sinusoids in
     // septa lose their fenestrae; docs/liver_model.md): c' += k_ex/(1 + C/C_half)·(c_blood(t) − c),
     // with k_ex_ev for EVs (vesicles of 100–150 nm pass fenestrae of about their size slowly).
-    const auto sinusoid = label == 1;
+    // Both per sinusoid lumen, w.sinusoid of the voxel.
+    (void)label;
+    P[kHgf] += w.sinusoid * (s_hgf_lsec * hill(vegf, K_vegf));
     static_for<kLiverDiffusing>([&](auto q) {
-      const V kx = select(sinusoid, (q == kEv ? k_ex_ev : k_ex) / (T(1) + C * inv_c_half[q]), zero);
+      const V kx = w.sinusoid * ((q == kEv ? k_ex_ev : k_ex) / (T(1) + C * inv_c_half[q]));
       P[q] += kx * now.blood[q], L[q] += kx;
     });
   }
