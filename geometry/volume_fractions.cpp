@@ -56,7 +56,12 @@ void add_volume_fractions(Geometry& g, const GeometryConfig& gc) {
 }
 
 TissueWeights<float> tissue_weights(const Geometry& g, std::size_t v) {
-  if (g.fraction.empty()) return label_weights<float>(g.label[v]);
+  // A vessel or duct voxel is lumen as a whole: its vessels hold it (kernels/vessels.hpp), so
+  // cells there would sit in blood-level fields (no MMP: scar that nothing degrades).
+  const std::uint8_t l = g.label[v];
+  if (g.fraction.empty() ||
+      !(l == kParenchyma || l == kSinusoid || l == kPortalTract || l == kSeptum))
+    return label_weights<float>(l);
   const float cell =
       fraction_of(g, kParenchyma, v) + fraction_of(g, kPortalTract, v) + fraction_of(g, kSeptum, v);
   return {cell, fraction_of(g, kSinusoid, v),

@@ -35,7 +35,9 @@ inline float fraction_of(const Geometry& g, int l, std::size_t v) {
 
 /// The tissue weights the kernels read (kernels/voxel_class.hpp) of voxel v: from the
 /// fractions (cell = parenchyma + portal tract + septum, sinusoid, tract share of the cells),
-/// or the label physics' where g has none.
+/// or the label physics' where g has none. Vessel and duct voxels (labels 2–5) keep their
+/// label's weights (no cells, no exchange): the vessels hold them whole, so a partly-vessel
+/// voxel is all vessel and a partly-tissue vessel neighbour all tissue.
 TissueWeights<float> tissue_weights(const Geometry& g, std::size_t v);
 
 }  // namespace lobule

@@ -47,7 +47,7 @@ Shares shares(const FieldSnapshot& s, int i, int j, int k) {
     w.lobular = l == kParenchyma || l == kSinusoid;
     return w;
   }
-  if (!is_tissue(l)) return w;
+  if (!LiverRates<double>::has_cells(l)) return w;  // vessels and ducts: held lumen as a whole
   const Geometry& g = *s.geometry;
   const std::size_t v = g.at(i, j, k);
   const double par = fraction_of(g, kParenchyma, v), sin = fraction_of(g, kSinusoid, v);

@@ -174,7 +174,8 @@ struct LiverRates {
     // diffusing field decays, − λ·c, on top of its loss below.
     const auto cell = w.cell > zero;
     const auto set = [&](auto q, V prod, V loss_rate) {
-      if constexpr (decltype(q)::value < kLiverDiffusing) {
+      constexpr int kQ = decltype(q)::value;
+      if constexpr (kQ < kLiverDiffusing) {
         P[q] = select(cell, w.cell * prod, zero);
         L[q] = select(cell, V(lambda[q]) + w.cell * loss_rate, V(lambda[q]));
       } else {
