@@ -108,9 +108,10 @@ void expect_fused_matches_unfused(const Config& c, int steps, cpu::CpuIsa isa,
 
 // A lobule at 5 µm in 10 layers (rows of about 60 voxels, not a whole number of lanes; enough
 // voxels for the threaded loops), random fields, an injury period and an EV dose (vessels holding a
-// blood level that changes in time).
-std::string liver_yaml(const test::TempDir& dir, const char* precision) {
-  const std::string head = R"(
+// blood level that changes in time). With `fractions`, the geometry's volume fractions: the row
+// loops then read the tissue weights' lanes instead of deriving them from the labels.
+std::string liver_yaml(const test::TempDir& dir, const char* precision, bool fractions = false) {
+  std::string head = R"(
 name: fused
 grid: { spacing: "5 um" }
 geometry:
@@ -121,6 +122,7 @@ geometry:
   portal: { vein_radius: "15 um", artery_radius: "5 um", duct_radius: "5 um", tract_radius: "30 um" }
   sinusoids: { plate_thickness: "25 um" }
 )";
+  if (fractions) head += "  volume_fractions: true\n";
   const std::string time = R"({ end: "10 min", dt: auto, scheme: explicit })";
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> U(0.0, 1.0);
@@ -157,6 +159,13 @@ TEST_P(FusedLiver, DoubleStepsWriteTheUnfusedBits) {
   const test::TempDir dir;
   const Config c = parse_config(liver_yaml(dir, "double"), "fused.yaml");
   expect_fused_matches_unfused<double>(c, 12, GetParam());
+}
+
+TEST_P(FusedLiver, FloatStepsWithVolumeFractionsWriteTheUnfusedBits) {
+  const test::TempDir dir;
+  const Config c = parse_config(liver_yaml(dir, "float", true), "fused.yaml");
+  ASSERT_TRUE(c.geometry.volume_fractions);
+  expect_fused_matches_unfused<float>(c, 12, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, FusedLiver,

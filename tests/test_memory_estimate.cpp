@@ -78,6 +78,10 @@ TEST_P(MemoryEstimate, MatchesTheAllocationOfTheLiverModel) {
                 per_field);
     if (std::string(scheme) != "implicit") EXPECT_LE(per_field, 10.0) << scheme;
   }
+  // Volume fractions add the engine's three tissue-weight planes.
+  const Config f = load_config(path, {"time.scheme=rkl2", "precision=float",
+                                      "model.initial=" + start, "geometry.volume_fractions=true"});
+  compare<float>(f, "ccl4_4wk, rkl2, volume fractions");
 }
 
 TEST_P(MemoryEstimate, MatchesTheAllocationOfACoupledTestModel) {
