@@ -399,11 +399,13 @@ TEST(TherapyRestart, ARestartBetweenDosesIsBitExact) {
   run(whole, "");
   fs::copy(whole, again, fs::copy_options::recursive);
   std::string at20;
+  long long step20 = -1;
   for (const auto& file : CheckpointStore(again + "/checkpoints").list()) {
     CheckpointHeader h;
     test::checkpoint_data(file, &h);
     if (h.time != 20 * kHour) continue;
     at20 = file;
+    step20 = h.steps;
     EXPECT_EQ(h.events, 2u);  // the EV doses at 6 h and 18 h; the MSCs at 20 h not yet
   }
   ASSERT_FALSE(at20.empty()) << "no checkpoint at 20 h";
@@ -415,6 +417,8 @@ TEST(TherapyRestart, ARestartBetweenDosesIsBitExact) {
       test::checkpoint_data(CheckpointStore(again + "/checkpoints").latest(), &hb);
   EXPECT_EQ(ha.time, 2 * kDay);
   EXPECT_EQ(ha.steps, hb.steps);
+  EXPECT_TRUE(test::restarted(test::slurp(again + "/log.txt"), at20, 20 * kHour, step20,
+                              ha.steps - step20));
   EXPECT_EQ(ha.events, 4u);
   EXPECT_EQ(hb.events, 4u);
   EXPECT_TRUE(a == b) << "the restarted run's fields differ from the uninterrupted run's";
