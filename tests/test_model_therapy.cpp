@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -337,18 +338,22 @@ TEST_P(Therapy, IntrahepaticBolusIntoAVesselLodgesAroundIt) {
 
 // The EVs an EV dose brings in through the sinusoids: with diffusion, decay and uptake
 // switched off, each sinusoid voxel obeys c' = k·(c0·e^{−t/τ} − c), whose solution is
-// c(t) = k·c0·(e^{−t/τ} − e^{−k·t})/(k − 1/τ); portal veins hold c0·e^{−t/τ}. The run converges
-// to it at second order in dt (errors 4e-3, 1.2e-3, 3e-4 at 20, 10, 5 min).
+// c(t) = k·c0·(e^{−t/τ} − e^{−k·t})/(k − 1/τ); portal veins hold c0·e^{−t/τ}. No collagen is laid
+// down (p_col = p_tract = 0): the TGF-β the blood brings would otherwise deposit 1.3e-5 of scar
+// in the sinusoids within 4 h, which hinders their exchange by C/C_half = 6e-5, an error floor of
+// 2e-5 that the formula leaves out. The run converges to it at second order in dt: errors 1.2e-3,
+// 3.0e-4, 7.5e-5 at 10, 5, 2.5 min (ratios 3.88, 3.96, then 3.98 to 1.25 min; 3.59 from 20 min,
+// where k·dt = 1/3 is not yet asymptotic).
 TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
   test::TempDir dir;
   const std::string extra = R"(  parameters: { D_ev: "1e-9 um^2/s", half_life_ev: "1e6 d", k_up: 0,
-                k_ex_ev: "1 1/h", tau_ev: "2 h" }
+                k_ex_ev: "1 1/h", tau_ev: "2 h", p_col: 0, p_tract: 0 }
   therapy:
     - { agent: ev, dose: 2.0e10, at: "0 s", route: portal_vein })";
   const double c0 = 2.0e10 * 1e3 / 2.0e12, k = 1 / kHour, tau = 2 * kHour, T = 4 * kHour;
   const double exact = k * c0 * (std::exp(-T / tau) - std::exp(-k * T)) / (k - 1 / tau);
   std::vector<double> err;
-  for (const char* dt : {"20 min", "10 min", "5 min"}) {
+  for (const char* dt : {"10 min", "5 min", "2.5 min"}) {
     const Config c =
         parse_config(lobule_with(dir, extra), "t.yaml", {std::string("time.dt=") + dt});
     const Geometry g = make_geometry(c);
@@ -368,9 +373,15 @@ TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
     ASSERT_GT(sinusoids, 10);
     err.push_back(worst);
   }
-  EXPECT_LT(err[2], 1e-3) << err[0] << " " << err[1] << " " << err[2];
-  EXPECT_GT(err[0] / err[1], 3.0) << err[0] << " " << err[1];  // measured 3.6 and 3.7
-  EXPECT_GT(err[1] / err[2], 3.0) << err[1] << " " << err[2];
+  std::printf(
+      "[ measured ] EV inflow on %s, dt = 10, 5, 2.5 min: max rel. error %.3g %.3g %.3g "
+      "(ratios %.3g, %.3g)\n",
+      backend(), err[0], err[1], err[2], err[0] / err[1], err[1] / err[2]);
+  // Second order: at least 3.6 per halving and 14 over the factor 4 in dt.
+  EXPECT_LT(err[2], 2.5e-4);
+  EXPECT_GE(err[0] / err[1], 3.6);
+  EXPECT_GE(err[1] / err[2], 3.6);
+  EXPECT_GE(err[0] / err[2], 14.0);
 }
 
 LOBULE_EACH_BACKEND(Therapy);
