@@ -237,18 +237,29 @@ TEST_P(Therapy, PortalMscDoseIsPlacedWholeAtItsTime) {
   ASSERT_GT(placed, 1.0);
   EXPECT_NEAR(msc_cells(s.fields(), g), placed * std::exp(-p.d_msc * kHour), 1e-9 * placed);
   const auto msc = interior_of(s.fields().box, s.fields().species[kMsc].u);
-  std::size_t ref = g.voxels();
+  std::size_t ref = g.voxels(), weighed = 0, empty = 0, lodging = 0;
   for (std::size_t v = 0; v < g.voxels(); ++v) {
     const bool lodges = g.label[v] == kParenchyma || g.label[v] == kSinusoid;
     if (!lodges) {
       EXPECT_EQ(msc[v], 0.0) << "label " << int(g.label[v]);
+      ++empty;
       continue;
     }
+    ++lodging;
     if (ref == g.voxels() && g.zone[v] < 0.5f) ref = v;
     if (ref == g.voxels() || g.zone[v] >= 1.0f) continue;
     const double w = std::pow((1 - double(g.zone[v])) / (1 - double(g.zone[ref])), 2);
     EXPECT_NEAR(msc[v], w * msc[ref], 1e-12 * msc[ref]) << "zone " << g.zone[v];
+    ++weighed;
   }
+  // Every lodging voxel but the central vein's rim (zone 1) was weighed against the reference,
+  // and the lobule has voxels of both kinds.
+  std::printf("[ measured ] %zu lodging voxels, %zu weighed; %zu without MSCs\n", lodging, weighed,
+              empty);
+  ASSERT_LT(ref, g.voxels()) << "no lodging voxel with zone < 0.5";
+  EXPECT_GT(msc[ref], 0.0);
+  EXPECT_GT(weighed, lodging / 2);
+  EXPECT_GT(empty, 0u);
 }
 
 // An intrahepatic bolus: all of f_engraft·dose in the tissue, centred where asked (the MSC
