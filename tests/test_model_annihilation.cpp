@@ -114,9 +114,11 @@ TEST_P(Annihilation, MassBalanceHoldsToSecondOrder) {
       "[ measured ] annihilation mass balance on %s, dt = 20, 10, 5 s: relative drift %.3g %.3g "
       "%.3g\n",
       backend(), drift[0], drift[1], drift[2]);
-  EXPECT_LT(drift[2], 1e-3);
-  EXPECT_GT(drift[0] / drift[1], 3.0);
-  EXPECT_GT(drift[1] / drift[2], 3.0);
+  // Second order: at least 3.6 per halving and 14 over the factor 4 in dt (measured 3.8, 4.2).
+  EXPECT_LT(drift[2], 1e-3);  // measured 1.7e-4
+  EXPECT_GE(drift[0] / drift[1], 3.6);
+  EXPECT_GE(drift[1] / drift[2], 3.6);
+  EXPECT_GE(drift[0] / drift[2], 14.0);
 }
 
 // c is local: with a = b = 0 nothing reacts, and a spike of c stays exactly where it is.
