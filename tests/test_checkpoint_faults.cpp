@@ -51,9 +51,20 @@ TEST(Faults, ANanStopsTheRunWithExitCodeFourAndKeepsTheLastGoodCheckpoint) {
     std::memcpy(&v, data.data() + i, sizeof v);
     ASSERT_TRUE(std::isfinite(v)) << "the kept checkpoint holds a non-finite value";
   }
-  // And the run continues from it.
+  // And the run continues from it (t = 1 s, step 50: 150 more steps) and ends as a run that
+  // met no NaN.
   const auto again = test::run_lobule({"run", cfg, "-o", dir, "-q", "--restart", "latest"});
   EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(test::restarted(again.output, store.file_for(50), 1.0, 50, 150));
+  const std::string clean = tmp.path() + "/clean";
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", clean, "-q"}).exit_code, 0);
+  CheckpointHeader hc, hr;
+  const std::string want =
+      test::checkpoint_data(CheckpointStore(clean + "/checkpoints").latest(), &hc);
+  const std::string got = test::checkpoint_data(store.latest(), &hr);
+  EXPECT_EQ(hr.steps, 200);
+  EXPECT_EQ(hr.steps, hc.steps);
+  EXPECT_TRUE(got == want) << "the continued run's fields differ from a run without the NaN";
 }
 
 enum class DiskLimit { Tmpfs, FileSizeLimit };

@@ -64,6 +64,10 @@ TEST_P(BitExactRestart, RunToTEqualsRunToHalfTAndRestart) {
   EXPECT_EQ(first.t_end, 4.0);
   const RunSummary second = run(s, split, "latest");
   EXPECT_EQ(second.t_end, 8.0);
+  // From the checkpoint at the end of the first run (t = 4 s, step 200): 200 more steps.
+  EXPECT_TRUE(test::restarted(test::slurp(split + "/log.txt"),
+                              CheckpointStore(split + "/checkpoints").file_for(200), 4.0, 200,
+                              200));
   expect_same_final_state(whole, split);
   expect_same_outputs(whole, split);
   EXPECT_EQ(test::pvd_entries(split + "/fields.pvd").size(), 17u);  // t = 0, 0.5, ..., 8
@@ -89,7 +93,13 @@ TEST(Restart, AHexLobuleWithVesselsAndPeriodicFacesContinuesBitExact) {
   const std::string whole = tmp.path() + "/whole", split = tmp.path() + "/split";
   run_lobule_f0(whole, "4", "");
   run_lobule_f0(split, "2", "");
+  CheckpointHeader at2, at4;
+  const std::string file2 = CheckpointStore(split + "/checkpoints").latest();
+  test::checkpoint_data(file2, &at2);
+  test::checkpoint_data(CheckpointStore(whole + "/checkpoints").latest(), &at4);
   run_lobule_f0(split, "4", "latest");
+  EXPECT_TRUE(test::restarted(test::slurp(split + "/log.txt"), file2, 2.0, at2.steps,
+                              at4.steps - at2.steps));
   expect_same_final_state(whole, split);
   expect_same_outputs(whole, split);
 }
@@ -110,6 +120,10 @@ TEST(Restart, FromAnEarlierCheckpointBetweenOutputsDropsTheLaterRows) {
   EXPECT_GT(h.time, 2.6 - 1e-9);
   EXPECT_LT(h.time, 2.64);
   run(s, again, early);
+  CheckpointHeader end;  // the steps land on outputs and checkpoints: more than 8 s / 0.02 s
+  test::checkpoint_data(CheckpointStore(whole + "/checkpoints").latest(), &end);
+  EXPECT_TRUE(test::restarted(test::slurp(again + "/log.txt"), early, h.time, h.steps,
+                              end.steps - h.steps));
   expect_same_final_state(whole, again);
   expect_same_outputs(whole, again);
 }
@@ -123,6 +137,10 @@ TEST(Restart, ExtendsAFinishedRunToALaterEnd) {
   shorter.end = "2 s";
   run(shorter, grown);
   run(s, grown, "latest");
+  // From the end of the 2-second run (step 100) to 8 s: 300 steps.
+  EXPECT_TRUE(test::restarted(test::slurp(grown + "/log.txt"),
+                              CheckpointStore(grown + "/checkpoints").file_for(100), 2.0, 100,
+                              300));
   expect_same_final_state(whole, grown);
   expect_same_outputs(whole, grown);
 }
@@ -201,7 +219,8 @@ TEST(Restart, LatestFallsBackToTheNewestIntactCheckpoint) {
     bytes[bytes.size() - 5] ^= 0x10;
     std::ofstream(latest, std::ios::binary) << bytes;
   }
-  run(s, dir, "latest");  // continues from t = 3 s instead
+  run(s, dir, "latest");  // continues from t = 3 s (step 150) instead: 250 steps
+  EXPECT_TRUE(test::restarted(test::slurp(dir + "/log.txt"), store.file_for(150), 3.0, 150, 250));
   expect_same_final_state(whole, dir);
   expect_same_outputs(whole, dir);
   EXPECT_NE(test::slurp(dir + "/log.txt").find("skipped damaged checkpoint"), std::string::npos);

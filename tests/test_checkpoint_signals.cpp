@@ -119,6 +119,8 @@ void sigterm_then_restart_ends_as_uninterrupted(const std::string& background) {
 
   const auto resumed = test::run_lobule({"run", cfg, "-o", cut, "-q", "--restart", "latest"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  // From the signal's checkpoint to 100 s in steps of 0.02 s.
+  EXPECT_TRUE(test::restarted(resumed.output, latest, h.time, h.steps, 5000 - h.steps));
   const auto full = test::run_lobule({"run", cfg, "-o", whole, "-q"});
   ASSERT_EQ(full.exit_code, 0) << full.output;
   // The same output rows and, in the last output (float, uncompressed), the same bits.

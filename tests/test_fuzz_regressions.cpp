@@ -50,7 +50,7 @@ TEST(FuzzRegressions, CheckpointInputs) {
   EXPECT_GE(replay("checkpoint", fuzz::checkpoint_input), 3u);
 }
 
-TEST(FuzzRegressions, TheCheckpointCorpusIsReadAndComparedInFull) {
+TEST(FuzzRegressions, TheCheckpointCorpusPassesTheReaderAndTheConfigCheck) {
   // The seed checkpoints must pass the reader, or the fuzzer would only see its front door.
   const std::string path = test::source_path("fuzz/corpus/checkpoint/float.ckpt");
   CheckpointHeader h;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/errors.hpp"
 #include "host/io/vti_io.hpp"
 #include "support/test_support.hpp"
 
@@ -142,6 +144,23 @@ TEST(InputFiles, TruncatedFilesAreRefusedAtAnyLength) {
     // reads such a file, and so do we.
     const std::size_t data_end = bytes.rfind("</AppendedData>");
     ASSERT_NE(data_end, std::string::npos);
+    // Every length up to there, through the reader the runs use (one file per length).
+    std::size_t refused = 0;
+    const std::string part = dir.path() + "/part.vti";
+    for (std::size_t keep = 0; keep <= data_end - 8; ++keep) {
+      std::ofstream(part, std::ios::binary | std::ios::trunc) << bytes.substr(0, keep);
+      try {
+        read_vti_cell_array(part, "u", {kNx, kNy, kNz});
+        ADD_FAILURE() << compression << ": a file cut to " << keep << " of " << bytes.size()
+                      << " bytes was read";
+      } catch (const InputError&) {
+        ++refused;
+      }
+    }
+    std::printf("[ measured ] %s: %zu cut lengths (0 .. %zu of %zu bytes) refused\n", compression,
+                refused, data_end - 8, bytes.size());
+    EXPECT_EQ(refused, data_end - 7);
+    // And the commands at a few of them: exit 2, naming the file, without VTK's reports.
     for (std::size_t keep :
          {bytes.size() * 3 / 10, bytes.size() * 6 / 10, bytes.size() * 9 / 10, data_end - 8}) {
       const std::string cut = dir.path() + "/cut.vti";

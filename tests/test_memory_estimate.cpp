@@ -32,7 +32,13 @@ class MemoryEstimate : public test::EachBackend {
     const double estimated = double(e.state_bytes);
     std::printf("[ measured ] %s on %s: allocated %.0f bytes, estimated %.0f (%.3f)\n", what,
                 backend(), allocated, estimated, estimated / allocated);
-    EXPECT_NEAR(estimated / allocated, 1.0, 0.10) << what;
+    // The CPU engine allocates exactly what the estimate counts, byte for byte (measured 1.000
+    // in every case); on CUDA the estimate is held to 10 %.
+    if (GetParam() == BackendChoice::Cpu) {
+      EXPECT_EQ(e.state_bytes, s.state_bytes()) << what;
+    } else {
+      EXPECT_NEAR(estimated / allocated, 1.0, 0.10) << what;
+    }
     const auto& dev = GetParam() == BackendChoice::Cuda ? e.device_bytes : e.host_bytes;
     EXPECT_GE(dev, e.state_bytes) << what << ": the device total includes the state";
   }
@@ -76,7 +82,9 @@ TEST_P(MemoryEstimate, MatchesTheAllocationOfTheLiverModel) {
         double(gpu.state_bytes) / (gpu.padded_voxels * double(c.species.size()));
     std::printf("[ measured ] ccl4_4wk, %s: %.1f bytes per voxel and field on the GPU\n", scheme,
                 per_field);
-    if (std::string(scheme) != "implicit") EXPECT_LE(per_field, 10.0) << scheme;
+    if (std::string(scheme) != "implicit") {
+      EXPECT_LE(per_field, 10.0) << scheme;
+    }
   }
   // Volume fractions add the engine's three tissue-weight planes.
   const Config f = load_config(path, {"time.scheme=rkl2", "precision=float",

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -236,18 +237,29 @@ TEST_P(Therapy, PortalMscDoseIsPlacedWholeAtItsTime) {
   ASSERT_GT(placed, 1.0);
   EXPECT_NEAR(msc_cells(s.fields(), g), placed * std::exp(-p.d_msc * kHour), 1e-9 * placed);
   const auto msc = interior_of(s.fields().box, s.fields().species[kMsc].u);
-  std::size_t ref = g.voxels();
+  std::size_t ref = g.voxels(), weighed = 0, empty = 0, lodging = 0;
   for (std::size_t v = 0; v < g.voxels(); ++v) {
     const bool lodges = g.label[v] == kParenchyma || g.label[v] == kSinusoid;
     if (!lodges) {
       EXPECT_EQ(msc[v], 0.0) << "label " << int(g.label[v]);
+      ++empty;
       continue;
     }
+    ++lodging;
     if (ref == g.voxels() && g.zone[v] < 0.5f) ref = v;
     if (ref == g.voxels() || g.zone[v] >= 1.0f) continue;
     const double w = std::pow((1 - double(g.zone[v])) / (1 - double(g.zone[ref])), 2);
     EXPECT_NEAR(msc[v], w * msc[ref], 1e-12 * msc[ref]) << "zone " << g.zone[v];
+    ++weighed;
   }
+  // Every lodging voxel but the central vein's rim (zone 1) was weighed against the reference,
+  // and the lobule has voxels of both kinds.
+  std::printf("[ measured ] %zu lodging voxels, %zu weighed; %zu without MSCs\n", lodging, weighed,
+              empty);
+  ASSERT_LT(ref, g.voxels()) << "no lodging voxel with zone < 0.5";
+  EXPECT_GT(msc[ref], 0.0);
+  EXPECT_GT(weighed, lodging / 2);
+  EXPECT_GT(empty, 0u);
 }
 
 // An intrahepatic bolus: all of f_engraft·dose in the tissue, centred where asked (the MSC
@@ -337,18 +349,22 @@ TEST_P(Therapy, IntrahepaticBolusIntoAVesselLodgesAroundIt) {
 
 // The EVs an EV dose brings in through the sinusoids: with diffusion, decay and uptake
 // switched off, each sinusoid voxel obeys c' = k·(c0·e^{−t/τ} − c), whose solution is
-// c(t) = k·c0·(e^{−t/τ} − e^{−k·t})/(k − 1/τ); portal veins hold c0·e^{−t/τ}. The run converges
-// to it at second order in dt (errors 4e-3, 1.2e-3, 3e-4 at 20, 10, 5 min).
+// c(t) = k·c0·(e^{−t/τ} − e^{−k·t})/(k − 1/τ); portal veins hold c0·e^{−t/τ}. No collagen is laid
+// down (p_col = p_tract = 0): the TGF-β the blood brings would otherwise deposit 1.3e-5 of scar
+// in the sinusoids within 4 h, which hinders their exchange by C/C_half = 6e-5, an error floor of
+// 2e-5 that the formula leaves out. The run converges to it at second order in dt: errors 1.2e-3,
+// 3.0e-4, 7.5e-5 at 10, 5, 2.5 min (ratios 3.88, 3.96, then 3.98 to 1.25 min; 3.59 from 20 min,
+// where k·dt = 1/3 is not yet asymptotic).
 TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
   test::TempDir dir;
   const std::string extra = R"(  parameters: { D_ev: "1e-9 um^2/s", half_life_ev: "1e6 d", k_up: 0,
-                k_ex_ev: "1 1/h", tau_ev: "2 h" }
+                k_ex_ev: "1 1/h", tau_ev: "2 h", p_col: 0, p_tract: 0 }
   therapy:
     - { agent: ev, dose: 2.0e10, at: "0 s", route: portal_vein })";
   const double c0 = 2.0e10 * 1e3 / 2.0e12, k = 1 / kHour, tau = 2 * kHour, T = 4 * kHour;
   const double exact = k * c0 * (std::exp(-T / tau) - std::exp(-k * T)) / (k - 1 / tau);
   std::vector<double> err;
-  for (const char* dt : {"20 min", "10 min", "5 min"}) {
+  for (const char* dt : {"10 min", "5 min", "2.5 min"}) {
     const Config c =
         parse_config(lobule_with(dir, extra), "t.yaml", {std::string("time.dt=") + dt});
     const Geometry g = make_geometry(c);
@@ -368,9 +384,15 @@ TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
     ASSERT_GT(sinusoids, 10);
     err.push_back(worst);
   }
-  EXPECT_LT(err[2], 1e-3) << err[0] << " " << err[1] << " " << err[2];
-  EXPECT_GT(err[0] / err[1], 3.0) << err[0] << " " << err[1];  // measured 3.6 and 3.7
-  EXPECT_GT(err[1] / err[2], 3.0) << err[1] << " " << err[2];
+  std::printf(
+      "[ measured ] EV inflow on %s, dt = 10, 5, 2.5 min: max rel. error %.3g %.3g %.3g "
+      "(ratios %.3g, %.3g)\n",
+      backend(), err[0], err[1], err[2], err[0] / err[1], err[1] / err[2]);
+  // Second order: at least 3.6 per halving and 14 over the factor 4 in dt.
+  EXPECT_LT(err[2], 2.5e-4);
+  EXPECT_GE(err[0] / err[1], 3.6);
+  EXPECT_GE(err[1] / err[2], 3.6);
+  EXPECT_GE(err[0] / err[2], 14.0);
 }
 
 LOBULE_EACH_BACKEND(Therapy);
@@ -399,11 +421,13 @@ TEST(TherapyRestart, ARestartBetweenDosesIsBitExact) {
   run(whole, "");
   fs::copy(whole, again, fs::copy_options::recursive);
   std::string at20;
+  long long step20 = -1;
   for (const auto& file : CheckpointStore(again + "/checkpoints").list()) {
     CheckpointHeader h;
     test::checkpoint_data(file, &h);
     if (h.time != 20 * kHour) continue;
     at20 = file;
+    step20 = h.steps;
     EXPECT_EQ(h.events, 2u);  // the EV doses at 6 h and 18 h; the MSCs at 20 h not yet
   }
   ASSERT_FALSE(at20.empty()) << "no checkpoint at 20 h";
@@ -415,6 +439,8 @@ TEST(TherapyRestart, ARestartBetweenDosesIsBitExact) {
       test::checkpoint_data(CheckpointStore(again + "/checkpoints").latest(), &hb);
   EXPECT_EQ(ha.time, 2 * kDay);
   EXPECT_EQ(ha.steps, hb.steps);
+  EXPECT_TRUE(test::restarted(test::slurp(again + "/log.txt"), at20, 20 * kHour, step20,
+                              ha.steps - step20));
   EXPECT_EQ(ha.events, 4u);
   EXPECT_EQ(hb.events, 4u);
   EXPECT_TRUE(a == b) << "the restarted run's fields differ from the uninterrupted run's";

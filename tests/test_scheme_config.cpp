@@ -3,6 +3,7 @@
 // the explicit scheme still computing the foundation's formula bit for bit.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "host/config/stability.hpp"
 #include "host/sim/backend.hpp"
 #include "host/sim/stepper.hpp"
+#include "kernels/rkl2.hpp"
 #include "support/scheme_support.hpp"
 #include "support/test_support.hpp"
 
@@ -124,19 +126,33 @@ TEST(SchemeConfig, ResolvedConfigRoundTrips) {
   EXPECT_DOUBLE_EQ(again.species[0].vessels[0].value, 0.25);
 }
 
-TEST(SchemeConfig, Rkl2StagesFollowTheHalfInterval) {
+// The stage counts of kernels/rkl2.hpp, which the engine takes per step, written out: the least
+// s ≥ 2 with z ≤ (s² + s − 2)/4, z = dt·λ_max (half of RKL2's stability interval).
+TEST(SchemeConfig, Rkl2StagesAreTheLeastWithinHalfTheInterval) {
+  // At the interval's edges: (s² + s − 2)/4 = 1 (s = 2), 2.5 (s = 3), 27 (s = 10), 1313.5 (s = 72).
+  EXPECT_EQ(rkl2_stage_count(0.0), 0);
+  EXPECT_EQ(rkl2_stage_count(1e-9), 2);
+  EXPECT_EQ(rkl2_stage_count(1.0), 2);
+  EXPECT_EQ(rkl2_stage_count(1.0001), 3);
+  EXPECT_EQ(rkl2_stage_count(2.5), 3);
+  EXPECT_EQ(rkl2_stage_count(2.5001), 4);
+  EXPECT_EQ(rkl2_stage_count(27.0), 10);
+  EXPECT_EQ(rkl2_stage_count(27.01), 11);
+  EXPECT_EQ(rkl2_stage_count(1313.5), 72);
+  EXPECT_EQ(rkl2_stage_count(1313.6), 73);
+  // D = 60 µm²/s on 5 µm voxels: λ_max = 4·60·3/25 = 28.8 1/s, plus a loss of 0.01 1/s.
+  const InvH2<float> ih2{0.04f, 0.04f, 0.04f};
   const std::array<double, 3> h = {5, 5, 5};
-  const double decay = 0.01;  // 1/s: the step carries the loss, so it counts towards λ_max
-  for (double dt : {0.01, 1.0, 60.0, 3600.0}) {
-    const double z = dt * (diffusion_spectral_radius(60, h) + decay);
-    const int s = rkl2_stages(dt, 60, decay, h);
-    EXPECT_GE(s, 2);
-    EXPECT_GE(double(s) * s + s - 2, 4 * z);  // stable with margin
-    if (s > 2) {
-      EXPECT_LT(double(s - 1) * (s - 1) + (s - 1) - 2, 4 * z);  // and the least such s
-    }
+  const std::pair<double, int> want[] = {{0.01, 2}, {1.0, 11}, {60.0, 83}, {3600.0, 644}};
+  for (const auto& [dt, s] : want) {
+    EXPECT_EQ(rkl2_stage_count(dt, 60.0, ih2, 0.01), s) << "dt = " << dt;
+    EXPECT_EQ(rkl2_stages(dt, 60, 0.01, h), s) << "dt = " << dt << " (lobule check's count)";
   }
-  EXPECT_EQ(rkl2_stages(60, 0, decay, h), 0);  // a species that does not diffuse
+  // Anisotropic voxels (2 × 2 × 5 µm), D = 100 µm²/s, no loss: λ_max = 400·0.54 = 216 1/s.
+  EXPECT_EQ(rkl2_stage_count(60.0, 100.0, InvH2<double>{0.25, 0.25, 0.04}), 228);
+  EXPECT_EQ(rkl2_stage_count(0.5, 100.0, InvH2<double>{0.25, 0.25, 0.04}), 21);
+  EXPECT_EQ(rkl2_stage_count(60.0, 0.0, ih2, 0.01), 0);  // a species that does not diffuse
+  EXPECT_EQ(rkl2_stages(60, 0, 0.01, h), 0);
 }
 
 // Vessel voxels start at their values: a box whose parenchyma is held stays at the value.

@@ -198,18 +198,27 @@ TEST_P(Manufactured, ExplicitIsFirstOrder) {
   EXPECT_NEAR(test::fitted_order(dt, e), 1.0, 0.1) << describe(e);
 }
 
+// RKL2's error constant changes with its stage count, so over a ladder on which the count
+// changes (λ_max ≈ 4·15·3/25 = 7.2 1/s: s = 11 at 4 s, s = 2 below 0.13 s) the local orders wander
+// (measured 3.7, 4.4, −0.2, 1.0, 0.8, 2.0 from 4 s down to 0.0625 s: the balanced splitting leaves
+// almost no splitting error, and what is left is RKL2's own, of either sign). On a ladder of one
+// stage count the scheme is one Runge–Kutta method, and its order shows in every local order. Large
+// steps are checked for their error (the balanced step's point).
 TEST_P(Manufactured, BalancedStrangWithRkl2IsSecondOrder) {
   const BackendChoice which = GetParam();
-  // The balanced splitting leaves almost no splitting error here (3 to 40 times less than plain
-  // Strang, measured: 7.4e-3 … 2.4e-6 over the same ladder); what is left is RKL2's own, whose
-  // constant changes with the stage count (s = 2 at the smallest steps), so local orders wander
-  // (measured: 3.7, 4.4, −0.2, 1.0, 0.8, 2.0) and the least-squares slope is the figure.
-  const std::vector<double> dt = {4, 2, 1, 0.5, 0.25, 0.125, 0.0625};
+  const std::vector<double> dt = {0.125, 0.0625, 0.03125, 0.015625};  // s = 2 on each rung
   const auto e = errors_for(which, Scheme::Rkl2, kT, dt, ref, f0, reaction);
   report("manufactured, balanced Strang + rkl2", dt, e);
-  EXPECT_GT(test::fitted_order(dt, e), 1.6) << describe(e);
-  EXPECT_LT(e.front(), 4e-3) << describe(e);
-  EXPECT_LT(e.back(), 1.5e-6) << describe(e);  // second order from 4 s: 4e-3·(1/64)² = 1e-6
+  for (double p : test::observed_orders(e)) {
+    EXPECT_GT(p, 1.8) << describe(e);
+    EXPECT_LT(p, 2.3) << describe(e);
+  }
+  // Long steps: within 4e-3 at dt = 4 s (measured 2.6e-3).
+  const auto e4 = errors_for(which, Scheme::Rkl2, kT, {4.0}, ref, f0, reaction);
+  std::printf(
+      "[ measured ] manufactured, balanced Strang + rkl2, dt = 4 s: error %.3g (bound 4e-3)\n",
+      e4[0]);
+  EXPECT_LT(e4[0], 4e-3);
 }
 
 // The balanced splitting around TR-BDF2: second order with the nonlinear reaction (measured

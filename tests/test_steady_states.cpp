@@ -5,8 +5,12 @@
 //   a central vein (a labelled cylinder held at 1) in a decaying medium;
 //   the 1-D slab between Dirichlet faces (1 and 0) with decay, whose steady state is
 //   sinh((L − x)/ℓ)/sinh(L/ℓ), ℓ = √(D/λ).
-// Each long run must lie within 1% of the peak (max over voxels) of explicit Euler run to the
-// same time. Before balanced splitting, Strang + rkl2 missed by 4.5–80% and lod by 15–84%.
+// Each long run ends on the explicit reference to round-off (max over voxels, relative to the
+// peak; bounds about ten times the distance measured, 1e-12 where that is below 1e-13): the
+// fixed point of the long step is the discrete steady state, exactly. Runs at dt = 5 min take
+// 8 h (96 steps): RKL2 damps the start's stiffest modes slowly (after 1 h, 12 steps, 1.9e-3
+// of the transient is left; after 2 h 8e-6, 4 h 1.5e-10, 8 h 1.8e-14). Before balanced
+// splitting, Strang + rkl2 missed by 4.5–80% and lod by 15–84%.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -101,9 +105,11 @@ class SteadyState : public test::EachBackend {
         p == Problem::Vein ? "vein" : "slab", half_life / 60, dt, to_string(scheme), backend(), e);
     return e;
   }
-  void expect_matches_explicit(Problem p, double half_life, double dt) {
-    EXPECT_LT(difference_from_explicit(p, half_life, dt, Scheme::Rkl2), 0.01)
-        << "half-life " << half_life << " s, dt = " << dt << " s";
+  // rkl2 against explicit within `bound` after max(run_time, steps·dt).
+  void expect_matches_explicit(Problem p, double half_life, double dt, int steps, double bound) {
+    const double e = difference_from_explicit(p, half_life, dt, Scheme::Rkl2, steps);
+    std::printf("[ bound    ] %.1e\n", bound);
+    EXPECT_LT(e, bound) << "half-life " << half_life << " s, dt = " << dt << " s";
   }
 };
 
@@ -122,19 +128,25 @@ TEST_P(SteadyState, ImplicitStepsKeepTheProfilesAtAnyDt) {
             << " s, dt = " << dt << " s";
 }
 
+// Measured (CPU): 1.0e-12, 1.8e-14 (half-life 1 min, dt = 1 and 5 min); 9.1e-14, 9.2e-14 (20 min).
 TEST_P(SteadyState, VeinInADecayingMediumKeepsItsProfile) {
-  for (double half_life : {60.0, 1200.0})
-    for (double dt : {60.0, 300.0}) expect_matches_explicit(Problem::Vein, half_life, dt);
+  expect_matches_explicit(Problem::Vein, 60, 60, 1, 1e-11);
+  expect_matches_explicit(Problem::Vein, 60, 300, 96, 1e-12);
+  expect_matches_explicit(Problem::Vein, 1200, 60, 1, 1e-12);
+  expect_matches_explicit(Problem::Vein, 1200, 300, 96, 1e-12);
 }
 
+// Measured (CPU): 1.7e-14, 3.3e-15 (half-life 1 min, dt = 1 and 5 min); 1.1e-14, 1.1e-14 (20 min).
 TEST_P(SteadyState, DirichletSlabWithDecayKeepsItsProfile) {
-  for (double half_life : {60.0, 1200.0})
-    for (double dt : {60.0, 300.0}) expect_matches_explicit(Problem::Slab, half_life, dt);
+  expect_matches_explicit(Problem::Slab, 60, 60, 1, 1e-12);
+  expect_matches_explicit(Problem::Slab, 60, 300, 96, 1e-12);
+  expect_matches_explicit(Problem::Slab, 1200, 60, 1, 1e-12);
+  expect_matches_explicit(Problem::Slab, 1200, 300, 96, 1e-12);
 }
 
-// The explicit reference itself sits on the exact steady state of the slab (to the spatial
-// error of 5 µm voxels), so "within 1% of explicit" means within about 1% of the truth.
-TEST_P(SteadyState, SlabReferenceIsTheSinhProfile) {
+// The explicit reference itself (computed on the CPU for every backend, so a test of its own)
+// sits on the exact steady state of the slab, to the spatial error of 5 µm voxels.
+TEST(SteadyStateReference, SlabIsTheSinhProfile) {
   for (double half_life : {60.0, 1200.0}) {
     const auto f = problem_fields(Problem::Slab, half_life, Scheme::Explicit);
     const double ell = std::sqrt(kD * half_life / std::log(2.0)), L = 40 * kH;
@@ -144,7 +156,12 @@ TEST_P(SteadyState, SlabReferenceIsTheSinhProfile) {
       const double x = (i + 0.5) * kH;
       e = std::max(e, std::abs(ref[c] - std::sinh((L - x) / ell) / std::sinh(L / ell)));
     });
-    EXPECT_LT(e, 2e-3) << "half-life " << half_life;
+    std::printf(
+        "[ measured ] slab, half-life %g min: explicit reference against the sinh "
+        "profile: max %.2e\n",
+        half_life / 60, e);
+    // Measured 5.7e-4 and 3.0e-5: the spatial error, larger where ℓ is shorter.
+    EXPECT_LT(e, half_life < 600 ? 2e-3 : 3e-4) << "half-life " << half_life;
   }
 }
 

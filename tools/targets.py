@@ -13,6 +13,12 @@ starts every arm from its day-84 state (the arms share those 84 days), 28 days e
   python3 tools/targets.py --only 3 --keep runs # one target; keep the run directories
   python3 tools/targets.py --set grid.spacing="20 um"   # passed to every run
 
+Every figure is also a regression value: with --regression FILE each must lie within 2 % of the
+value pinned in FILE (tests/data/liver_regression.csv, one row per mode, quick or full, and
+figure), so that a model change that moves a figure inside its target window is still seen.
+When a change is meant to move them, tools/regen_regression.sh (--write-regression FILE) pins
+the new values.
+
 Exit status: 0 when every target checked holds, 1 when one fails, 2 for bad arguments or a run
 that fails. Needs only Python 3 and the lobule executable (--lobule, default build/lobule).
 """
@@ -47,6 +53,9 @@ ARMS = {
     "ev_repeated": ("ev_repeated", []),
 }
 THERAPY_DAY = 84
+# The regression values: relative tolerance, and the figures of this invocation (name -> value).
+REGRESSION_TOLERANCE = 0.02
+FIGURES = {}
 
 
 def fail(msg):
@@ -82,9 +91,55 @@ def scar(r):
     return r["collagen_mean"] + r["collagen_x_mean"]
 
 
-def check(results, label, value, ok, want):
+def check(results, label, value, ok, want, **figures):
+    """One target check; `figures` (name=value) are the numbers behind it, kept as regression
+    values under "<target>.<name>"."""
     results.append(ok)
     print(f"  {'PASS' if ok else 'FAIL'}  {label}: {value}  (target: {want})")
+    for name, v in figures.items():
+        FIGURES[f"{label.split()[0]}.{name}"] = float(v)
+
+
+def read_pins(path):
+    """{(mode, figure): value} from a regression file (mode,figure,value rows)."""
+    pins = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for row in csv.DictReader(row for row in f if not row.startswith("#")):
+                pins[(row["mode"], row["figure"])] = float(row["value"])
+    return pins
+
+
+def check_regression(path, mode, results):
+    pins = read_pins(path)
+    if not pins:
+        fail(f"no regression values in {path} (tools/regen_regression.sh writes them)")
+    print(f"regression values ({mode}, within {100 * REGRESSION_TOLERANCE:g}% of {path}):")
+    for name, v in sorted(FIGURES.items()):
+        pinned = pins.get((mode, name))
+        if pinned is None:
+            results.append(False)
+            print(f"  FAIL  {name}: {v:.6g}, not pinned (tools/regen_regression.sh pins it)")
+            continue
+        ok = abs(v - pinned) <= REGRESSION_TOLERANCE * abs(pinned) + 1e-12
+        results.append(ok)
+        dev = (v - pinned) / pinned if pinned else 0.0
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {v:.6g}  (pinned {pinned:.6g}, "
+              f"{100 * dev:+.3g}%)")
+
+
+def write_regression(path, mode):
+    pins = read_pins(path)
+    for name, v in FIGURES.items():
+        pins[(mode, name)] = v
+    with open(path, "w") as f:
+        f.write("# Regression values of the liver targets (tools/targets.py --regression): each\n"
+                "# figure must stay within 2% of its value here. Written by tools/regen_regression.sh;\n"
+                "# regenerate when a model change is meant to move them, and say so in the commit.\n")
+        f.write("mode,figure,value\n")
+        for (m, name), v in sorted(pins.items()):
+            f.write(f"{m},{name},{v:.9g}\n")
+    print(f"wrote {len(FIGURES)} {mode} regression values to {path}")
 
 
 def target1(runs, results):
@@ -100,21 +155,22 @@ def target1(runs, results):
             if dev > worst:
                 worst, where = dev, f"{k} at day {day:g}"
     check(results, "1 homeostasis, largest drift of a column from day 0",
-          f"{100 * worst:.3g}% ({where})", worst <= 0.01, "<= 1% (1e-6 absolute from 0)")
+          f"{100 * worst:.3g}% ({where})", worst <= 0.01, "<= 1% (1e-6 absolute from 0)",
+          largest_drift=worst)
     cpa = max(r["cpa"] for r in rows.values())
-    check(results, "1 homeostasis, CPA", f"{100 * cpa:.3g}%", cpa < 0.03, "< 3%")
+    check(results, "1 homeostasis, CPA", f"{100 * cpa:.3g}%", cpa < 0.03, "< 3%", healthy_cpa=cpa)
 
 
 def target2(runs, results):
     r28 = at(runs["ccl4_4wk"], 28, "ccl4_4wk")
     check(results, "2 injury, ccl4_4wk CPA at day 28", f"{100 * r28['cpa']:.3g}%",
-          0.05 <= r28["cpa"] <= 0.15, "5-15%")
+          0.05 <= r28["cpa"] <= 0.15, "5-15%", ccl4_4wk_cpa_d28=r28["cpa"])
     ratio = r28["collagen_zone3"] / max(r28["collagen_zone1"], 1e-30)
     check(results, "2 injury, ccl4_4wk collagen_zone3 / collagen_zone1 at day 28", f"{ratio:.3g}",
-          ratio > 2, "> 2")
+          ratio > 2, "> 2", ccl4_4wk_zone3_over_zone1_d28=ratio)
     r84 = at(runs["ccl4_12wk"], 84, "ccl4_12wk")
     check(results, "2 injury, ccl4_12wk CPA at day 84", f"{100 * r84['cpa']:.3g}%",
-          0.13 <= r84["cpa"] <= 0.45, "13-45%")
+          0.13 <= r84["cpa"] <= 0.45, "13-45%", ccl4_12wk_cpa_d84=r84["cpa"])
 
 
 def target3(runs, results):
@@ -122,15 +178,16 @@ def target3(runs, results):
     base, r28, r31, r56 = (at(rows, d, "ccl4_4wk") for d in (0, 28, 31, 56))
     fall = 1 - (scar(r56) - scar(base)) / max(scar(r28) - scar(base), 1e-30)
     check(results, "3 regression, fall of the excess collagen, days 28-56", f"{100 * fall:.3g}%",
-          fall >= 0.70, ">= 70%")
+          fall >= 0.70, ">= 70%", excess_collagen_fall_d28_d56=fall)
     hsc = r28["hsc_mean"] / max(r56["hsc_mean"], 1e-30)
-    check(results, "3 regression, hsc_mean day 28 / day 56", f"{hsc:.3g}-fold", hsc >= 8, ">= 8-fold")
+    check(results, "3 regression, hsc_mean day 28 / day 56", f"{hsc:.3g}-fold", hsc >= 8, ">= 8-fold",
+          hsc_d28_over_d56=hsc)
     check(results, "3 regression, timp_mean day 31 vs day 28",
           f"{r31['timp_mean']:.4g} vs {r28['timp_mean']:.4g}", r31["timp_mean"] < r28["timp_mean"],
-          "lower")
+          "lower", timp_mean_d31=r31["timp_mean"], timp_mean_d28=r28["timp_mean"])
     q31, q28 = r31["mmp_mean"] / r31["timp_mean"], r28["mmp_mean"] / r28["timp_mean"]
     check(results, "3 regression, mmp/timp day 31 vs day 28", f"{q31:.4g} vs {q28:.4g}", q31 > q28,
-          "higher")
+          "higher", mmp_over_timp_d31=q31, mmp_over_timp_d28=q28)
 
 
 def target4(runs, results):
@@ -138,10 +195,10 @@ def target4(runs, results):
     r84, r264 = at(rows, 84, "ccl4_12wk"), at(rows, 264, "ccl4_12wk")
     share = r264["cpa"] / max(r84["cpa"], 1e-30)
     check(results, "4 incomplete regression, CPA day 264 / day 84", f"{100 * share:.3g}%",
-          share >= 0.25, ">= 25%")
+          share >= 0.25, ">= 25%", cpa_d264_over_d84=share)
     x = r264["collagen_x_mean"] / max(scar(r264), 1e-30)
     check(results, "4 incomplete regression, cross-linked share at day 264", f"{100 * x:.3g}%",
-          x >= 0.5, ">= 50%")
+          x >= 0.5, ">= 50%", crosslinked_share_d264=x)
 
 
 def run_arms(args, workdir):
@@ -170,12 +227,13 @@ def target5(runs, results):
     cpa_u, cpa_m = end["untreated"]["cpa"], end["msc_portal"]["cpa"]
     check(results, "5 therapy, CPA at the end: MSC portal / untreated",
           f"{100 * cpa_m:.3g}% / {100 * cpa_u:.3g}% = {cpa_m / max(cpa_u, 1e-30):.3g}",
-          cpa_m <= 0.6 * cpa_u, "<= 0.6")
+          cpa_m <= 0.6 * cpa_u, "<= 0.6", cpa_untreated=cpa_u, cpa_msc_portal=cpa_m)
     c = {arm: scar(r) for arm, r in end.items()}
     check(results, "5 therapy, mean scar C at the end: MSC portal < MSC IV < untreated",
           f"{c['msc_portal']:.4g} < {c['msc_iv']:.4g} < {c['untreated']:.4g}",
           c["msc_portal"] < c["msc_iv"] < c["untreated"] and cpa_m <= end["msc_iv"]["cpa"] <= cpa_u,
-          "IV between portal and none (CPA too, or equal)")
+          "IV between portal and none (CPA too, or equal)", cpa_msc_iv=end["msc_iv"]["cpa"],
+          **{f"scar_{arm}": v for arm, v in c.items()})
     check(results, "5 therapy, mean scar C at the end: EV 1e9 > 1e10 > 1e11 doses",
           f"{c['ev_1e9']:.4g} > {c['ev_portal']:.4g} > {c['ev_1e11']:.4g}",
           c["untreated"] > c["ev_1e9"] > c["ev_portal"] > c["ev_1e11"], "growing with dose")
@@ -188,7 +246,7 @@ def target5(runs, results):
     sep, par = r6["ev_septum_mean"], r6["ev_parenchyma_mean"]
     check(results, "5 therapy, EV penetration 6 h after the dose: septum / parenchyma",
           f"{sep:.4g} / {par:.4g} = {sep / max(par, 1e-30):.3g}", par > 0 and sep <= 0.5 * par,
-          "<= 0.5")
+          "<= 0.5", ev_septum_6h=sep, ev_parenchyma_6h=par)
 
 
 def main():
@@ -198,7 +256,13 @@ def main():
     p.add_argument("--only", type=int, action="append", choices=[1, 2, 3, 4, 5], help="check only these targets")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed to every run")
     p.add_argument("--keep", metavar="DIR", help="keep the run directories in DIR")
+    p.add_argument("--regression", metavar="FILE",
+                   help="check every figure against the values pinned in FILE (within 2%%)")
+    p.add_argument("--write-regression", metavar="FILE",
+                   help="pin this invocation's figures in FILE (other modes and figures stay)")
     args = p.parse_args()
+    if args.set and (args.regression or args.write_regression):
+        fail("--set changes the runs: their figures are no regression values")
     if not os.access(args.lobule, os.X_OK):
         fail(f"no lobule executable at {args.lobule} (build it, or give --lobule)")
     targets = sorted(set(args.only or [1, 2, 3, 4, 5]))
@@ -219,6 +283,11 @@ def main():
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    mode = "quick" if args.quick else "full"
+    if args.regression:
+        check_regression(args.regression, mode, results)
+    if args.write_regression:
+        write_regression(args.write_regression, mode)
     print(f"{sum(results)} of {len(results)} checks pass")
     return 0 if all(results) else 1
 

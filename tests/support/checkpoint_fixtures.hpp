@@ -1,17 +1,21 @@
 /// Small scenarios and comparisons shared by the checkpoint, restart and fault tests.
 #pragma once
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <omp.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "host/io/checkpoint_format.hpp"
 #include "host/io/pvd_index.hpp"
+#include "host/io/run_log.hpp"
 
 namespace lobule::test {
 
@@ -104,6 +108,60 @@ inline std::string slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+/// What the last restart in a run's log says: the checkpoint, time and step of its line
+/// "restart from FILE: t = T, step N, ...", and from the lines after it the steps that run took
+/// (its "done: M steps" less N) and the step count of its first progress line (-1 where a line
+/// is missing).
+struct RestartRecord {
+  std::string file, time;
+  long long step = -1, steps_taken = -1, first_progress_step = -1;
+};
+
+inline RestartRecord last_restart(const std::string& log) {
+  RestartRecord r;
+  const std::size_t at = log.rfind("restart from ");
+  if (at == std::string::npos) return r;
+  const std::string rest = log.substr(at);
+  std::smatch m;
+  if (std::regex_search(rest, m, std::regex(R"(^restart from (.*): t = (.*), step (\d+),)"))) {
+    r.file = m[1];
+    r.time = m[2];
+    r.step = std::stoll(m[3]);
+  }
+  if (std::regex_search(rest, m, std::regex(R"(\] done: (\d+) steps)")) && r.step >= 0)
+    r.steps_taken = std::stoll(m[1]) - r.step;
+  if (std::regex_search(rest, m, std::regex(R"(\] t = [^\n]*\(\d+%\), (\d+) steps)")))
+    r.first_progress_step = std::stoll(m[1]);
+  return r;
+}
+
+/// The log shows that the run restarted from `file` at time t [s] and step `step` and took
+/// `steps_taken` steps from there (not a run from t = 0 that ends in the same state).
+inline ::testing::AssertionResult restarted(const std::string& log, const std::string& file,
+                                            double t, long long step, long long steps_taken) {
+  const RestartRecord r = last_restart(log);
+  std::printf(
+      "[ measured ] restart from %s: t = %s, step %lld; this run took %lld steps, its "
+      "first progress line at step %lld (want t = %s, step %lld, %lld steps)\n",
+      r.file.c_str(), r.time.c_str(), r.step, r.steps_taken, r.first_progress_step,
+      human_time(t).c_str(), step, steps_taken);
+  if (r.file != file || r.time != human_time(t) || r.step != step)
+    return ::testing::AssertionFailure()
+           << "the restart line names " << r.file << ", t = " << r.time << ", step " << r.step
+           << "; want " << file << ", t = " << human_time(t) << ", step " << step << "\n"
+           << log;
+  if (r.steps_taken != steps_taken)
+    return ::testing::AssertionFailure()
+           << "the restarted run took " << r.steps_taken << " steps, want " << steps_taken << "\n"
+           << log;
+  if (r.first_progress_step <= step)
+    return ::testing::AssertionFailure()
+           << "the restarted run's first progress line is at step " << r.first_progress_step
+           << ", not after the restart step " << step << "\n"
+           << log;
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace lobule::test
