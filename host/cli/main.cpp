@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "commands.hpp"
@@ -11,6 +13,7 @@
 #include "host/config/config_error.hpp"
 #include "host/errors.hpp"
 #include "host/io/checkpoint_format.hpp"
+#include "kernels/cpu/diffusion_cpu_isa.hpp"
 #ifdef LOBULE_HAVE_CUDA
 #include "kernels/cuda/device.hpp"
 #endif
@@ -80,6 +83,39 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // An empty -o (an unset shell variable) would fall back to results/<name> and clear an earlier
+  // run there; a geometry written over its own scenario or into a non-.vti name loses a file.
+  if ((*run && run->count("-o") > 0 && out_dir.empty()) ||
+      (*geom && geom->count("-o") > 0 && out_file.empty()))
+    return report("usage error", "-o is empty (an unset variable?): name the output", kExitUsage);
+  if (*geom) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const std::string ext = fs::path(out_file).extension().string();
+    if (ext != ".vti" && ext != ".VTI")
+      return report("usage error",
+                    fmt::format("-o {}: the geometry is written as VTK image data; name a .vti "
+                                "file",
+                                out_file),
+                    kExitUsage);
+    if (fs::exists(out_file, ec) && fs::equivalent(out_file, common.config, ec))
+      return report("usage error", fmt::format("-o {} is the scenario itself", out_file),
+                    kExitUsage);
+  }
+  if (const char* isa = std::getenv("LOBULE_CPU_ISA")) {
+    const std::string v = isa;
+    if (v != "portable" && v != "avx2")
+      return report("usage error",
+                    fmt::format("LOBULE_CPU_ISA={}: expected portable or avx2 (or unset it: the "
+                                "widest the processor has)",
+                                v),
+                    kExitUsage);
+    if (v == "avx2" && !cpu::cpu_isa_available(cpu::CpuIsa::Avx2))
+      return report("usage error",
+                    "LOBULE_CPU_ISA=avx2: this build or processor has no AVX2 loops; use "
+                    "portable or unset it",
+                    kExitUsage);
+  }
   try {
     if (*run) {
       std::optional<BackendChoice> b;

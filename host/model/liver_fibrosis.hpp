@@ -42,6 +42,10 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   void finish_start(const Config& c, const Geometry& g,
                     std::vector<std::vector<double>>& u) const override;
   void check_inputs(const Config& c, const Geometry& g) const override;
+  std::vector<std::string> input_files() const override {
+    return start_ == LiverStart::File ? std::vector<std::string>{start_file_}
+                                      : std::vector<std::string>{};
+  }
   void check_scenario(const ConfigNode& model, const Config& c) const override;
   std::vector<double> event_times() const override;
   void apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const override;

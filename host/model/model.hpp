@@ -103,6 +103,8 @@ class Model {
   /// Reads every input file the model's initial state needs and throws InputError for one
   /// that `run` would refuse (so that `lobule check` refuses it too); no-op by default.
   virtual void check_inputs(const Config& /*c*/, const Geometry& /*g*/) const {}
+  /// The files the model reads at start-up (a start file), resolved paths.
+  virtual std::vector<std::string> input_files() const { return {}; }
   /// True when the model's observables replace the per-field totals and means of
   /// timeseries.csv (the columns are then `time` and the model's own).
   virtual bool replaces_field_columns() const { return false; }

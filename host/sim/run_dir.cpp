@@ -49,11 +49,9 @@ bool written_by_lobule(const fs::path& config) {
   return first.rfind(kConfigMarker, 0) == 0;
 }
 
-}  // namespace
-
-std::vector<std::string> clear_earlier_run(const std::string& dir) {
+// What an earlier lobule run left in d (the names clear_earlier_run removes).
+std::vector<fs::path> earlier_run_files(const fs::path& d) {
   std::error_code ec;
-  const fs::path d(dir);
   std::vector<fs::path> ours;
   for (const char* name : {"config.yaml", "fields.pvd", "timeseries.csv", "log.txt"})
     if (fs::exists(d / name, ec)) ours.push_back(d / name);
@@ -63,6 +61,37 @@ std::vector<std::string> clear_earlier_run(const std::string& dir) {
       if (std::regex_match(e.path().filename().string(), field_re)) ours.push_back(e.path());
   if (fs::is_directory(d / "checkpoints", ec) && !fs::is_empty(d / "checkpoints", ec))
     ours.push_back(d / "checkpoints");
+  return ours;
+}
+
+}  // namespace
+
+void refuse_inputs_in_earlier_run(const std::vector<std::string>& inputs, const std::string& dir) {
+  std::error_code ec;
+  const std::vector<fs::path> ours = earlier_run_files(dir);
+  for (const std::string& in : inputs) {
+    if (in.empty() || !fs::exists(in, ec)) continue;
+    for (const fs::path& p : ours) {
+      // The file itself, or a file inside a folder that would go (checkpoints/).
+      bool hit = fs::equivalent(in, p, ec);
+      if (!hit && fs::is_directory(p, ec)) {
+        const fs::path a = fs::weakly_canonical(in, ec), b = fs::weakly_canonical(p, ec);
+        const auto r = a.lexically_relative(b);
+        hit = !r.empty() && *r.begin() != "..";
+      }
+      if (hit)
+        throw InputError(fmt::format(
+            "{} is an input of this run and an output of the earlier run in {}, which a fresh "
+            "run clears: give this run another -o (or copy the file out of that folder first)",
+            in, dir));
+    }
+  }
+}
+
+std::vector<std::string> clear_earlier_run(const std::string& dir) {
+  std::error_code ec;
+  const fs::path d(dir);
+  const std::vector<fs::path> ours = earlier_run_files(d);
   if (ours.empty()) return {};
   // Only a folder whose config.yaml lobule wrote is an earlier run of ours.
   if (!fs::exists(d / "config.yaml", ec) || !written_by_lobule(d / "config.yaml"))

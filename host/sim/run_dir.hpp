@@ -30,4 +30,9 @@ class RunDirLock {
 /// config.yaml without the marker, or outputs beside none).
 std::vector<std::string> clear_earlier_run(const std::string& dir);
 
+/// Before a fresh run touches `dir`: throws InputError when one of the run's input files (a
+/// geometry or initial .vti, a model's start file) is among what clear_earlier_run would
+/// remove — a scenario that starts from an earlier run's output, run into that same folder.
+void refuse_inputs_in_earlier_run(const std::vector<std::string>& inputs, const std::string& dir);
+
 }  // namespace lobule

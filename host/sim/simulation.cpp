@@ -19,6 +19,7 @@
 #include "host/errors.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/run_log.hpp"
+#include "host/model/model.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
 #include "memory_estimate.hpp"
 #include "observables.hpp"
@@ -144,6 +145,15 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   std::optional<RestartPoint> restart;
   if (!opt.restart.empty()) restart = find_restart_point(opt.restart, sum.out_dir, c);
   check_memory(c, which);
+  if (!restart) {  // a fresh run would clear an earlier run's outputs: none may be an input
+    std::vector<std::string> inputs;
+    if (c.geometry.kind == "file") inputs.push_back(c.geometry.path);
+    for (const auto& s : c.species)
+      if (s.initial.kind == InitialKind::File) inputs.push_back(s.initial.path);
+    if (c.model_impl)
+      for (const auto& f : c.model_impl->input_files()) inputs.push_back(f);
+    refuse_inputs_in_earlier_run(inputs, sum.out_dir);
+  }
   make_directories(sum.out_dir);
   const RunDirLock lock(sum.out_dir);  // one run at a time in a folder
   std::vector<std::string> removed;
