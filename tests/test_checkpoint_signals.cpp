@@ -220,5 +220,38 @@ TEST(Triggers, WallTimeCheckpointsAreWrittenAndPruned) {
   EXPECT_EQ(h.time, 40.0);  // the end of the run is always saved when checkpoints are on
 }
 
+// SIGTERM while the run is still setting up (the liver model's healthy start on a 15 µm lobule,
+// which takes tens of seconds): exit 130, and log.txt says where it stopped and that no
+// checkpoint exists, as stderr does.
+TEST(Signals, SigtermDuringTheHealthyStartIsLogged) {
+  test::TempDir tmp;
+  const std::string cfg = tmp.write("liver.yaml", R"(name: liver_start
+grid: { spacing: "15 um" }
+geometry:
+  kind: hex_lobule
+  height: "90 um"
+  sinusoids: { allow_coarse: true, plate_thickness: "25 um" }
+model: { name: liver_fibrosis, initial: healthy }
+time: { end: "1 d", dt: "1 h", scheme: rkl2 }
+backend: cpu
+)");
+  const std::string out = tmp.path() + "/out", log = out + "/log.txt";
+  test::LobuleProcess run({"run", cfg, "-o", out, "-q"}, tmp.path() + "/stderr.log");
+  bool solving = false;
+  for (int i = 0; i < 6000 && !solving; ++i) {  // at most 60 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    solving = fs::exists(log) && test::slurp(log).find("pseudo-time steps") != std::string::npos;
+  }
+  ASSERT_TRUE(solving) << "the healthy start never reported progress";
+  run.signal(SIGTERM);
+  EXPECT_EQ(run.wait(), 130);
+  const std::string text = test::slurp(log);
+  EXPECT_NE(text.find("interrupted: stopped by SIGTERM while solving the healthy state"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("no checkpoint was written"), std::string::npos) << text;
+  EXPECT_FALSE(fs::exists(out + "/fields.pvd"));
+}
+
 }  // namespace
 }  // namespace lobule

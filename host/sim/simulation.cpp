@@ -170,7 +170,16 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   StartOptions start;
   start.settle = !restart;  // a restart replaces the fields
   start.note = [&log](const std::string& line) { log.info(line); };
-  Stepper<T> run(c, which, start);
+  // The set-up (a healthy start may take minutes) can be interrupted too: the log says so.
+  Stepper<T> run = [&]() {
+    try {
+      return Stepper<T>(c, which, start);
+    } catch (const Interrupted& e) {
+      log.info(fmt::format("interrupted: {}; no checkpoint was written: the run must start again",
+                           e.what()));
+      throw;
+    }
+  }();
   if (restart) {
     for (const auto& w : restart->warnings) log.info("warning: " + w);
     restore_from(run, *restart);
