@@ -188,6 +188,30 @@ TEST(ConfigErrors, SetOverridesAreValidatedAndNamed) {
   }
 }
 
+// A YAML alias is the anchored node itself: a --set that reaches it by one path changes that use
+// alone (it changed every use: two species' initial values, two therapy doses' times).
+TEST(ConfigErrors, SetChangesOneUseOfAnAliasedNode) {
+  const std::string yaml = R"(name: alias
+grid: { spacing: "10 um" }
+geometry: { kind: box, size: ["40 um", "40 um", "40 um"] }
+species:
+  - { name: u, diffusivity: "10 um^2/s", initial: &ic { kind: uniform, value: 0.1 } }
+  - { name: v, diffusivity: "10 um^2/s", initial: *ic }
+  - { name: w, diffusivity: &d "20 um^2/s", initial: *ic }
+  - { name: x, diffusivity: *d }
+time: { end: "1 s", dt: "0.1 s" }
+)";
+  const Config plain = parse_config(yaml, "alias.yaml");
+  EXPECT_EQ(plain.species[1].initial.value, 0.1);
+  const Config c = parse_config(
+      yaml, "alias.yaml", {"species.v.initial.value=0.5", "species[3].diffusivity=30 um^2/s"});
+  EXPECT_EQ(c.species[0].initial.value, 0.1);
+  EXPECT_EQ(c.species[1].initial.value, 0.5);
+  EXPECT_EQ(c.species[2].initial.value, 0.1);
+  EXPECT_EQ(c.species[2].diffusivity, 20.0);
+  EXPECT_EQ(c.species[3].diffusivity, 30.0);
+}
+
 // Values echoed in a message are made printable: control characters as \xNN (a NUL cut the
 // message short, an escape sequence could rewrite the terminal), a 100 kB value shortened.
 TEST(ConfigErrors, EchoedValuesArePrintableAndShort) {

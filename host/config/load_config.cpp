@@ -72,6 +72,46 @@ int second_document_line(const std::string& text) {
   return 0;
 }
 
+// A YAML alias (*x) is the anchored node itself, not a copy: a --set that reaches the node by
+// one path would change it everywhere it is used. Returns n, or a copy of it where n was met
+// before on another path (its second and later uses), with the same done below it; the parent
+// then holds the copy (yaml-cpp assigns into the shared node, so entries are replaced, not
+// assigned). The copies keep no line numbers: an error inside one names its key path alone.
+YAML::Node unshared(YAML::Node n, std::vector<YAML::Node>& seen) {
+  for (const YAML::Node& s : seen)
+    if (s.is(n)) {
+      YAML::Node copy = YAML::Clone(n);
+      return unshared(copy, seen);
+    }
+  seen.push_back(n);
+  if (n.IsMap()) {
+    std::vector<YAML::Node> keys;
+    for (auto it = n.begin(); it != n.end(); ++it) keys.push_back(it->first);
+    for (const YAML::Node& k : keys) {
+      YAML::Node child = n[k];
+      YAML::Node r = unshared(child, seen);
+      if (!r.is(child)) {
+        n.remove(k);
+        n[k] = r;
+      }
+    }
+  } else if (n.IsSequence()) {
+    std::vector<YAML::Node> items;
+    bool changed = false;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      YAML::Node child = n[i];
+      items.push_back(unshared(child, seen));
+      changed = changed || !items.back().is(child);
+    }
+    if (changed) {
+      YAML::Node seq(YAML::NodeType::Sequence);
+      for (const YAML::Node& item : items) seq.push_back(item);
+      return seq;
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
 Config parse_config(const std::string& yaml_text, const std::string& file,
@@ -93,6 +133,10 @@ Config parse_config(const std::string& yaml_text, const std::string& file,
                       "a second YAML document would not be read: one scenario per file");
   if (!root.IsMap()) throw ConfigError(file, "", "the file must be a YAML mapping of sections");
   refuse_repeated_keys(root, file, "");
+  if (!overrides.empty()) {
+    std::vector<YAML::Node> seen;
+    root = unshared(root, seen);
+  }
   for (const auto& o : overrides) apply_override(root, o, *src);
 
   const ConfigNode top(root, "", src);
