@@ -354,6 +354,35 @@ TEST(LiverConfig, CheckReadsTheStartFile) {
   EXPECT_NE(r.output.find("valid"), std::string::npos) << r.output;
 }
 
+// A start file of the same grid but another lobule (here stage F3 septa on an F0 lobule) is
+// refused naming how many voxels' labels differ; the same lobule's file is valid.
+TEST(LiverConfig, AStartFileOfAnotherLobuleIsRefused) {
+  test::TempDir dir;
+  const std::string time = R"({ end: "1 h", dt: "1 h", scheme: rkl2 })";
+  const std::string head = R"(
+name: liver_test
+grid: { spacing: "10 um" }
+geometry:
+  kind: hex_lobule
+  radius: "150 um"
+  height: "10 um"
+  central_vein_radius: "20 um"
+  portal: { vein_radius: "15 um", artery_radius: "5 um", duct_radius: "5 um", tract_radius: "30 um" }
+  sinusoids: { allow_coarse: true, plate_thickness: "30 um" }
+)";
+  const std::string f3 = head + "  fibrosis: { stage: F3, septum_width: \"20 um\" }\n";
+  const std::string start = test::liver_start(dir, test::liver_scenario(f3, "", time),
+                                              [](int, std::size_t) { return 0.5; });
+  auto r =
+      test::run_lobule({"check", dir.write("f0.yaml", test::liver_scenario(head, start, time))});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("its label array differs from this scenario's geometry"),
+            std::string::npos)
+      << r.output;
+  r = test::run_lobule({"check", dir.write("f3.yaml", test::liver_scenario(f3, start, time))});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST(LiverConfig, BadScenarioKeysNameTheKey) {
   const auto has = [](const std::string& e, const std::string& what) {
     return e.find(what) != std::string::npos;

@@ -3,11 +3,14 @@
 // .vti.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "geometry/import_vti.hpp"
 #include "host/config/config.hpp"
 #include "host/errors.hpp"
 #include "host/io/initial_file.hpp"
+#include "host/io/vti_io.hpp"
 #include "kernels/voxel_class.hpp"
 #include "liver_fibrosis.hpp"
 
@@ -63,6 +66,24 @@ std::vector<std::vector<double>> LiverFibrosis::read_start_file(const Config& c,
   for (int q = 0; q < kLiverFields; ++q) {
     const std::string name = fields()[std::size_t(q)].name;
     u.push_back(read_initial_values(start_file_, name, name, g, c.precision == Precision::Float));
+  }
+  // The state belongs to the geometry it was computed on: a file of the same grid but another
+  // lobule (stage, seeds, vessel radii) would put scar and cells where this one has none. Its
+  // label array, where it has one (outputs write it unless output.fields leaves it out), must
+  // be this geometry's.
+  const LabelImageInfo info = read_label_image_info(start_file_);
+  if (std::find(info.arrays.begin(), info.arrays.end(), "label") != info.arrays.end()) {
+    const std::vector<double> lab =
+        read_vti_cell_array(start_file_, "label", {g.box.nx, g.box.ny, g.box.nz});
+    std::size_t differ = 0, first = 0;
+    for (std::size_t v = 0; v < g.voxels(); ++v)
+      if (lab[v] != double(g.label[v]) && differ++ == 0) first = v;
+    if (differ > 0)
+      throw InputError(fmt::format(
+          "{} (model.initial): its label array differs from this scenario's geometry in {} of {} "
+          "voxels (first at voxel {}: {} in the file, {} here): the start file was computed on "
+          "another lobule (fibrosis stage, seeds or radii); start from a file of this geometry",
+          start_file_, differ, g.voxels(), first, lab[first], int(g.label[first])));
   }
   return u;
 }

@@ -26,6 +26,7 @@ inline std::string liver_start(const TempDir& dir, const std::string& scenario,
     arrays.push_back(
         {fields[std::size_t(q)].name, CellArray::Type::F64, values[std::size_t(q)].data()});
   }
+  arrays.push_back({"label", CellArray::Type::U8, g.label.data()});  // as a run's outputs have
   write_vti(dir.path() + "/start.vti", g, 0.0, arrays, "none");
   return "  initial: { file: " + dir.path() + "/start.vti }\n";
 }
