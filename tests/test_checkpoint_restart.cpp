@@ -128,6 +128,35 @@ TEST(Restart, FromAnEarlierCheckpointBetweenOutputsDropsTheLaterRows) {
   expect_same_outputs(whole, again);
 }
 
+// Restarted from an earlier checkpoint, a run ends without a checkpoint of its own (here
+// checkpoint.every: 0; SIGKILL does the same): `latest` must name the checkpoint it continued
+// from, so that `--restart latest` goes on from there and no row goes missing (it named the
+// first run's last checkpoint, and the rows between were lost).
+TEST(Restart, LatestNamesTheCheckpointARestartContinuedFrom) {
+  test::TempDir tmp;
+  test::CkScenario s;
+  const std::string whole = tmp.path() + "/whole", again = tmp.path() + "/again";
+  run(s, whole);
+  fs::copy(whole, again, fs::copy_options::recursive);
+  const auto files = CheckpointStore(again + "/checkpoints").list();
+  ASSERT_GE(files.size(), 3u);
+  const std::string early = files[files.size() - 2];
+  CheckpointHeader h;
+  test::checkpoint_data(early, &h);
+  test::CkScenario part = s;
+  part.end = "5 s";
+  part.checkpoint_every = "0 s";
+  run(part, again, early);
+  EXPECT_TRUE(fs::equivalent(CheckpointStore(again + "/checkpoints").latest(), early));
+  run(s, again, "latest");
+  CheckpointHeader end;
+  test::checkpoint_data(CheckpointStore(whole + "/checkpoints").latest(), &end);
+  EXPECT_TRUE(test::restarted(test::slurp(again + "/log.txt"), early, h.time, h.steps,
+                              end.steps - h.steps));
+  expect_same_final_state(whole, again);
+  expect_same_outputs(whole, again);
+}
+
 TEST(Restart, ExtendsAFinishedRunToALaterEnd) {
   test::TempDir tmp;
   test::CkScenario s;

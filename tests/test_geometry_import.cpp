@@ -2,13 +2,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "geometry/geometry_stats.hpp"
 #include "host/config/config_error.hpp"
 #include "host/errors.hpp"
 #include "host/io/vti_io.hpp"
+#include "support/checkpoint_fixtures.hpp"
 #include "support/geometry_support.hpp"
 #include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
 
 namespace lobule {
 namespace {
@@ -142,6 +147,59 @@ TEST(ImportGeometry, CommandLineRoundTrip) {
   const auto bad = test::run_lobule({"check", import_config(dir, "nine.vti")});
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("geometry.path"), std::string::npos) << bad.output;
+}
+
+// The geometry image rewritten under a restart (the same grid, other labels) is a change of the
+// physics: the restart is refused naming the file's content, not run on the new labels.
+TEST(ImportGeometry, AnImageRewrittenUnderARestartIsRefused) {
+  test::TempDir dir;
+  const Geometry f2 = lobule_geometry("F2");
+  write_image(dir.path() + "/lobule.vti", f2, true);
+  const std::string cfg =
+      dir.write("import.yaml",
+                "name: imported\ngeometry: { kind: file, path: lobule.vti }\n"
+                "species:\n  - { name: u, diffusivity: \"60 um^2/s\", initial: { kind: uniform, "
+                "value: 1 } }\n"
+                "time: { end: \"2 s\", dt: \"0.5 s\", scheme: rkl2 }\noutput: { every: \"1 s\" }\n"
+                "checkpoint: { every: \"1 s\" }\nbackend: cpu\n");
+  const std::string out = dir.path() + "/out";
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", out, "-q", "--set", "time.end=1 s"}).exit_code, 0);
+  write_image(dir.path() + "/lobule.vti", lobule_geometry("F4"), true);
+  const auto r = test::run_lobule({"run", cfg, "-o", out, "-q", "--restart", "latest"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("geometry.content_crc32"), std::string::npos) << r.output;
+  // The image as it was: the restart goes on.
+  write_image(dir.path() + "/lobule.vti", f2, true);
+  const auto ok = test::run_lobule({"run", cfg, "-o", out, "-q", "--restart", "latest"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+}
+
+// Paths are stored resolved to absolute ones (config.yaml, checkpoints): a run started from
+// one working directory with relative paths restarts from another (it was refused as a physics
+// change: the geometry path read differently).
+TEST(ImportGeometry, ARestartFromAnotherWorkingDirectoryFindsTheSameFiles) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() + "/a/sub");
+  fs::create_directories(dir.path() + "/b");
+  write_image(dir.path() + "/a/sub/lobule.vti", lobule_geometry("F0"), true);
+  std::ofstream(dir.path() + "/a/sub/import.yaml")
+      << "name: imported\ngeometry: { kind: file, path: lobule.vti }\n"
+         "species:\n  - { name: u, diffusivity: \"60 um^2/s\", initial: { kind: uniform, value: 1 "
+         "} }\n"
+         "time: { end: \"2 s\", dt: \"0.5 s\", scheme: rkl2 }\noutput: { every: \"1 s\" }\n"
+         "checkpoint: { every: \"1 s\" }\nbackend: cpu\n";
+  const auto first = test::run_shell("cd " + test::shell_quote(dir.path() + "/a") + " && " +
+                                     test::lobule_command() +
+                                     " run sub/import.yaml -o out -q --set 'time.end=1 s'");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(test::slurp(dir.path() + "/a/out/config.yaml").find(dir.path() + "/a/sub/lobule.vti"),
+            std::string::npos)
+      << "config.yaml keeps the geometry path as given";
+  const auto again = test::run_shell("cd " + test::shell_quote(dir.path() + "/b") + " && " +
+                                     test::lobule_command() +
+                                     " run ../a/sub/import.yaml -o ../a/out "
+                                     "-q --restart latest");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
 }
 
 }  // namespace

@@ -156,6 +156,7 @@ void parse_file(const ConfigNode& g, const ConfigNode& grid, Config& c) {
   namespace fs = std::filesystem;
   fs::path p = g["path"].str();
   if (p.is_relative()) p = fs::path(c.file).parent_path() / p;
+  p = fs::absolute(p);  // stored so: a restart from another folder finds it
   c.geometry.path = p.lexically_normal().string();
   if (g.has("array")) c.geometry.array = g["array"].str();
   LabelImageInfo info;

@@ -60,6 +60,7 @@ InitialCondition parse_initial(const ConfigNode& n, const Config& c) {
     namespace fs = std::filesystem;
     fs::path p = n["path"].str();
     if (p.is_relative()) p = fs::path(c.file).parent_path() / p;
+    p = fs::absolute(p);  // stored so: a restart from another folder finds it
     ic.path = p.lexically_normal().string();
     ic.array = n["array"].str();
     if (const std::string why = input_file_problem(ic.path); !why.empty()) n["path"].fail(why);

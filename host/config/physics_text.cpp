@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <zlib.h>
+
+#include <fstream>
 #include <set>
 
 namespace lobule {
@@ -44,12 +47,30 @@ void diff(const YAML::Node& a, const YAML::Node& b, const std::string& path,
                               path.empty() ? "(document)" : path, show(a), show(b)));
 }
 
+// The CRC-32 (zlib) of a file's bytes as 8 hex digits, or "unreadable".
+std::string file_crc32(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "unreadable";
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<char> buf(1 << 16);
+  while (in) {
+    in.read(buf.data(), std::streamsize(buf.size()));
+    const std::streamsize n = in.gcount();
+    if (n > 0) crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()), uInt(n));
+  }
+  return fmt::format("{:08x}", crc);
+}
+
 }  // namespace
 
 std::string physics_text(const Config& c) {
   YAML::Node n = resolved_yaml(c);
   for (const char* k : {"name", "output", "checkpoint", "backend"}) n.remove(k);
   if (n["time"].IsMap()) n["time"].remove("end");
+  // A restart builds the geometry again from its file: the file's content is physics (a file
+  // rewritten under a restart, same grid, other labels, made half the box outside mid-run).
+  if (c.geometry.kind == "file" && n["geometry"].IsMap())
+    n["geometry"]["content_crc32"] = file_crc32(c.geometry.path);
   YAML::Emitter out;
   out << n;
   return std::string(out.c_str()) + "\n";

@@ -51,6 +51,14 @@ std::string CheckpointStore::save(const CheckpointHeader& h, const Box& b,
   return path;
 }
 
+void CheckpointStore::point_latest_at(const std::string& file) const {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  const fs::path f = fs::weakly_canonical(file, ec), d = fs::weakly_canonical(dir_, ec);
+  const std::string name = f.parent_path() == d ? f.filename().string() : f.string();
+  write_file_atomic(dir_ + "/latest", name + "\n");
+}
+
 std::string CheckpointStore::latest() const {
   std::ifstream in(dir_ + "/latest");
   std::string name;

@@ -32,6 +32,10 @@ class CheckpointStore {
 
   /// The path `latest` names, or "" when there is no `latest`.
   std::string latest() const;
+  /// Points `latest` at checkpoint `file` (a run restarted from it: what `latest` named after it
+  /// is a future that run rewrites), atomically; its name when it is in this directory, else
+  /// its absolute path. Creates the directory. Throws IoError.
+  void point_latest_at(const std::string& file) const;
   /// Checkpoint files in the directory, most steps first.
   std::vector<std::string> list() const;
   /// Deletes temporary files a killed writer left behind.

@@ -139,6 +139,7 @@ void LiverFibrosis::parse_scenario(const ConfigNode& model, const Config& c) {
       namespace fs = std::filesystem;
       fs::path path = init["file"].str();
       if (path.is_relative()) path = fs::path(c.file).parent_path() / path;
+      path = fs::absolute(path);  // stored so: a restart from another folder finds it
       start_file_ = path.lexically_normal().string();
       if (const std::string why = input_file_problem(start_file_); !why.empty())
         init["file"].fail(why);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "geometry/geometry.hpp"
 #include "host/errors.hpp"
 #include "host/io/atomic_file.hpp"
+#include "host/io/checkpoint_store.hpp"
 #include "host/io/run_log.hpp"
 #include "host/model/model.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
@@ -183,6 +185,18 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   if (restart) {
     for (const auto& w : restart->warnings) log.info("warning: " + w);
     restore_from(run, *restart);
+    // `latest` names this run's start from now on: a later `--restart latest` after this run
+    // ends without a checkpoint of its own (killed, checkpoint.every: 0) continues from here,
+    // where timeseries.csv and fields.pvd were cut, not from a checkpoint of the future this
+    // run rewrites (its rows would be missing).
+    const CheckpointStore store(sum.out_dir + "/checkpoints");
+    std::error_code ec;
+    const std::string named = store.latest();
+    if (named.empty() || !std::filesystem::equivalent(named, restart->file, ec)) {
+      store.point_latest_at(restart->file);
+      log.info(fmt::format("latest now names {}, the checkpoint this run continues from",
+                           restart->file));
+    }
     log.set_origin(run.time(), run.steps());
     log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
                          human_time(run.time()), run.steps(), restart->header.outputs));
