@@ -135,6 +135,13 @@ void parse_time(const ConfigNode& n, Config& c) {
           to_string(c.time.scheme)));
     c.time.dt_auto = true;
     c.time.dt = std::isfinite(limit) ? std::min(0.9 * limit, c.time.end) : c.time.end;
+    // Accurate, not only stable: forward Euler multiplies a decaying field by 1 − λ·dt per step
+    // where e^{−λ·dt} is right, a relative error of about λ·dt/2 per e-folding of the decay
+    // (at λ·dt = 0.88 a field that should fall to e^{−6.87} fell a hundred times further).
+    // λ·dt ≤ 0.01 keeps it to 0.5 % per e-folding.
+    double lambda_max = 0;
+    for (const auto& s : c.species) lambda_max = std::max(lambda_max, s.decay);
+    if (lambda_max > 0) c.time.dt = std::min(c.time.dt, 0.01 / lambda_max);
     return;
   }
   c.time.dt = n["dt"].quantity(dims::kTime);
