@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 
 namespace lobule {
@@ -14,6 +17,17 @@ std::string human_time(double s) {
   if (s < 7200) return fmt::format("{:.3g} min", s / 60);
   if (s < 172800) return fmt::format("{:.3g} h", s / 3600);
   return fmt::format("{:.3g} d", s / 86400);
+}
+
+std::string shell_quote(const std::string& s) {
+  const auto literal = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           (c != 0 && std::strchr("_-./+:,@%=", c) != nullptr);
+  };
+  if (!s.empty() && std::all_of(s.begin(), s.end(), literal) && s[0] != '=') return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
 }
 
 RunLog::RunLog(const std::string& path, bool quiet, bool append)

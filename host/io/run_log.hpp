@@ -42,4 +42,8 @@ class RunLog {
 /// "1.5 h", "3.2 d": a tissue or wall time in a readable unit.
 std::string human_time(double seconds);
 
+/// s as one word of a POSIX shell command line: as it is when only characters the shell takes
+/// literally are in it, else in single quotes (a space, a newline, $, a quote: `'a'\''b'`).
+std::string shell_quote(const std::string& s);
+
 }  // namespace lobule
