@@ -20,12 +20,14 @@ nx) (x fastest in the file); its `.origin` and `.spacing` are those of the image
 cell i of an axis has its centre at origin + (i + 0.5) * spacing.
 
 Needs numpy and PyYAML (Debian: python3-numpy, python3-yaml); reading fields also needs VTK's
-Python module (python3-vtk9). Errors are ResultsError with a message that names what is
+Python module (python3-vtk9). A last row of timeseries.csv cut short (a full disk stopped the run)
+is left out with a warning on stderr. Errors are ResultsError with a message that names what is
 missing; the command prints it and exits with status 2.
 """
 import argparse
 import collections
 import csv
+import io
 import os
 import re
 import sys
@@ -51,6 +53,21 @@ Dose = collections.namedtuple("Dose", "time agent dose route")
 
 _TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "": 1.0}
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def read_csv_rows(path):
+    """The rows of a CSV file (lists of strings, the header first). lobule appends and flushes
+    timeseries.csv a row at a time, so a full disk can stop a run in the middle of a row: a last
+    line without its newline is such a cut row. It is dropped, with a warning on stderr."""
+    with open(path, newline="") as f:
+        text = f.read()
+    if text and not text.endswith("\n") and "\n" in text:
+        text = text[:text.rfind("\n") + 1]
+        prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] not in ("", "-", "-c") \
+            else PROG
+        print(f"{prog}: warning: {path}: its last row is cut short (a full disk stopped the "
+              "run?); read without it", file=sys.stderr)
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _numpy():
@@ -237,8 +254,7 @@ class Run:
         path = os.path.join(self.path, "timeseries.csv")
         if not os.path.isfile(path):
             raise ResultsError(f"{path} is missing (the run wrote no time series)")
-        with open(path, newline="") as f:
-            rows = list(csv.reader(f))
+        rows = read_csv_rows(path)
         if not rows or not rows[0]:
             raise ResultsError(f"{path} is empty (no header line)")
         columns = [c.strip() for c in rows[0]]

@@ -11,7 +11,6 @@ log scale (target 3). Needs matplotlib (Debian: python3-matplotlib). Exit status
 missing run or column.
 """
 import argparse
-import csv
 import os
 import sys
 
@@ -25,8 +24,14 @@ def read(run_dir):
     path = os.path.join(run_dir, "timeseries.csv")
     if not os.path.isfile(path):
         fail(f"no {path} (run tools/targets.py --keep DIR first)")
-    with open(path) as f:
-        rows = list(csv.DictReader(f))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from lobule_results import read_csv_rows  # drops a last row cut short by a full disk
+    table = read_csv_rows(path)
+    header = table[0] if table else []
+    for n, r in enumerate(table[1:], start=2):
+        if r and len(r) != len(header):
+            fail(f"{path} line {n}: {len(r)} values for {len(header)} columns")
+    rows = [dict(zip(header, r)) for r in table[1:] if r]
     if not rows:
         fail(f"{path} has no rows")
     cols = {k: [float(r[k]) for r in rows] for k in rows[0]}

@@ -14,6 +14,7 @@
 #include "host/errors.hpp"
 #include "host/io/checkpoint_format.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
+#include "process_setup.hpp"
 #ifdef LOBULE_HAVE_CUDA
 #include "kernels/cuda/device.hpp"
 #endif
@@ -29,7 +30,8 @@ int report(const char* kind, const std::string& what, int code) {
 
 int main(int argc, char** argv) {
   using namespace lobule;
-  silence_vtk_output();  // VTK's own reports would bury our messages; readers keep them
+  open_closed_standard_streams();  // before any file is opened: none may take fd 0, 1 or 2
+  silence_vtk_output();            // VTK's own reports would bury our messages; readers keep them
   CLI::App app{"lobule: reaction-diffusion on the liver lobule (MSC / MSC-EV therapy of fibrosis)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("lobule ") + "0.1.0");
@@ -102,6 +104,8 @@ int main(int argc, char** argv) {
       return report("usage error", fmt::format("-o {} is the scenario itself", out_file),
                     kExitUsage);
   }
+  if (const std::string w = cap_openmp_threads(); !w.empty())
+    std::fprintf(stderr, "lobule: warning: %s\n", w.c_str());
   if (const char* isa = std::getenv("LOBULE_CPU_ISA")) {
     const std::string v = isa;
     if (v != "portable" && v != "avx2")

@@ -4,6 +4,9 @@
 
 #include <zlib.h>
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -12,11 +15,24 @@ namespace {
 
 constexpr int kMaxDepth = 32;  // physics texts are shallow; deeper means a damaged document
 
+// A number as its shortest decimal that reads back to the same double: the emitter writes 17
+// digits ("0.029999999999999999"), a message names the 0.03 the user wrote. A quantity with a
+// unit ("0.023104906018664842 1/s") has its number shortened the same way; other text is kept.
+std::string shortest(const std::string& text) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(begin, &end);
+  if (end == begin || errno == ERANGE || !std::isfinite(v)) return text;
+  if (*end != '\0' && *end != ' ') return text;
+  return fmt::format("{}", v) + std::string(end);
+}
+
 // One-line rendering of a value for a difference message (lists and maps are not printed:
 // a YAML alias can make them cyclic).
 std::string show(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "(absent)";
-  if (n.IsScalar()) return n.Scalar();
+  if (n.IsScalar()) return shortest(n.Scalar());
   return n.IsSequence() ? fmt::format("(a list of {})", n.size()) : "(a mapping)";
 }
 

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 
 namespace lobule {
@@ -16,10 +19,22 @@ std::string human_time(double s) {
   return fmt::format("{:.3g} d", s / 86400);
 }
 
+std::string shell_quote(const std::string& s) {
+  const auto literal = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           (c != 0 && std::strchr("_-./+:,@%=", c) != nullptr);
+  };
+  if (!s.empty() && std::all_of(s.begin(), s.end(), literal) && s[0] != '=') return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 RunLog::RunLog(const std::string& path, bool quiet, bool append)
     : live_(!quiet && ::isatty(STDERR_FILENO)),
       start_(std::chrono::steady_clock::now()),
-      last_(start_) {
+      last_(start_),
+      stepping_(start_) {
   if (!path.empty()) f_ = std::fopen(path.c_str(), append ? "a" : "w");
 }
 
@@ -48,11 +63,21 @@ void RunLog::detail(const std::string& line) {
   std::fflush(f_);
 }
 
+void RunLog::start_stepping(double t0, long long steps0) {
+  t0_ = t0;
+  steps0_ = steps0;
+  stepping_ = std::chrono::steady_clock::now();
+}
+
+double RunLog::stepping_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - stepping_).count();
+}
+
 void RunLog::progress(double t, double end, long long steps) {
   const auto now = std::chrono::steady_clock::now();
-  const double wall = std::chrono::duration<double>(now - start_).count();
+  const double wall = std::chrono::duration<double>(now - stepping_).count();
   const double fraction = end > 0 ? t / end : 1.0;
-  // Rate and ETA from what this process did: a restarted run started at t0_, steps0_.
+  // Rate and ETA from the stepping this process did (from t0_, steps0_ on a restart).
   const double done = end > t0_ ? (t - t0_) / (end - t0_) : 1.0;
   const double rate = wall > 0 ? double(steps - steps0_) / wall : 0.0;
   const double eta = done > 0 ? wall * (1 - done) / done : NAN;

@@ -21,11 +21,12 @@ class RunLog {
   void detail(const std::string& line);
   /// Reports progress at tissue time t of end after `steps` steps; rate-limited.
   void progress(double t, double end, long long steps);
-  /// A restarted run: rate and ETA count from tissue time t0 after steps0 steps.
-  void set_origin(double t0, long long steps0) {
-    t0_ = t0;
-    steps0_ = steps0;
-  }
+  /// The time loop starts at tissue time t0 after steps0 steps (a restart's, or 0): the rate
+  /// and the ETA count the wall time from here, not the set-up before it (geometry, a healthy
+  /// start solved for minutes) that the rest of the run does not repeat.
+  void start_stepping(double t0, long long steps0);
+  /// Wall seconds since start_stepping.
+  double stepping_seconds() const;
   /// Ends a live progress line so that later output starts on a new line.
   void finish_progress();
 
@@ -33,13 +34,17 @@ class RunLog {
   std::FILE* f_ = nullptr;
   bool live_ = false;
   bool line_open_ = false;
-  std::chrono::steady_clock::time_point start_, last_;
+  std::chrono::steady_clock::time_point start_, last_, stepping_;
   int last_decile_ = 0;  // plain log lines at every 10%
-  double t0_ = 0;        // tissue time and steps at the start of this process (restart)
+  double t0_ = 0;        // tissue time and steps where this process started stepping
   long long steps0_ = 0;
 };
 
 /// "1.5 h", "3.2 d": a tissue or wall time in a readable unit.
 std::string human_time(double seconds);
+
+/// s as one word of a POSIX shell command line: as it is when only characters the shell takes
+/// literally are in it, else in single quotes (a space, a newline, $, a quote: `'a'\''b'`).
+std::string shell_quote(const std::string& s);
 
 }  // namespace lobule

@@ -49,6 +49,7 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   void check_scenario(const ConfigNode& model, const Config& c) const override;
   std::vector<double> event_times() const override;
   void apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const override;
+  std::string describe_event(std::size_t k, const Geometry& g) const override;
   double step_limit(double t) const override;
   VesselValues vessel_values() const override;
   std::vector<std::string> describe_schedule(const Geometry& g) const override;

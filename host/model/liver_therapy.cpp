@@ -299,6 +299,16 @@ void LiverFibrosis::apply_event(std::size_t k, const Geometry& g, const FieldAdd
     if (w[v] > 0) add(kMsc, v, w[v] * per_weight);
 }
 
+std::string LiverFibrosis::describe_event(std::size_t k, const Geometry& g) const {
+  const TherapyDose& d = params_.dose[k];
+  if (d.agent == TherapyAgent::Msc)
+    return fmt::format("{:.4g} MSCs via {}, {:.4g} of them in this tissue", d.amount,
+                       route_name(d.route), cells_placed(d, tissue_volume(g)));
+  return fmt::format("{:.4g} EVs via {}, blood level {:.4g} x 1e9/mL falling with tau_ev {:.3g} h",
+                     d.amount, route_name(d.route), LiverRates<double>::ev_peak(params_, d),
+                     params_.tau_ev / 3600);
+}
+
 // The blood pulse of an EV dose, c0·e^{−(t − t0)/τ_ev}, and the uptake of the EVs it brings
 // (rate k_up per unit cell density, about 1 in tissue) are resolved with steps of at most
 // min(τ_ev, 1/k_up)/2 for 8·τ_ev after the dose (by then the pulse has fallen to e^{−8} =

@@ -119,6 +119,8 @@ class Model {
   /// Applies event k on geometry g: adds to the fields through `add`.
   virtual void apply_event(std::size_t /*k*/, const Geometry& /*g*/,
                            const FieldAdd& /*add*/) const {}
+  /// What event k is, for the log line when it is applied ("5e+05 MSCs via portal_vein, ...").
+  virtual std::string describe_event(std::size_t /*k*/, const Geometry& /*g*/) const { return ""; }
   /// The longest step [s] the model allows at tissue time t (a blood pulse that a step must
   /// resolve); infinite by default. A function of t alone, so restarts stay bit-exact.
   virtual double step_limit(double /*t*/) const { return INFINITY; }

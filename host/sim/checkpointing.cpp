@@ -48,7 +48,7 @@ void Checkpointer<T>::at_boundary(Stepper<T>& run, std::size_t outputs, bool out
         fmt::format("stopped by {} at t = {} ({} s), step {}; checkpoint {}; "
                     "continue with: lobule run {} -o {} --restart latest",
                     signal_name(sig), human_time(run.time()), run.time(), run.steps(), last_file_,
-                    c_.file, out_dir_));
+                    shell_quote(c_.file), shell_quote(out_dir_)));
   }
   std::string why;
   if (SignalGuard::take_checkpoint_request()) why = "SIGUSR1";
@@ -91,7 +91,7 @@ std::string Checkpointer<T>::continue_hint() const {
   return fmt::format(
       "{}; it is intact: fix the cause, then continue with: lobule run {} -o {} "
       "--restart latest",
-      last_good(), c_.file, out_dir_);
+      last_good(), shell_quote(c_.file), shell_quote(out_dir_));
 }
 
 template <class T>

@@ -78,6 +78,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
                        to_string(c.time.scheme),
                        when.every > 0 ? human_time(when.every) : "end only",
                        out.background() ? " (written in the background)" : ""));
+  log.start_stepping(run.time(), run.steps());
   const long long nan_step = test_nan_step();
   double target = 0;
   const auto on_step = [&](double t, long long steps) {
@@ -197,10 +198,14 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
       log.info(fmt::format("latest now names {}, the checkpoint this run continues from",
                            restart->file));
     }
-    log.set_origin(run.time(), run.steps());
     log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
                          human_time(run.time()), run.steps(), restart->header.outputs));
   }
+  run.on_event([&](std::size_t k, std::size_t of, double t) {
+    const std::string what = c.model_impl->describe_event(k, run.geometry());
+    log.info(fmt::format("dose {} of {} at t = {}{}{}", k + 1, of, human_time(t),
+                         what.empty() ? "" : ": ", what));
+  });
   OutputWriter<T> out(sum.out_dir, c, run.geometry(), restart ? restart->header.outputs : 0,
                       writers);
   if (out.rebuilt_index())
@@ -224,7 +229,7 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   sum.wall_seconds = wall.lap();
   const long long here = run.steps() - (restart ? restart->header.steps : 0);
   log.info(fmt::format("done: {} steps, {} outputs, {:.3g} s wall, {:.3g} steps/s", sum.steps,
-                       out.count(), sum.wall_seconds, double(here) / sum.wall_seconds));
+                       out.count(), sum.wall_seconds, double(here) / log.stepping_seconds()));
   const auto& setup = run.setup_seconds();
   log.info(fmt::format(
       "wall time: steps {:.3g} s, state checks {:.3g} s, outputs {:.3g} s, set-up {:.3g} s "

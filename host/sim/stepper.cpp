@@ -134,8 +134,11 @@ void Stepper<T>::apply_due_events() {
     u = T(double(u) + a);
     changed[q] = true;
   };
-  while (events_done_ < events_.size() && events_[events_done_] <= t_)
-    c_.model_impl->apply_event(events_done_++, g_, add);
+  while (events_done_ < events_.size() && events_[events_done_] <= t_) {
+    c_.model_impl->apply_event(events_done_, g_, add);
+    if (on_event_) on_event_(events_done_, events_.size(), t_);
+    ++events_done_;
+  }
   for (std::size_t s = 0; s < changed.size(); ++s)
     if (changed[s]) backend_->upload_field(s, f_.species[s].u.data());
 }

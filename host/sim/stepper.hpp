@@ -59,6 +59,10 @@ class Stepper {
   const char* backend_name() const { return backend_->name(); }
   /// The current fields, copied back from the backend.
   const HostFields<T>& fields();
+  /// Called after model event k (of `of`) was applied at tissue time t (a log line per dose).
+  void on_event(std::function<void(std::size_t k, std::size_t of, double t)> f) {
+    on_event_ = std::move(f);
+  }
   /// Model events (therapy doses) applied so far: what a checkpoint records.
   std::size_t events_done() const { return events_done_; }
   /// Replaces the state (restart): fields f (this run's box and species), tissue time t [s]
@@ -97,6 +101,7 @@ class Stepper {
   long long steps_ = 0;
   std::vector<double> events_;  ///< the model's event times [s], ascending
   std::size_t events_done_ = 0;
+  std::function<void(std::size_t, std::size_t, double)> on_event_;
   bool host_current_ = true;
 };
 
