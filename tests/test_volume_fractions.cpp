@@ -198,7 +198,9 @@ TEST(VolumeFractions, CpaOfAKnownScarIsWithinAPointAtAnySpacing) {
     s.geometry = nullptr;  // the label physics: whole voxels with C ≥ 0.5
     const double counted = model.observables(s)[1];
     err[r] = std::abs(cpa - exact);
-    if (r == 0) EXPECT_GT(std::abs(counted - exact), 2 * err[r]) << "counting whole voxels";
+    if (r == 0) {
+      EXPECT_GT(std::abs(counted - exact), 2 * err[r]) << "counting whole voxels";
+    }
     figure(fmt::format("CPA at {} um: {:.4f} interpolated, {:.4f} counted, exact {:.4f}", h, cpa,
                        counted, exact));
     EXPECT_LT(err[r], 0.01) << h << " um";
