@@ -17,7 +17,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "host/errors.hpp"
+#include "input_error.hpp"
 #include "zone_from_labels.hpp"
 
 namespace lobule {

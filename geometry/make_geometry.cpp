@@ -3,8 +3,8 @@
 
 #include "geometry.hpp"
 #include "geometry_params.hpp"
-#include "host/errors.hpp"
 #include "import_vti.hpp"
+#include "input_error.hpp"
 
 namespace lobule {
 

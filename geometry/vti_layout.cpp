@@ -16,7 +16,7 @@
 #include <set>
 #include <vector>
 
-#include "host/errors.hpp"
+#include "input_error.hpp"
 
 namespace lobule {
 namespace {

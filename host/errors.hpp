@@ -2,6 +2,8 @@
 #pragma once
 #include <stdexcept>
 
+#include "geometry/input_error.hpp"  // InputError: exit code 2 (the geometry readers throw it)
+
 namespace lobule {
 
 /// Exit codes of the lobule executable (see README "Exit codes").
@@ -11,12 +13,6 @@ enum ExitCode : int {
   kExitIo = 3,            ///< writing results failed (permissions, full disk)
   kExitNumerical = 4,     ///< NaN/Inf or negative concentration beyond tolerance
   kExitInterrupted = 130  ///< SIGINT/SIGTERM/SIGHUP/SIGPIPE (a checkpoint was written first)
-};
-
-/// A bad input file named by the config (missing, unreadable, wrong grid): exit code 2.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 /// Results could not be written: exit code 3.
