@@ -20,15 +20,6 @@ namespace fs = std::filesystem;
 namespace lobule {
 namespace {
 
-// Waits until `path` exists (the run got that far); false after 60 s.
-bool wait_for(const std::string& path) {
-  for (int i = 0; i < 12000; ++i) {
-    if (fs::exists(path)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 // Every entry of the pvd is a readable .vti of the scenario's grid, in time order.
 void expect_valid_pvd(const std::string& dir) {
   const std::string xml = test::slurp(dir + "/fields.pvd");
@@ -64,7 +55,7 @@ TEST(Signals, SighupStopsWithACheckpoint) {
   const LongRun run;
   const std::string &tmp = run.tmp.path(), &cfg = run.cfg, &cut = run.out;
   test::LobuleProcess p({"run", cfg, "-o", cut, "-q"}, tmp + "/cut.log");
-  ASSERT_TRUE(wait_for(cut + "/fields/000004.vti"));
+  ASSERT_TRUE(test::wait_for(cut + "/fields/000004.vti"));
   p.signal(SIGHUP);
   EXPECT_EQ(p.wait(), 130) << test::slurp(tmp + "/cut.log");
   EXPECT_FALSE(CheckpointStore(cut + "/checkpoints").latest().empty());
@@ -102,7 +93,7 @@ void sigterm_then_restart_ends_as_uninterrupted(const std::string& background) {
   const std::string whole = tmp.path() + "/whole", cut = tmp.path() + "/cut";
 
   test::LobuleProcess p({"run", cfg, "-o", cut, "-q"}, tmp.path() + "/cut.log");
-  ASSERT_TRUE(wait_for(cut + "/fields/000004.vti"));
+  ASSERT_TRUE(test::wait_for(cut + "/fields/000004.vti"));
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(), 130) << test::slurp(tmp.path() + "/cut.log");
   const std::string log = test::slurp(tmp.path() + "/cut.log");
@@ -153,7 +144,7 @@ TEST(Signals, SigtermDuringTheLiverStartUpSolveStops) {
   const std::string out = tmp.path() + "/liver";
   test::LobuleProcess p({"run", test::source_path("inputs/ccl4_4wk.yaml"), "-o", out, "-q"},
                         tmp.path() + "/liver.log");
-  ASSERT_TRUE(wait_for(out + "/log.txt"));
+  ASSERT_TRUE(test::wait_for(out + "/log.txt"));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the guard is installed
   p.signal(SIGTERM);
   const int pid = p.pid();
@@ -181,9 +172,9 @@ TEST(Signals, SigusrOneWritesACheckpointAndTheRunGoesOn) {
   const std::string cfg = tmp.write("ck.yaml", s.yaml());
   const std::string dir = tmp.path() + "/run";
   test::LobuleProcess p({"run", cfg, "-o", dir, "-q"}, tmp.path() + "/run.log");
-  ASSERT_TRUE(wait_for(dir + "/fields/000004.vti"));
+  ASSERT_TRUE(test::wait_for(dir + "/fields/000004.vti"));
   p.signal(SIGUSR1);
-  ASSERT_TRUE(wait_for(dir + "/checkpoints/latest"));
+  ASSERT_TRUE(test::wait_for(dir + "/checkpoints/latest"));
   EXPECT_EQ(p.wait(), 0) << test::slurp(tmp.path() + "/run.log");
   const auto files = CheckpointStore(dir + "/checkpoints").list();
   ASSERT_EQ(files.size(), 1u);  // no periodic or final checkpoint is configured

@@ -17,14 +17,6 @@ namespace fs = std::filesystem;
 namespace lobule {
 namespace {
 
-bool wait_for(const std::string& path) {
-  for (int i = 0; i < 12000; ++i) {  // at most 60 s
-    if (fs::exists(path)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 // Lines of a text that contain `what`.
 int count_lines_with(const std::string& text, const std::string& what) {
   int n = 0;
@@ -106,7 +98,7 @@ TEST(ProcessEnvironment, TheContinueHintIsAShellCommandThatContinuesTheRun) {
   const std::string cfg = tmp.write("my 'ck' scenario.yaml", s.yaml());
   const std::string out = tmp.path() + "/out dir\nwith 'quotes' $HOME";
   test::LobuleProcess p({"run", cfg, "-o", out, "-q"}, tmp.path() + "/cut.log");
-  ASSERT_TRUE(wait_for(out + "/fields/000004.vti"));
+  ASSERT_TRUE(test::wait_for(out + "/fields/000004.vti"));
   p.signal(SIGTERM);
   ASSERT_EQ(p.wait(), 130) << test::slurp(tmp.path() + "/cut.log");
   const std::string log = test::slurp(tmp.path() + "/cut.log");

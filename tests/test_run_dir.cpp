@@ -17,14 +17,6 @@ namespace fs = std::filesystem;
 namespace lobule {
 namespace {
 
-bool wait_for(const std::string& path) {
-  for (int i = 0; i < 12000; ++i) {  // at most 60 s
-    if (fs::exists(path)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 TEST(RunDir, ASecondRunIntoABusyFolderIsRefused) {
   test::single_threaded_runs();
   test::TempDir tmp;
@@ -33,7 +25,7 @@ TEST(RunDir, ASecondRunIntoABusyFolderIsRefused) {
   s.checkpoint_every = "0 s";
   const std::string cfg = tmp.write("ck.yaml", s.yaml()), out = tmp.path() + "/out";
   test::LobuleProcess first({"run", cfg, "-o", out, "-q"}, tmp.path() + "/first.log");
-  ASSERT_TRUE(wait_for(out + "/fields/000001.vti"));
+  ASSERT_TRUE(test::wait_for(out + "/fields/000001.vti"));
   const auto second = test::run_lobule({"run", cfg, "-o", out, "-q"});
   EXPECT_EQ(second.exit_code, 2) << second.output;
   EXPECT_NE(second.output.find("is in use by another lobule run (process " +

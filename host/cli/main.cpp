@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
                                 out_file),
                     kExitUsage);
     if (fs::exists(out_file, ec) && fs::equivalent(out_file, common.config, ec))
-      return report("usage error", fmt::format("-o {} is the scenario itself", out_file),
+      return report("usage error",
+                    fmt::format("-o {} is the scenario itself: name another .vti file", out_file),
                     kExitUsage);
   }
   if (const std::string w = cap_openmp_threads(); !w.empty())

@@ -20,7 +20,9 @@
 // parenchyma: lobular share · (1 − φ). Portal tracts are neither: they surround the inflow
 // vessels, and their EVs would say nothing about penetration into scar.
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "geometry/geometry.hpp"
 #include "geometry/volume_fractions.hpp"
@@ -58,21 +60,30 @@ Shares shares(const FieldSnapshot& s, int i, int j, int k) {
   return w;
 }
 
-// φ: the share of voxel (i, j, k) where the interpolated C reaches kScar (see the top).
-double scar_share(const FieldSnapshot& s, int i, int j, int k, double C0) {
+// C = collagen + collagen_x of every cell-bearing voxel, padded layout; NaN elsewhere (no
+// cells, outside, the halo). Read once per snapshot: each voxel's φ reads 27 of them.
+std::vector<double> scar_levels(const FieldSnapshot& s) {
   const Box& b = s.box;
+  std::vector<double> level(b.padded(), std::numeric_limits<double>::quiet_NaN());
+  for (int k = 0; k < b.nz; ++k)
+    for (int j = 0; j < b.ny; ++j)
+      for (int i = 0; i < b.nx; ++i) {
+        const std::size_t n = b.idx(i, j, k);
+        if (shares(s, i, j, k).cell > 0) level[n] = s.u(kCollagen, n) + s.u(kCollagenX, n);
+      }
+  return level;
+}
+
+// φ: the share of voxel (i, j, k) where the interpolated C reaches kScar (see the top); `level`
+// from scar_levels, C0 the voxel's own C.
+double scar_share(const Box& b, const std::vector<double>& level, int i, int j, int k, double C0) {
   // C at the centres of the 3 × 3 × 3 block around the voxel (own value where no cells).
   double c[3][3][3];
   for (int dz = -1; dz <= 1; ++dz)
     for (int dy = -1; dy <= 1; ++dy)
       for (int dx = -1; dx <= 1; ++dx) {
-        const int x = i + dx, y = j + dy, z = k + dz;
-        double v = C0;
-        if (x >= 0 && x < b.nx && y >= 0 && y < b.ny && z >= 0 && z < b.nz) {
-          const std::size_t n = b.idx(x, y, z);
-          if (shares(s, x, y, z).cell > 0) v = s.u(kCollagen, n) + s.u(kCollagenX, n);
-        }
-        c[dz + 1][dy + 1][dx + 1] = v;
+        const double v = level[b.idx(i + dx, j + dy, k + dz)];
+        c[dz + 1][dy + 1][dx + 1] = std::isnan(v) ? C0 : v;
       }
   int hit = 0;
   for (int a = 0; a < kSub; ++a)
@@ -102,6 +113,7 @@ double scar_share(const FieldSnapshot& s, int i, int j, int k, double C0) {
 
 std::vector<double> LiverFibrosis::observables(const FieldSnapshot& s) const {
   const bool fractions = s.geometry != nullptr && !s.geometry->fraction.empty();
+  const std::vector<double> level = fractions ? scar_levels(s) : std::vector<double>{};
   double cell_w = 0, tissue_w = 0, scar = 0, sum_cell[kLiverFields] = {},
          sum_tissue[kLiverFields] = {}, zone_sum[3] = {}, zone_w[3] = {};
   double ev_sep = 0, w_sep = 0, ev_par = 0, w_par = 0;
@@ -119,7 +131,7 @@ std::vector<double> LiverFibrosis::observables(const FieldSnapshot& s) const {
         }
         const double C = u[kCollagen] + u[kCollagenX];
         const double phi = !(w.cell > 0) ? 0.0
-                           : fractions   ? scar_share(s, i, j, k, C)
+                           : fractions   ? scar_share(s.box, level, i, j, k, C)
                                          : (C >= kScar ? 1.0 : 0.0);
         cell_w += w.cell, tissue_w += w.tissue;
         scar += w.cell * phi;

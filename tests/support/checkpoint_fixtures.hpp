@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host/io/checkpoint_format.hpp"
@@ -100,6 +102,15 @@ inline std::vector<std::pair<double, std::string>> pvd_entries(const std::string
 inline void single_threaded_runs() {
   ::setenv("OMP_NUM_THREADS", "1", 1);
   omp_set_num_threads(1);
+}
+
+/// Waits until `path` exists (a running lobule got that far); false after 60 s.
+inline bool wait_for(const std::string& path) {
+  for (int i = 0; i < 12000; ++i) {
+    if (std::filesystem::exists(path)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
 }
 
 /// Whole file as a string.

@@ -69,7 +69,12 @@ inline HostFields<double> reference_healthy_state(const Config& c, const Geometr
         for (int j = 0; j < b.ny; ++j)
           for (int i = 0; i < b.nx; ++i) {
             const std::size_t p = b.idx(i, j, k);
-            const VoxelRef v{p, i, j, k, f.label[p], f.zone.empty() ? 0.0f : f.zone[p],
+            const VoxelRef v{p,
+                             i,
+                             j,
+                             k,
+                             f.label[p],
+                             f.zone.empty() ? 0.0f : f.zone[p],
                              label_weights<float>(f.label[p])};
             if (!LiverRates<double>::has_cells(v.label)) continue;
             double u[kLiverFields], P[kLiverFields], L[kLiverFields];
