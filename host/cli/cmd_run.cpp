@@ -9,7 +9,7 @@
 namespace lobule {
 
 int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
-            bool quiet, const std::string& restart) {
+            bool quiet, const std::string& restart, const std::string& from) {
   // A pipe that closes before the run loop starts only makes writes fail; during the loop it
   // stops the run with a checkpoint (run_signals.hpp).
   std::signal(SIGPIPE, SIG_IGN);
@@ -20,6 +20,7 @@ int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<Backe
   opt.backend = backend;
   opt.quiet = quiet;
   opt.restart = restart;
+  opt.from = from;
   const RunSummary s = run_simulation(c, opt);
   // The last line names the results, for scripts and the README's quick start.
   // std::fputs, not fmt::print: a closed stdout must not turn a finished run into an error.

@@ -13,9 +13,10 @@ struct CommonArgs {
   std::vector<std::string> set;  ///< --set key.path=value
 };
 
-/// lobule run: returns the exit code. restart: "latest", a checkpoint file, or empty.
+/// lobule run: returns the exit code. restart: "latest", a checkpoint file, or empty; from: a
+/// branch's source (RUN:TIME, a .ckpt or .vti), or empty.
 int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
-            bool quiet, const std::string& restart = {});
+            bool quiet, const std::string& restart = {}, const std::string& from = {});
 /// lobule check: prints the resolved config, memory and time-step facts.
 int cmd_check(const CommonArgs& a);
 /// lobule geometry: writes the labels (and zone) of the config's geometry to a .vti file.

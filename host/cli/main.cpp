@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("lobule ") + "0.1.0");
 
   CommonArgs common;
-  std::string out_dir, out_file, backend_name, restart;
+  std::string out_dir, out_file, backend_name, restart, from;
   bool quiet = false;
 
   auto* run = app.add_subcommand("run", "run a scenario and write its results");
@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
   run->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
   run->add_option("--restart", restart,
                   "continue from a checkpoint: 'latest' (DIR/checkpoints/latest) or a file");
+  run->add_option(
+      "--from", from,
+      "start a branch from another run's state, tissue time continuing: RUN:TIME "
+      "(e.g. results/base:84d; its checkpoint or output at that time), a .ckpt or .vti");
   run->add_flag("-q,--quiet", quiet, "plain log lines instead of a live progress line");
 
   auto* check = app.add_subcommand("check", "validate a scenario and print what it will need");
@@ -127,7 +131,7 @@ int main(int argc, char** argv) {
       if (backend_name == "cpu") b = BackendChoice::Cpu;
       if (backend_name == "cuda") b = BackendChoice::Cuda;
       if (backend_name == "auto") b = BackendChoice::Auto;
-      return cmd_run(common, out_dir, b, quiet, restart);
+      return cmd_run(common, out_dir, b, quiet, restart, from);
     }
     if (*check) return cmd_check(common);
     if (*geom) return cmd_geometry(common, out_file);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "backend.hpp"
+#include "branch.hpp"
 #include "build_info.hpp"
 #include "checkpointing.hpp"
 #include "clip_report.hpp"
@@ -35,8 +36,11 @@
 namespace lobule {
 namespace {
 
-void write_resolved_config(const std::string& dir, const Config& c, const char* backend) {
+void write_resolved_config(const std::string& dir, const Config& c, const char* backend,
+                           const std::optional<BranchPoint>& branch) {
   YAML::Node n = resolved_yaml(c);
+  if (branch)
+    n["build"]["branched_from"] = fmt::format("{} (t = {} s)", branch->file, branch->time);
   n["build"]["version"] = LOBULE_VERSION;
   n["build"]["git"] = LOBULE_GIT;
   n["build"]["build_type"] = LOBULE_BUILD_TYPE;
@@ -70,8 +74,9 @@ struct PhaseSeconds {
 
 // The time loop: outputs at the schedule's times, checkpoints when due, the NaN test hook.
 template <class T>
-void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out,
-                          Checkpointer<T>& ck, RunLog& log, PhaseSeconds& phase) {
+void advance_with_outputs(const Config& c, const RunOptions& opt, Stepper<T>& run,
+                          OutputWriter<T>& out, Checkpointer<T>& ck, RunLog& log,
+                          PhaseSeconds& phase) {
   const OutputSchedule when{c.time.end, c.output.every};
   log.info(fmt::format("time {} to {} with dt = {} s ({}), output every {}{}",
                        human_time(run.time()), human_time(when.end), c.time.dt,
@@ -83,6 +88,7 @@ void advance_with_outputs(const Config& c, Stepper<T>& run, OutputWriter<T>& out
   double target = 0;
   const auto on_step = [&](double t, long long steps) {
     log.progress(t, when.end, steps);
+    if (opt.progress) opt.progress(t, when.end, steps);
     if (steps == nan_step) inject_nan(run);
     ck.at_boundary(run, out.count(), t >= target);
   };
@@ -146,7 +152,13 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
                                                           std::thread::hardware_concurrency() != 1);
   const int writers = background ? output_writers() : 0;
   std::optional<RestartPoint> restart;
+  std::optional<BranchPoint> branch;
+  if (!opt.restart.empty() && !opt.from.empty())
+    throw InputError(
+        "--restart continues this run's own checkpoint, --from starts a branch from another "
+        "run's state: give one of them");
   if (!opt.restart.empty()) restart = find_restart_point(opt.restart, sum.out_dir, c);
+  if (!opt.from.empty()) branch = find_branch_point(opt.from, c);
   check_memory(c, which);
   if (!restart) {  // a fresh run would clear an earlier run's outputs: none may be an input
     std::vector<std::string> inputs;
@@ -155,13 +167,14 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
       if (s.initial.kind == InitialKind::File) inputs.push_back(s.initial.path);
     if (c.model_impl)
       for (const auto& f : c.model_impl->input_files()) inputs.push_back(f);
+    if (branch) inputs.push_back(branch->file);
     refuse_inputs_in_earlier_run(inputs, sum.out_dir);
   }
   make_directories(sum.out_dir);
   const RunDirLock lock(sum.out_dir);  // one run at a time in a folder
   std::vector<std::string> removed;
   if (!restart) removed = clear_earlier_run(sum.out_dir);
-  write_resolved_config(sum.out_dir, c, sum.backend.c_str());
+  write_resolved_config(sum.out_dir, c, sum.backend.c_str(), branch);
   RunLog log(sum.out_dir + "/log.txt", opt.quiet, restart.has_value());
   log_start(log, c, sum.backend);
   if (!removed.empty())
@@ -171,7 +184,7 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   const SignalGuard signals;
 
   StartOptions start;
-  start.settle = !restart;  // a restart replaces the fields
+  start.settle = !restart && !branch;  // a restart or branch replaces the fields
   start.note = [&log](const std::string& line) { log.info(line); };
   // The set-up (a healthy start may take minutes) can be interrupted too: the log says so.
   Stepper<T> run = [&]() {
@@ -201,6 +214,13 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
     log.info(fmt::format("restart from {}: t = {}, step {}, {} outputs kept", restart->file,
                          human_time(run.time()), run.steps(), restart->header.outputs));
   }
+  if (branch) {
+    restore_branch(run, *branch);
+    log.info(fmt::format("branch from {} ({}): t = {}, {} doses applied before it", branch->file,
+                         branch->checkpoint ? "a checkpoint" : "an output", human_time(run.time()),
+                         branch->events));
+    for (const auto& d : branch->differences) log.info("  differs from its source: " + d);
+  }
   run.on_event([&](std::size_t k, std::size_t of, double t) {
     const std::string what = c.model_impl->describe_event(k, run.geometry());
     log.info(fmt::format("dose {} of {} at t = {}{}{}", k + 1, of, human_time(t),
@@ -219,15 +239,17 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   PhaseSeconds phase;
   if (!restart) {
     Stopwatch watch;
-    out.write(0.0, run.fields());
+    out.write(run.time(), run.fields());
     phase.outputs += watch.lap();
   }
 
-  advance_with_outputs(c, run, out, ck, log, phase);
+  advance_with_outputs(c, opt, run, out, ck, log, phase);
   sum.steps = run.steps();
   sum.t_end = run.time();
   sum.wall_seconds = wall.lap();
-  const long long here = run.steps() - (restart ? restart->header.steps : 0);
+  const long long here = run.steps() - (restart  ? restart->header.steps
+                                        : branch ? branch->steps
+                                                 : 0);
   log.info(fmt::format("done: {} steps, {} outputs, {:.3g} s wall, {:.3g} steps/s", sum.steps,
                        out.count(), sum.wall_seconds, double(here) / log.stepping_seconds()));
   const auto& setup = run.setup_seconds();

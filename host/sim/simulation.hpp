@@ -1,5 +1,6 @@
 /// Runs a scenario: set-up, time stepping, outputs; the heart of `lobule run`.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,12 @@ struct RunOptions {
   std::optional<BackendChoice> backend;  ///< overrides the config's backend
   bool quiet = false;                    ///< plain log lines instead of a live progress line
   std::string restart;                   ///< "latest", a checkpoint file, or empty (new run)
+  /// A branch: start from another run's state, RUN:TIME or a .ckpt/.vti (branch.hpp), with
+  /// tissue time continuing; empty: start at t = 0.
+  std::string from;
+  /// Called at every step boundary with tissue time, time.end [s] and steps (the Python
+  /// binding's progress callback); may throw to stop the run.
+  std::function<void(double t, double end, long long steps)> progress;
 };
 
 struct RunSummary {

@@ -1,0 +1,212 @@
+#include "branch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "checkpoint_io.hpp"
+#include "host/config/physics_text.hpp"
+#include "host/config/units.hpp"
+#include "host/io/checkpoint_store.hpp"
+#include "host/io/pvd_index.hpp"
+#include "host/io/run_log.hpp"
+#include "host/io/vti_io.hpp"
+#include "host/model/model.hpp"
+#include "restart.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lobule {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Two tissue times are the same state when they agree to round-off of the step arithmetic.
+bool same_time(double a, double b) {
+  return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+}
+
+// The (at most six) times nearest t, in order, and how many there are in all.
+std::string nearest_times(std::vector<double> times, double t) {
+  if (times.empty()) return "none";
+  const std::size_t all = times.size();
+  std::sort(times.begin(), times.end(),
+            [t](double a, double b) { return std::abs(a - t) < std::abs(b - t); });
+  times.resize(std::min<std::size_t>(all, 6));
+  std::sort(times.begin(), times.end());
+  std::string out;
+  for (std::size_t i = 0; i < times.size(); ++i) out += (i ? ", " : "") + human_time(times[i]);
+  return all > times.size() ? fmt::format("{} ({} in all; the nearest shown)", out, all) : out;
+}
+
+// The doses of c scheduled strictly before t and at or before t: a source that stopped at t
+// applied a number between the two (a dose at exactly t is applied by the step leaving t).
+std::pair<std::size_t, std::size_t> doses_before(const Config& c, double t) {
+  std::size_t lt = 0, le = 0;
+  if (c.model_impl)
+    for (double e : c.model_impl->event_times()) {
+      if (e < t && !same_time(e, t)) ++lt;
+      if (e < t || same_time(e, t)) ++le;
+    }
+  return {lt, le};
+}
+
+BranchPoint from_checkpoint(const std::string& file, const Config& c) {
+  FileSource src(file);
+  BranchPoint p;
+  p.file = file;
+  p.checkpoint = true;
+  p.header = read_checkpoint_header(src);
+  verify_checkpoint_data(src, p.header);
+  p.time = p.header.time;
+  p.steps = p.header.steps;
+  p.events = p.header.events;
+  // Grid, fields and precision must match as for a restart; physics may differ (that is what
+  // an arm changes), and is listed.
+  std::vector<std::string> diffs;
+  const Box& b = p.header.box;
+  if (b.gx != c.cells[0] || b.gy != c.cells[1] || b.gz != c.cells[2])
+    diffs.push_back(fmt::format("grid: {}x{}x{} voxels in the checkpoint, {}x{}x{} in the config",
+                                b.gx, b.gy, b.gz, c.cells[0], c.cells[1], c.cells[2]));
+  std::vector<std::string> have, want;
+  for (const auto& f : p.header.fields) have.push_back(f.name);
+  for (const auto& s : c.species) want.push_back(s.name);
+  if (have != want)
+    diffs.push_back(
+        fmt::format("fields: {} in the checkpoint, {} in the config", have.size(), want.size()));
+  const std::uint32_t word = c.precision == Precision::Double ? 8 : 4;
+  if (p.header.word_size != word)
+    diffs.push_back(fmt::format("precision: {} in the checkpoint, {} in the config",
+                                p.header.word_size == 8 ? "double" : "float",
+                                to_string(c.precision)));
+  if (!diffs.empty()) {
+    std::string all;
+    for (const auto& d : diffs) all += "\n  " + d;
+    throw CheckpointError(
+        fmt::format("--from {}: the state does not fit the config {}:{}", file, c.file, all));
+  }
+  const std::string physics = physics_text(c);
+  if (fnv1a64(physics) != p.header.physics_hash)
+    p.differences = physics_differences(p.header.physics, physics);
+  const auto [lt, le] = doses_before(c, p.time);
+  if (p.events < lt || p.events > le)
+    throw CheckpointError(fmt::format(
+        "--from {}: the source had applied {} therapy doses by t = {}; the config schedules {} "
+        "before then: an arm may change the future only, its earlier doses must be the source's",
+        file, p.events, human_time(p.time), lt));
+  return p;
+}
+
+// An output holds the fields and the time; the doses applied and the physics come from the
+// source run's config.yaml beside it (RUN/config.yaml for RUN/fields/NNNNNN.vti), when there.
+BranchPoint from_output(const std::string& file, double time, const Config& c) {
+  BranchPoint p;
+  p.file = file;
+  p.time = time;
+  const auto [lt, le] = doses_before(c, time);
+  p.events = lt;
+  const fs::path source = fs::path(file).parent_path().parent_path() / "config.yaml";
+  std::error_code ec;
+  if (!fs::is_regular_file(source, ec)) return p;
+  Config base;
+  try {
+    base = load_config(source.string(), {});
+  } catch (const std::exception&) {
+    return p;  // not a run's config: the fields and time alone
+  }
+  p.differences = physics_differences(physics_text(base), physics_text(c));
+  const std::size_t applied = doses_before(base, time).first;
+  if (applied != lt)
+    throw InputError(fmt::format(
+        "--from {}: its run ({}) had applied {} therapy doses before t = {}; the config "
+        "schedules {} before then: an arm may change the future only, its earlier doses must "
+        "be the source's",
+        file, source.string(), applied, human_time(time), lt));
+  (void)le;
+  return p;
+}
+
+// RUN:TIME: RUN's checkpoint at TIME if kept, else its output at TIME.
+BranchPoint from_run(const std::string& run, const std::string& when, const std::string& spec,
+                     const Config& c) {
+  double t = 0;
+  try {
+    const Quantity q = parse_quantity(when);
+    if (q.dim != dims::kTime) throw UnitError("not a time");
+    t = q.value;
+  } catch (const UnitError&) {
+    throw InputError(
+        fmt::format("--from {}: '{}' is not a tissue time with a unit; write e.g. --from {}:84d",
+                    spec, when, run));
+  }
+  std::error_code ec;
+  if (!fs::is_directory(run, ec))
+    throw InputError(fmt::format("--from {}: {} is not a run directory", spec, run));
+  std::vector<double> kept;
+  const CheckpointStore store(run + "/checkpoints");
+  for (const auto& f : store.list()) {
+    CheckpointHeader h;
+    try {
+      h = read_checkpoint_header(FileSource(f));
+    } catch (const InputError&) {
+      continue;  // a damaged checkpoint is no candidate
+    }
+    if (same_time(h.time, t)) return from_checkpoint(f, c);
+    kept.push_back(h.time);
+  }
+  PvdIndex pvd(run + "/fields.pvd");
+  try {
+    pvd.load();
+  } catch (const IoError&) {
+  }
+  std::vector<double> outputs;
+  for (std::size_t i = 0; i < pvd.size(); ++i) {
+    if (same_time(pvd.time(i), t)) return from_output(run + "/" + pvd.file(i), pvd.time(i), c);
+    outputs.push_back(pvd.time(i));
+  }
+  throw InputError(fmt::format(
+      "--from {}: {} holds no state at t = {}: outputs at {}; checkpoints at {}. Branch at one "
+      "of these times, or rerun {} with an output or checkpoint there",
+      spec, run, human_time(t), nearest_times(outputs, t), nearest_times(kept, t), run));
+}
+
+}  // namespace
+
+BranchPoint find_branch_point(const std::string& spec, const Config& c) {
+  if (ends_with(spec, ".ckpt")) return from_checkpoint(spec, c);
+  if (ends_with(spec, ".vti")) return from_output(spec, read_vti_time(spec), c);
+  const auto colon = spec.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+    throw InputError(fmt::format(
+        "--from {}: expected RUN:TIME (a run directory and a tissue time, e.g. results/base:84d), "
+        "a .ckpt or a .vti file",
+        spec));
+  return from_run(spec.substr(0, colon), spec.substr(colon + 1), spec, c);
+}
+
+template <class T>
+void restore_branch(Stepper<T>& run, const BranchPoint& p) {
+  HostFields<T> f = run.fields();
+  if (p.checkpoint) {
+    read_checkpoint_fields(FileSource(p.file), p.header, f);
+  } else {
+    for (auto& sp : f.species) {
+      const std::vector<double> v = read_vti_on_grid(p.file, sp.name, run.geometry());
+      const Box& b = f.box;
+      std::size_t n = 0;
+      for (int k = 0; k < b.nz; ++k)
+        for (int j = 0; j < b.ny; ++j)
+          for (int i = 0; i < b.nx; ++i) sp.u[b.idx(i, j, k)] = T(v[n++]);
+    }
+  }
+  run.restore(std::move(f), p.time, p.steps, p.events);
+}
+
+template void restore_branch<float>(Stepper<float>&, const BranchPoint&);
+template void restore_branch<double>(Stepper<double>&, const BranchPoint&);
+
+}  // namespace lobule
