@@ -93,7 +93,8 @@ std::string physics_text(const Config& c) {
 }
 
 std::vector<std::string> physics_differences(const std::string& checkpoint,
-                                             const std::string& config, std::size_t limit) {
+                                             const std::string& config, std::size_t limit,
+                                             const std::string& source) {
   std::vector<std::string> out;
   YAML::Node a, b;
   try {
@@ -104,6 +105,10 @@ std::vector<std::string> physics_differences(const std::string& checkpoint,
     return out;
   }
   diff(a, b, "", out, limit);
+  if (source != "the checkpoint")
+    for (auto& line : out)
+      if (const auto at = line.rfind(" in the checkpoint, "); at != std::string::npos)
+        line.replace(at, 18, " in " + source);
   if (out.empty() && checkpoint != config)
     out.push_back("the physics descriptions differ in formatting only (another lobule version?)");
   return out;

@@ -13,8 +13,10 @@ namespace lobule {
 std::string physics_text(const Config& c);
 
 /// The keys whose values differ between two physics texts, as "key: A in the checkpoint,
-/// B in the config" lines (at most `limit`). Empty when the documents are equal.
+/// B in the config" lines (at most `limit`; `source` names the first document). Empty when the
+/// documents are equal.
 std::vector<std::string> physics_differences(const std::string& checkpoint,
-                                             const std::string& config, std::size_t limit = 8);
+                                             const std::string& config, std::size_t limit = 8,
+                                             const std::string& source = "the checkpoint");
 
 }  // namespace lobule

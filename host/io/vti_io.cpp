@@ -209,4 +209,29 @@ std::vector<double> read_vti_on_grid(const std::string& path, const std::string&
   return values;
 }
 
+VtiContents read_vti_contents(const std::string& path, const std::vector<std::string>& names) {
+  ReadImage in(path);
+  VtiContents v;
+  vtkFieldData* fd = in.img->GetFieldData();
+  vtkDataArray* t = fd ? fd->GetArray("TimeValue") : nullptr;
+  v.time = t && t->GetNumberOfTuples() > 0 ? t->GetTuple1(0) : std::nan("");
+  int extent[6];
+  double spacing[3], origin[3];
+  in.img->GetExtent(extent);
+  in.img->GetSpacing(spacing);
+  in.img->GetOrigin(origin);
+  for (int a = 0; a < 3; ++a) {
+    v.cells[a] = extent[2 * a + 1] - extent[2 * a];
+    v.spacing[a] = spacing[a];
+    v.origin[a] = origin[a] + extent[2 * a] * spacing[a];
+  }
+  std::vector<std::string> want = names;
+  if (want.empty())
+    if (vtkCellData* cd = in.img->GetCellData())
+      for (int i = 0; i < cd->GetNumberOfArrays(); ++i)
+        if (const char* n = cd->GetArrayName(i)) want.push_back(n);
+  for (const auto& n : want) v.arrays.emplace_back(n, cell_array(path, in.img, n, v.cells));
+  return v;
+}
+
 }  // namespace lobule

@@ -1,7 +1,9 @@
 /// VTK ImageData (.vti) writing and reading of cell arrays through VTK's XML classes.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geometry/geometry.hpp"
@@ -35,5 +37,15 @@ double read_vti_time(const std::string& path);
 /// 10⁻⁶ of a voxel).
 std::vector<double> read_vti_on_grid(const std::string& path, const std::string& array,
                                      const Geometry& grid);
+
+/// Everything of a .vti file: its time (NaN when it carries none), grid and cell arrays (as
+/// doubles, interior voxels x fastest). `names` empty: every cell array. Throws InputError.
+struct VtiContents {
+  double time = 0;
+  std::array<int, 3> cells{};
+  std::array<double, 3> spacing{}, origin{};  ///< origin: the corner of voxel (0, 0, 0) [um]
+  std::vector<std::pair<std::string, std::vector<double>>> arrays;
+};
+VtiContents read_vti_contents(const std::string& path, const std::vector<std::string>& names = {});
 
 }  // namespace lobule

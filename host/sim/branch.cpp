@@ -91,7 +91,7 @@ BranchPoint from_checkpoint(const std::string& file, const Config& c) {
   }
   const std::string physics = physics_text(c);
   if (fnv1a64(physics) != p.header.physics_hash)
-    p.differences = physics_differences(p.header.physics, physics);
+    p.differences = physics_differences(p.header.physics, physics, 8, "the source");
   const auto [lt, le] = doses_before(c, p.time);
   if (p.events < lt || p.events > le)
     throw CheckpointError(fmt::format(
@@ -118,7 +118,7 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
   } catch (const std::exception&) {
     return p;  // not a run's config: the fields and time alone
   }
-  p.differences = physics_differences(physics_text(base), physics_text(c));
+  p.differences = physics_differences(physics_text(base), physics_text(c), 8, "the source");
   const std::size_t applied = doses_before(base, time).first;
   if (applied != lt)
     throw InputError(fmt::format(

@@ -62,6 +62,11 @@ int SignalGuard::stop_requested() {
   return g_stop.load();
 }
 
+void SignalGuard::request_stop(int sig) {
+  int none = 0;
+  g_stop.compare_exchange_strong(none, sig);
+}
+
 bool SignalGuard::take_checkpoint_request() {
   return g_checkpoint.exchange(false);
 }

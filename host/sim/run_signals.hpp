@@ -23,6 +23,9 @@ class SignalGuard {
 
   /// The stop signal received (SIGTERM, SIGINT, SIGHUP or SIGPIPE), or 0.
   static int stop_requested();
+  /// Asks for the stop `sig` would (a checkpoint, then exit code 130) without a signal: the
+  /// Python binding's progress callback raised.
+  static void request_stop(int sig);
   /// Whether a SIGUSR1 arrived since the last call (clears the request).
   static bool take_checkpoint_request();
 
