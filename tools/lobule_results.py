@@ -14,4 +14,4 @@ from lobule.results import (Dose, Fields, ResultsError, Run, display_names,  # n
                             vti_array_names, LIVER_COLUMNS, _numpy)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog="lobule_results.py"))

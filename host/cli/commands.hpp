@@ -23,6 +23,10 @@ int cmd_check(const CommonArgs& a);
 int cmd_geometry(const CommonArgs& a, const std::string& out_file);
 /// lobule info: version, build options, backends, GPUs.
 int cmd_info();
+/// True for the commands the Python package runs (sweep, sensitivity, calibrate).
+bool is_python_command(const std::string& cmd);
+/// Replaces this process with `PYTHON -m lobule ARGV[1..]`; returns an exit code on failure.
+int cmd_python(int argc, char** argv);
 
 struct Geometry;
 /// Prints the config's warnings to stderr.

@@ -1,4 +1,5 @@
-// The lobule command line: run | check | geometry | info. Errors map to documented exit codes.
+// The lobule command line: run | check | geometry | info, and sweep | sensitivity | calibrate
+// (the Python package's drivers). Errors map to documented exit codes.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   using namespace lobule;
   open_closed_standard_streams();  // before any file is opened: none may take fd 0, 1 or 2
   silence_vtk_output();            // VTK's own reports would bury our messages; readers keep them
+  if (argc > 1 && is_python_command(argv[1])) return cmd_python(argc, argv);
   CLI::App app{"lobule: reaction-diffusion on the liver lobule (MSC / MSC-EV therapy of fibrosis)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("lobule ") + "0.1.0");
@@ -70,7 +72,8 @@ int main(int argc, char** argv) {
     const std::string cmd = argv[1];
     if (cmd != "run" && cmd != "check" && cmd != "geometry" && cmd != "info") {
       std::fprintf(stderr,
-                   "lobule: unknown command '%s': use run, check, geometry or info "
+                   "lobule: unknown command '%s': use run, check, geometry, info, sweep, "
+                   "sensitivity or calibrate "
                    "(lobule --help)\n",
                    cmd.size() > 60 ? (cmd.substr(0, 57) + "...").c_str() : cmd.c_str());
       return kExitUsage;

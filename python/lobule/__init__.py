@@ -20,11 +20,6 @@ from ._env import core, executable
 from .results import Fields, ResultsError, Run
 from .runner import RunError, Simulation, branch, command, run
 from .scenario import to_sets
+from .sweep import SweepResult, sweep  # noqa: F401 (the module loads the standard library only)
 
 __version__ = "0.1.0"
-
-
-def sweep(*args, **kwargs):
-    """lobule.sweep.sweep (docs/sweeps.md)."""
-    from .sweep import sweep as _sweep
-    return _sweep(*args, **kwargs)

@@ -351,7 +351,13 @@ class Run:
             try:
                 _, arrays, spacing, origin = core.read_vti(path, wanted or [])
             except core.LobuleError as e:
-                raise ResultsError(e.args[1] if len(e.args) > 1 else str(e)) from None
+                message = e.args[1] if len(e.args) > 1 else str(e)
+                have = re.search(r"no cell array '.*' \(it has: (.*)\)", message)
+                if have:  # the same message as the VTK reader's
+                    unknown = [n for n in wanted if n not in have.group(1).split(", ")]
+                    raise ResultsError(f"no field {', '.join(repr(n) for n in unknown)} in "
+                                       f"{path} (fields: {have.group(1)})") from None
+                raise ResultsError(message.split(": ", 1)[-1]) from None
             shape = next(iter(arrays.values())).shape if arrays else (0, 0, 0)
             return Fields(dict(arrays), tuple(spacing), tuple(origin), t, i, path, shape)
         reader = _open_vti(path)
@@ -478,8 +484,8 @@ def field_summary(run, name, time, nearest=False):
             f"sum x voxel volume {np.nansum(a) * f.voxel_volume:.10g}")
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(prog=PROG, description=__doc__,
+def main(argv=None, prog=PROG):
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("runs", nargs="+", metavar="RUN", help="a run directory (lobule run -o RUN)")
     ap.add_argument("--field", metavar="NAME",
@@ -491,7 +497,7 @@ def main(argv=None):
                     help="with --time: take the nearest output when none is at that time")
     args = ap.parse_args(argv)
     if args.time is not None and args.field is None:
-        print(f"{PROG}: --time needs --field", file=sys.stderr)
+        print(f"{prog}: --time needs --field", file=sys.stderr)
         return 2
     for k, path in enumerate(args.runs):
         try:
@@ -500,7 +506,7 @@ def main(argv=None):
             if args.field is not None:
                 text += "\n" + field_summary(run, args.field, args.time, args.nearest)
         except ResultsError as e:
-            print(f"{PROG}: {e}", file=sys.stderr)
+            print(f"{prog}: {e}", file=sys.stderr)
             return 2
         print(("\n" if k else "") + text)
     return 0

@@ -130,3 +130,26 @@ def test_another_interpreter_is_told_which_to_use():
     assert r.returncode != 0
     assert os.path.join(REPO, ".venv", "bin", "python") in r.stderr
     assert "install-deps.sh" in r.stderr
+
+
+def test_the_executable_hands_sweeps_to_the_package(tmp_path, exe):
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text(f"""scenario: {PULSE}
+set: {{ time.end: "1 s", backend: cpu, output.every: "0.5 s" }}
+axes:
+  species[0].half_life: ["10 s", "20 s"]
+observables: [{{ column: tgfb_total, at: "1 s" }}]
+out: {tmp_path / 'out'}
+""")
+    r = subprocess.run([exe, "sweep", str(sweep), "--quiet"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    rows = (tmp_path / "out" / "summary.csv").read_text().splitlines()
+    assert len(rows) == 3
+    # the shorter half-life leaves less: exp(-ln2 * 1/10) vs exp(-ln2 * 1/20)
+    a, b = (float(row.split(",")[2]) for row in rows[1:])
+    assert a / b == pytest.approx(np.exp(-np.log(2) * (1 / 10 - 1 / 20)), rel=2e-3)
+    env = dict(os.environ, LOBULE_PYTHON=str(tmp_path / "no-python"))
+    r = subprocess.run([exe, "sweep", str(sweep)], capture_output=True, text=True, timeout=60,
+                       env=env)
+    assert r.returncode == 2 and "install-deps.sh" in r.stderr and "no-python" in r.stderr

@@ -71,7 +71,18 @@ for i, t in enumerate(pvd_times):
         else:
             check(rel <= 1e-6, f"{name} at t={t}: sum x volume {total} vs {name}_total {want}")
 # Nearest output and index selection.
-check(run.fields(time=6.9, names="tgfb").time == 5.0, "time=6.9 s: nearest output is 5 s")
+try:
+    run.fields(time=6.9, names="tgfb")
+    check(False, "time=6.9 s has no output: an error")
+except ResultsError as e:
+    check("nearest: 0 s, 5 s, 10 s" in str(e), f"time=6.9 s: the error names the nearest ({e})")
+import warnings
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    check(run.fields(time=6.9, names="tgfb", nearest=True).time == 5.0,
+          "time=6.9 s, nearest=True: the output at 5 s")
+    check(any("using the nearest, 5 s" in str(x.message) for x in w), "... with a warning")
+check(run.fields(time="5 s", names="tgfb").time == 5.0, "time='5 s' with a unit")
 check(run.fields(index=-1, names=["ev"]).time == 10.0, "index -1 is the last output")
 # Orientation: (nz, ny, nx), x fastest; the Gaussian's peak at cell (x 30, y 10, z 5).
 box = Run(os.path.join(tmp, "box"))
