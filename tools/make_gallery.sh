@@ -16,8 +16,14 @@ done
 # ev_portal with outputs every 6 h: the penetration picture is 6 h after the dose (day 84.25).
 [ -f "$runs/ev_portal/timeseries.csv" ] ||
   "$lobule" run inputs/ev_portal.yaml --set output.every="6 h" -o "$runs/ev_portal" -q
-py=python3
-python3 -c "import matplotlib, numpy, yaml" 2>/dev/null || py=/usr/bin/python3
+# The plots run with the project's Python environment (tools/install-deps.sh makes it); the
+# renders with ParaView's own (tools/pvbatch.sh).
+py=.venv/bin/python
+if [ ! -x "$py" ]; then
+  echo "make_gallery.sh: $py is missing: run bash tools/install-deps.sh first" >&2
+  exit 2
+fi
+echo "make_gallery.sh: plotting with $py, rendering with ParaView's pvbatch"
 "$py" tools/plot_timeseries.py "$runs"/{regression_untreated,msc_portal,msc_iv,ev_portal,ev_repeated} \
   --plots cpa --from-day 70 --format png --out-dir "$out"
 for arm_day in regression_untreated:84 regression_untreated:112 msc_portal:112; do
