@@ -161,5 +161,31 @@ checkpoint: { every: "12 h", keep: 10 })";
   }
 }
 
+// An arm may change the injury after the branch, not the injury its state went through.
+TEST(Branch, RefusesAnotherInjuryBeforeTheBranch) {
+  test::TempDir tmp;
+  const std::string time = R"({ end: "2 d", dt: "1 h", scheme: rkl2 }
+output: { every: "6 h" }
+checkpoint: { every: "12 h", keep: 10 })";
+  const auto with_injury = [&](const std::string& to) {
+    return test::lobule_scenario(
+        "  initial: healthy\n  injury:\n    - { pattern: pericentral, rate: \"0.3 1/d\", from: "
+        "\"0 d\", to: \"" +
+            to + "\" }",
+        time);
+  };
+  const std::string base = tmp.path() + "/base";
+  run(with_injury("2 d"), base);
+  // The injury stops at day 1 instead of day 2: the same past up to 18 h (an output) and 24 h
+  // (a checkpoint), another past at 36 h.
+  run(with_injury("1 d"), tmp.path() + "/early", base + ":18h");
+  run(with_injury("1 d"), tmp.path() + "/at", base + ":1d");
+  for (const char* at : {"36h", "30h"}) {  // a checkpoint, an output
+    SCOPED_TRACE(at);
+    const std::string e = error_of(with_injury("1 d"), tmp.path() + "/late", base + ":" + at);
+    EXPECT_NE(e.find("went through another injury"), std::string::npos) << e;
+  }
+}
+
 }  // namespace
 }  // namespace lobule

@@ -1,6 +1,7 @@
 #include "branch.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -55,6 +56,59 @@ std::pair<std::size_t, std::size_t> doses_before(const Config& c, double t) {
   return {lt, le};
 }
 
+// The injury an arm and its source apply before t, one line per interval as it acts before t
+// ("pattern rate from..min(to, t)"): an arm may change later injury, not the injury its state
+// already went through. physics: physics_text documents (times in s).
+std::vector<std::string> injury_before(const std::string& physics, double t) {
+  std::vector<std::string> out;
+  YAML::Node injury;
+  try {
+    injury = YAML::Load(physics)["model"]["injury"];
+  } catch (const YAML::Exception&) {
+    return out;
+  }
+  if (!injury || !injury.IsSequence()) return out;
+  for (const auto& e : injury) {
+    if (!e.IsMap() || !e["from"] || !e["to"]) continue;
+    double from = 0, to = 0;
+    try {
+      from = parse_quantity(e["from"].as<std::string>()).value;
+      to = parse_quantity(e["to"].as<std::string>()).value;
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (from >= t && !same_time(from, t)) continue;
+    std::string what;  // every key but the interval, which is compared clipped to t
+    for (const auto& kv : e) {
+      const std::string key = kv.first.as<std::string>();
+      if (key == "from" || key == "to") continue;
+      YAML::Emitter em;
+      em << YAML::Flow << kv.second;
+      what += fmt::format("{}{}: {}", what.empty() ? "" : ", ", key, em.c_str());
+    }
+    out.push_back(
+        fmt::format("{{{}}} acting {} to {}", what, human_time(from), human_time(std::min(to, t))));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Refuses an arm whose injury before the branch time is not the source's.
+void check_past_injury(const std::string& source_physics, const std::string& arm_physics, double t,
+                       const std::string& what) {
+  const auto a = injury_before(source_physics, t), b = injury_before(arm_physics, t);
+  if (a == b) return;
+  const auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += "\n    " + x;
+    return s.empty() ? std::string("\n    none") : s;
+  };
+  throw InputError(fmt::format(
+      "--from {}: the state at t = {} went through another injury than the config gives "
+      "before then; the source's:{}\n  the config's:{}\nan arm may change the future only",
+      what, human_time(t), list(a), list(b)));
+}
+
 BranchPoint from_checkpoint(const std::string& file, const Config& c) {
   FileSource src(file);
   BranchPoint p;
@@ -90,8 +144,10 @@ BranchPoint from_checkpoint(const std::string& file, const Config& c) {
         fmt::format("--from {}: the state does not fit the config {}:{}", file, c.file, all));
   }
   const std::string physics = physics_text(c);
-  if (fnv1a64(physics) != p.header.physics_hash)
+  if (fnv1a64(physics) != p.header.physics_hash) {
     p.differences = physics_differences(p.header.physics, physics, 8, "the source");
+    check_past_injury(p.header.physics, physics, p.time, file);
+  }
   const auto [lt, le] = doses_before(c, p.time);
   if (p.events < lt || p.events > le)
     throw CheckpointError(fmt::format(
@@ -119,6 +175,7 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
     return p;  // not a run's config: the fields and time alone
   }
   p.differences = physics_differences(physics_text(base), physics_text(c), 8, "the source");
+  check_past_injury(physics_text(base), physics_text(c), time, file);
   const std::size_t applied = doses_before(base, time).first;
   if (applied != lt)
     throw InputError(fmt::format(
