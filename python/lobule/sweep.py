@@ -589,6 +589,26 @@ def _write_summary(path, keys, observables, points):
     return table
 
 
+def _lock_sweep(out):
+    """One sweep at a time in a directory: an exclusive lock on OUT/.sweep.lock (released when
+    the returned file is closed, or the process ends); SweepError naming the other process."""
+    import fcntl
+    f = open(os.path.join(out, ".sweep.lock"), "a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        other = f.read().strip() or "another process"
+        f.close()
+        raise SweepError(f"{out}: another sweep is running in it ({other}); wait for it, or "
+                         "write to another directory (--out)") from None
+    f.seek(0)
+    f.truncate()
+    f.write(f"pid {os.getpid()}")
+    f.flush()
+    return f
+
+
 def sweep(spec_or_path, out=None, jobs=None, engine="executable", progress=None):
     """Runs a sweep (a sweep file's path or a dict of the same form; see the module's
     docstring) and returns its SweepResult. `out` and `jobs` override the file's. `progress`,
@@ -677,6 +697,7 @@ def sweep(spec_or_path, out=None, jobs=None, engine="executable", progress=None)
                 f"its finished points would not belong to this design. Write to another "
                 f"directory (--out) or remove {out}")
     os.makedirs(os.path.join(out, "points"), exist_ok=True)
+    lock = _lock_sweep(out)  # noqa: F841 - held until this function returns
     if old is None:
         _atomic_write(design_path, _json_text(
             {"format": FORMAT, "created": _now(), "scenario": scenario, **identity}))

@@ -289,6 +289,9 @@ def test_a_killed_sweep_resumes_without_rerunning_finished_points(tmp_path, tiny
             if (out / "points").is_dir():
                 done = [p for p in os.listdir(out / "points")
                         if (out / "points" / p / "point.json").exists()]
+        # A second sweep into the directory while this one runs is refused, naming it.
+        with pytest.raises(SweepError, match=f"another sweep is running in it \\(pid {proc.pid}\\)"):
+            sweep(path, out=out)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)   # the sweep and the runs it started
         proc.wait()
