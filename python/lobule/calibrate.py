@@ -524,6 +524,16 @@ def _json_safe(obj):
     return obj
 
 
+def _sha256(path):
+    """The SHA-256 of a file's content ("" when it cannot be read: the run then says why)."""
+    import hashlib
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return ""
+
+
 def scenario_model(scenario, targets, out, set=None, units=None, from_=None, backend=None,
                    engine="executable"):
     """A model callable (for calibrate) that runs `scenario` with `set` and the parameters as
@@ -547,19 +557,23 @@ def scenario_model(scenario, targets, out, set=None, units=None, from_=None, bac
         d = os.path.join(evals, f"{n:04d}")
         record = os.path.join(d, "eval.json")
         wanted = {k: float(v) for k, v in params.items()}
+        overrides = dict(common)
+        for k, v in wanted.items():
+            overrides[k] = f"{v!r} {units[k]}" if units.get(k) else v
+        # What the run computes: an evaluation is reused only when all of it is the same (the
+        # scenario's content too: an edited scenario must not reuse stale runs).
+        identity = {"params": wanted, "overrides": _json_safe(overrides),
+                    "scenario_sha256": _sha256(scenario), "from": from_,
+                    "targets": [[t.observable, t.time] for t in targets]}
         try:
             with open(record, encoding="utf-8") as f:
                 old = json.load(f)
-            if old.get("params") == wanted and old.get("targets") == \
-                    [[t.observable, t.time] for t in targets]:
+            if all(old.get(k) == v for k, v in identity.items()):
                 return {(o, t): v for o, t, v in old["values"]}
         except (OSError, ValueError, AttributeError, TypeError):
             pass
         if os.path.exists(record):
             os.remove(record)
-        overrides = dict(common)
-        for k, v in wanted.items():
-            overrides[k] = f"{v!r} {units[k]}" if units.get(k) else v
         os.makedirs(evals, exist_ok=True)
         runner.run(scenario, d, overrides=overrides, from_=from_, backend=backend, quiet=True,
                    engine=engine)
@@ -567,9 +581,7 @@ def scenario_model(scenario, targets, out, set=None, units=None, from_=None, bac
         vals = [[t.observable, t.time, run.value(t.observable, t.time)] for t in targets]
         tmp = record + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"params": wanted, "overrides": overrides,
-                       "targets": [[t.observable, t.time] for t in targets],
-                       "values": vals}, f, indent=1)
+            json.dump({**identity, "values": vals}, f, indent=1)
             f.write("\n")
         os.replace(tmp, record)
         return {(o, t): v for o, t, v in vals}

@@ -123,22 +123,37 @@ def branch(config, at, arms, out, overrides=None, base_overrides=None, base_conf
     config, after the common `overrides`) from OUT/base:AT into OUT/NAME, tissue time
     continuing. A base whose state at `at` is already there is reused. Returns
     {"base": Run, name: Run, ...}."""
+    import hashlib
+    import json
     import math
     from .results import ResultsError, parse_seconds
     t = parse_seconds(at, "at")
     base_dir = os.path.join(os.fspath(out), "base")
     spec = f"{base_dir}:{t!r}s"
+    shared = dict(base_overrides or {})
+    shared["time.end"] = f"{t!r} s"
+    source = os.fspath(base_config or config)
+    with open(source, "rb") as f:
+        # What the base computes: reused only when all of it is the same, the scenario's content
+        # included (an edited scenario or other base overrides must not reuse a stale base).
+        request = {"scenario": os.path.abspath(source),
+                   "scenario_sha256": hashlib.sha256(f.read()).hexdigest(),
+                   "sets": to_sets(shared), "backend": backend}
+    record = os.path.join(base_dir, "branch_base.json")
     base = None
     try:
-        base = Run(base_dir)
-        if not any(math.isclose(x, t, rel_tol=1e-9) for x in base.times):
+        with open(record, encoding="utf-8") as f:
+            same = json.load(f) == request
+        base = Run(base_dir) if same else None
+        if base is not None and not any(math.isclose(x, t, rel_tol=1e-9) for x in base.times):
             base = None
-    except ResultsError:
+    except (OSError, ValueError, ResultsError):
         base = None
     if base is None:
-        shared = dict(base_overrides or {})
-        shared["time.end"] = f"{t!r} s"
-        base = run(base_config or config, base_dir, shared, backend=backend, engine=engine)
+        base = run(source, base_dir, shared, backend=backend, engine=engine)
+        with open(record + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(request, f, indent=1)
+        os.replace(record + ".tmp", record)
     runs = {"base": base}
     for name, own in arms.items():
         merged = {**dict(overrides or {}), **dict(own or {})}

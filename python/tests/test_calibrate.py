@@ -210,6 +210,13 @@ def test_a_calibration_file_fits_a_scenario(tmp_path, exe):
     assert sorted(os.listdir(tmp_path / "cal" / "evals")) == evals
     assert all((tmp_path / "cal" / "evals" / e / "log.txt").stat().st_mtime_ns == m
                for e, m in mtimes.items())
+    # an edited scenario reuses nothing: the first evaluation runs again with the new content
+    scenario.write_text(yaml.safe_dump(dict(TINY, name="tiny_edited"), sort_keys=False))
+    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "cal" / "evals" / evals[0] / "log.txt").stat().st_mtime_ns != \
+        mtimes[evals[0]]
+    assert "tiny_edited" in (tmp_path / "cal" / "evals" / evals[0] / "config.yaml").read_text()
     # bad input: exit 2 with the message
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(dict(cal, parameters={
         "species[0].decay": {"start": 500.0, "bounds": [1.0, 120.0]}})))

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+import yaml
 
 import lobule
 from lobule import runner
@@ -66,6 +67,14 @@ def test_branch_from_day_84_equals_the_uninterrupted_run(tmp_path, core):
     lobule.branch(MSC, "84 d", {"msc": {}}, tmp_path / "arms", overrides=SHORT,
                   base_overrides={"model.therapy": [], "backend": "cpu"}, base_config=UNTREATED)
     assert os.path.getmtime(os.path.join(runs["base"].path, "timeseries.csv")) == base_mtime
+    # Other base overrides: the base runs again (a stale base would give wrong arms).
+    again = lobule.branch(MSC, "84 d", {"msc": {}}, tmp_path / "arms", overrides=SHORT,
+                          base_overrides={"model.therapy": [], "backend": "cpu",
+                                          "model.parameters.k_deg": "1.2 1/d"},
+                          base_config=UNTREATED)
+    assert os.path.getmtime(os.path.join(runs["base"].path, "timeseries.csv")) != base_mtime
+    base_cfg = yaml.safe_load(open(os.path.join(again["base"].path, "config.yaml")))
+    assert base_cfg["model"]["parameters"]["k_deg"] == f"{1.2 / 86400!r} 1/s"
 
 
 def test_progress_callback_and_stopping_a_run(tmp_path, core):
