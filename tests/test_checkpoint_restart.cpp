@@ -157,6 +157,34 @@ TEST(Restart, LatestNamesTheCheckpointARestartContinuedFrom) {
   expect_same_outputs(whole, again);
 }
 
+// A restart replaces the initial state: a start file deleted (or moved) after the run began does
+// not block `--restart` (through the executable), while a fresh run still refuses its absence.
+TEST(Restart, ContinuesWithoutTheStartFileItNeverReads) {
+  test::TempDir tmp;
+  test::CkScenario s;
+  const std::string first = tmp.path() + "/first";
+  run(s, first);
+  const std::string start = tmp.path() + "/start.vti";
+  fs::copy_file(first + "/fields/000003.vti", start);
+  std::string yaml = s.yaml();
+  const std::string uniform = "initial: { kind: uniform, value: 0.5 }";
+  ASSERT_NE(yaml.find(uniform), std::string::npos);
+  yaml.replace(yaml.find(uniform), uniform.size(),
+               "initial: { kind: file, path: " + start + ", array: beta }");
+  const std::string cfg = tmp.write("from_file.yaml", yaml);
+  const std::string whole = tmp.path() + "/whole", cut = tmp.path() + "/cut";
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", whole, "-q"}).exit_code, 0);
+  ASSERT_EQ(test::run_lobule({"run", cfg, "-o", cut, "-q", "--set", "time.end=4 s"}).exit_code, 0);
+  fs::remove(start);
+  const auto again = test::run_lobule({"run", cfg, "-o", cut, "-q", "--restart", "latest"});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  expect_same_final_state(whole, cut);
+  expect_same_outputs(whole, cut);
+  const auto fresh = test::run_lobule({"run", cfg, "-o", tmp.path() + "/fresh", "-q"});
+  EXPECT_EQ(fresh.exit_code, 2);
+  EXPECT_NE(fresh.output.find("start.vti"), std::string::npos) << fresh.output;
+}
+
 TEST(Restart, ExtendsAFinishedRunToALaterEnd) {
   test::TempDir tmp;
   test::CkScenario s;

@@ -13,7 +13,8 @@ int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<Backe
   // A pipe that closes before the run loop starts only makes writes fail; during the loop it
   // stops the run with a checkpoint (run_signals.hpp).
   std::signal(SIGPIPE, SIG_IGN);
-  const Config c = load_config(a.config, a.set);
+  // A restart or branch replaces the initial state: start files are not needed (nor read).
+  const Config c = load_config(a.config, a.set, !restart.empty() || !from.empty());
   print_warnings(c);
   RunOptions opt;
   opt.out_dir = out_dir;

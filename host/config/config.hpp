@@ -108,15 +108,20 @@ struct Config {
   Precision precision = Precision::Float;
   BackendChoice backend = BackendChoice::Auto;
   std::vector<std::string> warnings;  ///< accepted but doubtful settings, shown to the user
-  YAML::Node document;                ///< the document after --set overrides, as read
+  /// A restart or branch replaces the initial state: its start files (species `initial: {kind:
+  /// file}`, the liver's `model.initial: {file}`) are neither checked nor read (they may be gone).
+  bool start_replaced = false;
+  YAML::Node document;  ///< the document after --set overrides, as read
 };
 
 /// Reads, overrides ("key.path=value"), and validates a scenario. Throws ConfigError.
-Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+/// start_replaced: the run continues a checkpoint or branches (Config::start_replaced).
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {},
+                   bool start_replaced = false);
 
 /// Parses and validates an in-memory document (tests, fuzzing); `file` names it in errors.
 Config parse_config(const std::string& yaml_text, const std::string& file,
-                    const std::vector<std::string>& overrides = {});
+                    const std::vector<std::string>& overrides = {}, bool start_replaced = false);
 
 /// The resolved config in canonical units (µm, s), as written to DIR/config.yaml.
 YAML::Node resolved_yaml(const Config& c);

@@ -115,7 +115,7 @@ YAML::Node unshared(YAML::Node n, std::vector<YAML::Node>& seen) {
 }  // namespace
 
 Config parse_config(const std::string& yaml_text, const std::string& file,
-                    const std::vector<std::string>& overrides) {
+                    const std::vector<std::string>& overrides, bool start_replaced) {
   auto src = std::make_shared<ConfigSource>();
   src->file = file;
   YAML::Node root;
@@ -143,6 +143,7 @@ Config parse_config(const std::string& yaml_text, const std::string& file,
   Config c;
   c.file = file;
   c.document = root;
+  c.start_replaced = start_replaced;
   try {
     parse_top_level(top, c);
   } catch (const YAML::Exception& e) {  // a yaml-cpp surprise still names the file
@@ -151,7 +152,8 @@ Config parse_config(const std::string& yaml_text, const std::string& file,
   return c;
 }
 
-Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+Config load_config(const std::string& path, const std::vector<std::string>& overrides,
+                   bool start_replaced) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw ConfigError(path, "", "is a directory: give the scenario's YAML file");
@@ -160,7 +162,7 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw ConfigError(path, "", "cannot read the config file");
-  return parse_config(ss.str(), path, overrides);
+  return parse_config(ss.str(), path, overrides, start_replaced);
 }
 
 const char* to_string(Precision p) {

@@ -63,7 +63,8 @@ InitialCondition parse_initial(const ConfigNode& n, const Config& c) {
     p = fs::absolute(p);  // stored so: a restart from another folder finds it
     ic.path = p.lexically_normal().string();
     ic.array = n["array"].str();
-    if (const std::string why = input_file_problem(ic.path); !why.empty()) n["path"].fail(why);
+    if (!c.start_replaced)  // a restart never reads it: a file deleted since may not block one
+      if (const std::string why = input_file_problem(ic.path); !why.empty()) n["path"].fail(why);
   }
   return ic;
 }

@@ -141,8 +141,9 @@ void LiverFibrosis::parse_scenario(const ConfigNode& model, const Config& c) {
       if (path.is_relative()) path = fs::path(c.file).parent_path() / path;
       path = fs::absolute(path);  // stored so: a restart from another folder finds it
       start_file_ = path.lexically_normal().string();
-      if (const std::string why = input_file_problem(start_file_); !why.empty())
-        init["file"].fail(why);
+      if (!c.start_replaced)  // a restart never reads it: a file deleted since may not block one
+        if (const std::string why = input_file_problem(start_file_); !why.empty())
+          init["file"].fail(why);
       start_ = LiverStart::File;
     } else {
       if (!init.is_scalar() || (init.str() != "healthy" && init.str() != "cirrhotic"))

@@ -98,7 +98,8 @@ void LiverFibrosis::check_inputs(const Config& c, const Geometry& g) const {
 bool LiverFibrosis::initial_state(const Config& c, const Geometry& g,
                                   std::vector<std::vector<double>>& u) const {
   check_geometry(g);
-  u = start_ == LiverStart::File ? read_start_file(c, g) : healthy_guess(g);
+  // A restart replaces the state: its start file is not read (it may be gone).
+  u = start_ == LiverStart::File && !c.start_replaced ? read_start_file(c, g) : healthy_guess(g);
   return true;
 }
 

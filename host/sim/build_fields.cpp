@@ -103,7 +103,8 @@ HostFields<T> build_fields(const Config& c, const Geometry& g) {
     const bool fixed_d = !local && sc.driver.fields.empty();
     if (fixed_d) zeroed(sp.D, b.padded());
     std::vector<double> from_file;
-    if (sc.initial.kind == InitialKind::File) from_file = read_initial_file(sc, g, c.precision);
+    if (sc.initial.kind == InitialKind::File && !c.start_replaced)  // a restart replaces it
+      from_file = read_initial_file(sc, g, c.precision);
     cpu::for_rows(b.nz, b.ny, b.interior(), [&](int k, int j) {
       for (int i = 0; i < b.nx; ++i) {
         const std::size_t v = g.at(i, j, k), p = b.idx(i, j, k);

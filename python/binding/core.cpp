@@ -77,7 +77,8 @@ std::optional<BackendChoice> backend_of(const std::string& name) {
 py::dict run(const std::string& config, const std::vector<std::string>& sets,
              const std::string& out, const std::string& backend, const std::string& restart,
              const std::string& from, bool quiet, py::object progress) {
-  const Config c = load_config(config, sets);
+  // A restart or branch replaces the initial state: start files are not needed (nor read).
+  const Config c = load_config(config, sets, !restart.empty() || !from.empty());
   RunOptions opt;
   opt.out_dir = out;
   opt.backend = backend_of(backend);
