@@ -131,6 +131,51 @@ TEST(Branch, RefusesAStateItCannotContinueExactly) {
   }
 }
 
+// A state belongs to its lobule: an arm on another geometry of the same grid is refused, and an
+// output without every field is refused before the arm's folder is touched.
+TEST(Branch, RefusesAnotherGeometryAndAPartialOutputBeforeTouchingTheArm) {
+  test::TempDir tmp;
+  const auto lobule = [](const std::string& stage, const std::string& fields) {
+    return R"(name: hex
+grid: { spacing: "10 um" }
+geometry:
+  kind: hex_lobule
+  radius: "150 um"
+  height: "20 um"
+  central_vein_radius: "20 um"
+  portal: { vein_radius: "15 um", artery_radius: "5 um", duct_radius: "5 um", tract_radius: "30 um" }
+  sinusoids: { allow_coarse: true, plate_thickness: "30 um" }
+  fibrosis: { stage: )" +
+           stage + R"(, septum_width: "20 um", seed: 1 }
+species:
+  - { name: a, diffusivity: "20 um^2/s", half_life: "30 s", initial: { kind: uniform, value: 1 } }
+  - { name: b, diffusivity: "5 um^2/s", initial: { kind: uniform, value: 0.5 } }
+time: { end: "2 s", dt: "0.1 s" }
+output: { every: "1 s", fields: )" +
+           fields + R"( }
+checkpoint: { every: "1 s", keep: 10 }
+backend: cpu
+)";
+  };
+  run(lobule("F0", "all"), tmp.path() + "/f0");
+  std::string e = error_of(lobule("F4", "all"), tmp.path() + "/f4", tmp.path() + "/f0:1s");
+  EXPECT_NE(e.find("another geometry"), std::string::npos) << e;
+  EXPECT_NE(e.find("fibrosis"), std::string::npos) << e;
+  // The same from an output (no checkpoint at 1 s in this source).
+  run(lobule("F0", "all"), tmp.path() + "/f0_outputs", "", {"checkpoint.every=0 s"});
+  e = error_of(lobule("F4", "all"), tmp.path() + "/f4", tmp.path() + "/f0_outputs:1s");
+  EXPECT_NE(e.find("another geometry"), std::string::npos) << e;
+  // An output of field a alone: refused, and an earlier run in the arm's folder is left whole.
+  run(lobule("F0", "[a]"), tmp.path() + "/partial", "", {"checkpoint.every=0 s"});
+  const std::string arm = tmp.path() + "/arm";
+  run(lobule("F0", "all"), arm);
+  const auto before = test::csv_rows(arm + "/timeseries.csv");
+  e = error_of(lobule("F0", "all"), arm, tmp.path() + "/partial:1s");
+  EXPECT_NE(e.find("needs every field"), std::string::npos) << e;
+  EXPECT_EQ(test::csv_rows(arm + "/timeseries.csv"), before);
+  EXPECT_TRUE(fs::exists(arm + "/fields/000002.vti"));
+}
+
 // The liver model: a therapy arm branched from the untreated run at the dose time equals the
 // treated run from there on; an arm with a dose before the branch is refused.
 TEST(Branch, TherapyArmFromTheUntreatedRunEqualsTheTreatedRun) {

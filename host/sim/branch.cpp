@@ -93,6 +93,19 @@ std::vector<std::string> injury_before(const std::string& physics, double t) {
   return out;
 }
 
+// Refuses an arm on another geometry: the state belongs to the lobule it was computed on (the
+// same grid of another stage or seed would put scar and cells where this one has none).
+void check_same_geometry(const std::vector<std::string>& differences, const std::string& what) {
+  std::string lines;
+  for (const auto& d : differences)
+    if (d.rfind("geometry", 0) == 0 || d.rfind("grid", 0) == 0) lines += "\n  " + d;
+  if (!lines.empty())
+    throw InputError(
+        fmt::format("--from {}: the state was computed on another geometry:{}\nan arm runs on its "
+                    "source's geometry",
+                    what, lines));
+}
+
 // Refuses an arm whose injury before the branch time is not the source's.
 void check_past_injury(const std::string& source_physics, const std::string& arm_physics, double t,
                        const std::string& what) {
@@ -145,7 +158,8 @@ BranchPoint from_checkpoint(const std::string& file, const Config& c) {
   }
   const std::string physics = physics_text(c);
   if (fnv1a64(physics) != p.header.physics_hash) {
-    p.differences = physics_differences(p.header.physics, physics, 8, "the source");
+    p.differences = physics_differences(p.header.physics, physics, 64, "the source");
+    check_same_geometry(p.differences, file);
     check_past_injury(p.header.physics, physics, p.time, file);
   }
   const auto [lt, le] = doses_before(c, p.time);
@@ -163,6 +177,26 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
   BranchPoint p;
   p.file = file;
   p.time = time;
+  // Every field read and checked now, before the run clears anything in its output folder.
+  std::vector<std::string> names;
+  for (const auto& s : c.species) names.push_back(s.name);
+  VtiContents v;
+  try {
+    v = read_vti_contents(file, names);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format(
+        "--from: {}; a branch needs every field of the state: start it from a checkpoint at "
+        "that time, or from a source run with output.fields: all",
+        e.what()));
+  }
+  for (int a = 0; a < 3; ++a)
+    if (v.cells[a] != c.cells[a] || std::abs(v.spacing[a] - c.spacing[a]) > 1e-6 * c.spacing[a])
+      throw InputError(fmt::format(
+          "--from {}: its grid is {}x{}x{} voxels of {:g} x {:g} x {:g} um, the config's "
+          "{}x{}x{} of {:g} x {:g} x {:g} um",
+          file, v.cells[0], v.cells[1], v.cells[2], v.spacing[0], v.spacing[1], v.spacing[2],
+          c.cells[0], c.cells[1], c.cells[2], c.spacing[0], c.spacing[1], c.spacing[2]));
+  for (auto& [name, values] : v.arrays) p.values.push_back(std::move(values));
   const auto [lt, le] = doses_before(c, time);
   p.events = lt;
   const fs::path source = fs::path(file).parent_path().parent_path() / "config.yaml";
@@ -174,7 +208,8 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
   } catch (const std::exception&) {
     return p;  // not a run's config: the fields and time alone
   }
-  p.differences = physics_differences(physics_text(base), physics_text(c), 8, "the source");
+  p.differences = physics_differences(physics_text(base), physics_text(c), 64, "the source");
+  check_same_geometry(p.differences, file);
   check_past_injury(physics_text(base), physics_text(c), time, file);
   const std::size_t applied = doses_before(base, time).first;
   if (applied != lt)
@@ -251,8 +286,9 @@ void restore_branch(Stepper<T>& run, const BranchPoint& p) {
   if (p.checkpoint) {
     read_checkpoint_fields(FileSource(p.file), p.header, f);
   } else {
-    for (auto& sp : f.species) {
-      const std::vector<double> v = read_vti_on_grid(p.file, sp.name, run.geometry());
+    for (std::size_t s = 0; s < f.species.size(); ++s) {
+      auto& sp = f.species[s];
+      const std::vector<double>& v = p.values[s];
       const Box& b = f.box;
       std::size_t n = 0;
       for (int k = 0; k < b.nz; ++k)

@@ -20,6 +20,9 @@ struct BranchPoint {
   std::size_t events = 0;   ///< therapy doses applied before it
   CheckpointHeader header;  ///< the checkpoint's header (checkpoint only)
   std::vector<std::string> differences;  ///< physics of the arm that differs from the source
+  /// An output's fields, one per species of the config (interior voxels, x fastest), read and
+  /// checked before the run touches its output folder.
+  std::vector<std::vector<double>> values;
 };
 
 /// Resolves `spec`: RUN:TIME (TIME with a unit, e.g. 84d or "2016 h"): RUN's checkpoint at
