@@ -7,6 +7,7 @@
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkXMLImageDataReader.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
@@ -120,6 +121,49 @@ TEST(RunOutputs, PvdVtiCsvAndConfigAreConsistent) {
   const std::string resolved = slurp(out + "/config.yaml");
   EXPECT_NE(resolved.find("version:"), std::string::npos);
   EXPECT_NO_THROW(load_config(out + "/config.yaml"));
+}
+
+// Provenance: config.yaml records the command line, machine, device, start, end and wall time,
+// and a liver run its fields' titles and units for figures; --name-with-sets names the run and
+// its default folder by its overrides. The file stays a valid scenario.
+TEST(RunOutputs, ConfigRecordsHowTheRunWasMade) {
+  TempDir dir;
+  const std::string scenario = dir.write("s.yaml", kScenario);
+  // without -o: results/<name> relative to the working directory
+  const auto in_dir =
+      test::run_shell("cd " + test::shell_quote(dir.path()) + " && " + test::lobule_command() +
+                      " run s.yaml --set 'time.end=0.5 s' --name-with-sets -q");
+  ASSERT_EQ(in_dir.exit_code, 0) << in_dir.output;
+  const std::string out = dir.path() + "/results/roundtrip_end-0.5-s";
+  ASSERT_TRUE(std::filesystem::exists(out + "/config.yaml")) << in_dir.output;
+  const YAML::Node c = YAML::LoadFile(out + "/config.yaml");
+  EXPECT_EQ(c["name"].as<std::string>(), "roundtrip_end-0.5-s");
+  const YAML::Node b = c["build"];
+  const std::string command = b["command"].as<std::string>();
+  EXPECT_NE(command.find(" run s.yaml --set 'time.end=0.5 s' --name-with-sets -q"),
+            std::string::npos)
+      << command;
+  EXPECT_EQ(
+      b["device"].as<std::string>().rfind(
+          resolve_backend(BackendChoice::Auto) == BackendChoice::Cuda ? "cuda: " : "cpu: ", 0),
+      0u);
+  EXPECT_FALSE(b["host"].as<std::string>().empty());
+  const std::regex iso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+  EXPECT_TRUE(std::regex_match(b["started"].as<std::string>(), iso));
+  EXPECT_TRUE(std::regex_match(b["finished"].as<std::string>(), iso));
+  EXPECT_GT(b["wall_seconds"].as<double>(), 0.0);
+  EXPECT_NO_THROW(load_config(out + "/config.yaml"));
+
+  // A liver run lists its fields' titles and units.
+  const std::string liver = dir.path() + "/liver";
+  const auto lr = run_lobule({"run", test::source_path("inputs/healthy.yaml"), "-o", liver, "-q",
+                              "--set", "time.end=1 d"});
+  ASSERT_EQ(lr.exit_code, 0) << lr.output;
+  const YAML::Node fields = YAML::LoadFile(liver + "/config.yaml")["build"]["fields"];
+  EXPECT_EQ(fields["tgfb"]["title"].as<std::string>(), "TGF-β");
+  EXPECT_EQ(fields["tgfb"]["unit"].as<std::string>(), "ng/mL");
+  EXPECT_EQ(fields["hsc"]["title"].as<std::string>(), "activated HSCs");
+  EXPECT_EQ(fields.size(), 17u);
 }
 
 TEST(RunOutputs, VtiRoundTripKeepsValuesTimeAndGrid) {

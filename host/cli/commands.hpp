@@ -15,8 +15,14 @@ struct CommonArgs {
 
 /// lobule run: returns the exit code. restart: "latest", a checkpoint file, or empty; from: a
 /// branch's source (RUN:TIME, a .ckpt or .vti), or empty.
+/// command: the command line, for config.yaml; name_with_sets: the run's name (and default
+/// folder) gains its --set overrides ("msc_portal_dose-2e6").
 int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<BackendChoice> backend,
-            bool quiet, const std::string& restart = {}, const std::string& from = {});
+            bool quiet, const std::string& restart = {}, const std::string& from = {},
+            const std::string& command = {}, bool name_with_sets = false);
+/// "NAME_key-value_...": the name with each --set's last key part and value (characters a name
+/// may not hold become '-'): msc_portal_dose-2e6.
+std::string name_with_overrides(const std::string& name, const std::vector<std::string>& sets);
 /// lobule check: prints the resolved config, memory and time-step facts.
 int cmd_check(const CommonArgs& a);
 /// lobule geometry: writes the labels (and zone) of the config's geometry to a .vti file.

@@ -14,6 +14,7 @@
 #include "host/config/config_error.hpp"
 #include "host/errors.hpp"
 #include "host/io/checkpoint_format.hpp"
+#include "host/io/run_log.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
 #include "process_setup.hpp"
 #ifdef LOBULE_HAVE_CUDA
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
 
   CommonArgs common;
   std::string out_dir, out_file, backend_name, restart, from;
-  bool quiet = false;
+  bool quiet = false, name_with_sets = false;
 
   auto* run = app.add_subcommand("run", "run a scenario and write its results");
   run->add_option("config", common.config, "scenario YAML file")->required();
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
       "--from", from,
       "start a branch from another run's state, tissue time continuing: RUN:TIME "
       "(e.g. results/base:84d; its checkpoint or output at that time), a .ckpt or .vti");
+  run->add_flag("--name-with-sets", name_with_sets,
+                "add the --set overrides to the run's name and default folder "
+                "(results/msc_portal_dose-2e6)");
   run->add_flag("-q,--quiet", quiet, "plain log lines instead of a live progress line");
 
   auto* check = app.add_subcommand("check", "validate a scenario and print what it will need");
@@ -134,7 +138,9 @@ int main(int argc, char** argv) {
       if (backend_name == "cpu") b = BackendChoice::Cpu;
       if (backend_name == "cuda") b = BackendChoice::Cuda;
       if (backend_name == "auto") b = BackendChoice::Auto;
-      return cmd_run(common, out_dir, b, quiet, restart, from);
+      std::string command;  // for config.yaml: the command line as a shell would take it
+      for (int i = 0; i < argc; ++i) command += (i ? " " : "") + shell_quote(argv[i]);
+      return cmd_run(common, out_dir, b, quiet, restart, from, command, name_with_sets);
     }
     if (*check) return cmd_check(common);
     if (*geom) return cmd_geometry(common, out_file);

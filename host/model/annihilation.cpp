@@ -13,7 +13,7 @@ class Annihilation final : public ModelOf<AnnihilationParams, AnnihilationRates>
 
   std::string name() const override { return "annihilation"; }
   std::vector<FieldSpec> fields() const override {
-    return {{"a", "conc", true}, {"b", "conc", true}, {"c", "conc", false}};
+    return {{"a", "conc", true, "A"}, {"b", "conc", true, "B"}, {"c", "conc", false, "C"}};
   }
   // a − b over the tissue [conc·µm³]: conserved with no-flux faces and no vessels.
   std::vector<std::string> observable_columns() const override { return {"a_minus_b_total"}; }

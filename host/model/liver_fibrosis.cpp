@@ -34,6 +34,25 @@ const char* const kFieldUnits[kLiverFields] = {"ng/mL",
                                                "relative scar density",
                                                "relative scar density"};
 
+// Names for figures and colour bars (UTF-8), in the order of kFieldNames.
+const char* const kFieldTitles[kLiverFields] = {"TGF-β",
+                                                "TNF-α",
+                                                "IL-10",
+                                                "HGF",
+                                                "VEGF",
+                                                "EGF",
+                                                "MMP",
+                                                "TIMP",
+                                                "EVs",
+                                                "hepatocytes",
+                                                "activated HSCs",
+                                                "M1 macrophages",
+                                                "M2 macrophages",
+                                                "MSCs",
+                                                "EV cargo",
+                                                "fibrillar collagen",
+                                                "cross-linked collagen"};
+
 std::vector<ParamSpec<LiverParams>> parameter_table() {
   std::vector<ParamSpec<LiverParams>> t;
 #define LOBULE_LIVER_SPEC(sym, dim, value, meaning) \
@@ -76,7 +95,7 @@ LiverFibrosis::LiverFibrosis() : ModelOf(parameter_table()) {}
 std::vector<FieldSpec> LiverFibrosis::fields() const {
   std::vector<FieldSpec> f;
   for (int q = 0; q < kLiverFields; ++q)
-    f.push_back({kFieldNames[q], kFieldUnits[q], q < kLiverDiffusing});
+    f.push_back({kFieldNames[q], kFieldUnits[q], q < kLiverDiffusing, kFieldTitles[q]});
   return f;
 }
 

@@ -26,6 +26,7 @@ struct FieldSpec {
   std::string name;
   std::string unit;
   bool diffuses = true;
+  std::string title;  ///< for figures: "TGF-β", "activated HSCs"; empty: the name
 };
 
 /// The state a model's observables read: interior voxels of the padded box, labels (255 =

@@ -27,6 +27,7 @@
 #include "memory_estimate.hpp"
 #include "observables.hpp"
 #include "output_writer.hpp"
+#include "provenance.hpp"
 #include "restart.hpp"
 #include "run_signals.hpp"
 #include "stepper.hpp"
@@ -36,11 +37,26 @@
 namespace lobule {
 namespace {
 
+// DIR/config.yaml: the resolved scenario (itself a valid scenario) and, under `build`, how the
+// run was made: the lobule build, the command, machine, device and times, and the fields'
+// titles and units for figures. Written at the start and again at the end (with the wall time).
 void write_resolved_config(const std::string& dir, const Config& c, const char* backend,
-                           const std::optional<BranchPoint>& branch) {
+                           const Provenance& p) {
   YAML::Node n = resolved_yaml(c);
-  if (branch)
-    n["build"]["branched_from"] = fmt::format("{} (t = {} s)", branch->file, branch->time);
+  if (!p.branched_from.empty()) n["build"]["branched_from"] = p.branched_from;
+  n["build"]["command"] = p.command.empty() ? std::string("(not recorded)") : p.command;
+  n["build"]["host"] = p.host;
+  n["build"]["device"] = p.device;
+  n["build"]["started"] = p.started;
+  if (p.wall_seconds >= 0) {
+    n["build"]["finished"] = p.finished;
+    n["build"]["wall_seconds"] = fmt::format("{:.3f}", p.wall_seconds);
+  }
+  if (c.model_impl)
+    for (const auto& f : c.model_impl->fields()) {
+      n["build"]["fields"][f.name]["title"] = f.title.empty() ? f.name : f.title;
+      n["build"]["fields"][f.name]["unit"] = f.unit;
+    }
   n["build"]["version"] = LOBULE_VERSION;
   n["build"]["git"] = LOBULE_GIT;
   n["build"]["build_type"] = LOBULE_BUILD_TYPE;
@@ -174,7 +190,13 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   const RunDirLock lock(sum.out_dir);  // one run at a time in a folder
   std::vector<std::string> removed;
   if (!restart) removed = clear_earlier_run(sum.out_dir);
-  write_resolved_config(sum.out_dir, c, sum.backend.c_str(), branch);
+  Provenance prov;
+  prov.command = opt.command;
+  prov.started = utc_now();
+  prov.host = host_name();
+  prov.device = device_description(which);
+  if (branch) prov.branched_from = fmt::format("{} (t = {} s)", branch->file, branch->time);
+  write_resolved_config(sum.out_dir, c, sum.backend.c_str(), prov);
   RunLog log(sum.out_dir + "/log.txt", opt.quiet, restart.has_value());
   log_start(log, c, sum.backend);
   if (!removed.empty())
@@ -247,6 +269,9 @@ RunSummary run_typed(const Config& c, const RunOptions& opt, BackendChoice which
   sum.steps = run.steps();
   sum.t_end = run.time();
   sum.wall_seconds = wall.lap();
+  prov.wall_seconds = sum.wall_seconds;
+  prov.finished = utc_now();
+  write_resolved_config(sum.out_dir, c, sum.backend.c_str(), prov);
   const long long here = run.steps() - (restart  ? restart->header.steps
                                         : branch ? branch->steps
                                                  : 0);

@@ -19,6 +19,8 @@ struct RunOptions {
   /// Called at every step boundary with tissue time, time.end [s] and steps (the Python
   /// binding's progress callback); may throw to stop the run.
   std::function<void(double t, double end, long long steps)> progress;
+  /// The command line that made the run (shell-quoted) or the Python call, for config.yaml.
+  std::string command;
 };
 
 struct RunSummary {

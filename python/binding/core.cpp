@@ -85,6 +85,12 @@ py::dict run(const std::string& config, const std::vector<std::string>& sets,
   opt.quiet = quiet;
   opt.restart = restart;
   opt.from = from;
+  opt.command = "lobule._core.run(" + config;  // the Python call, for config.yaml
+  for (const auto& s : sets) opt.command += ", --set " + s;
+  if (!out.empty()) opt.command += ", -o " + out;
+  if (!from.empty()) opt.command += ", --from " + from;
+  if (!restart.empty()) opt.command += ", --restart " + restart;
+  opt.command += ")";
   std::optional<std::string> raised;  // what the progress callback raised
   if (!progress.is_none())
     opt.progress = [&](double t, double end, long long steps) {
