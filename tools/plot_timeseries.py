@@ -228,7 +228,7 @@ def legend_labels(d, doses=()):
 
 def intervals(width_mm):
     """At most this many day ticks' intervals on an axis width_mm wide."""
-    return max(3, min(8, int(width_mm // 10)))
+    return max(3, min(8, int(width_mm // 8)))
 
 
 def draw_cpa(d, width, height):
@@ -282,7 +282,7 @@ def draw_cytokines(d, width, height):
             d.line(ax, n, run, c + "_mean", what=c, label=d.labels[n])
             d.doses(ax, n, run, panel=c)
         ax.set_ylabel(d.P.quantity(c + "_mean", d.fields).label)
-        d.P.day_axis(ax, d.lo, d.hi, label=i >= 4, intervals=intervals(width / 4 - 15))
+        d.P.day_axis(ax, d.lo, d.hi, label=i >= 4, intervals=intervals(width / 4 - 10))
         if i < 4:
             ax.tick_params(labelbottom=False)
         top = d.top([(n, c + "_mean") for n in range(len(d.runs))])
