@@ -12,6 +12,8 @@ import sys
 import numpy as np
 import pytest
 import yaml
+
+from conftest import TINY
 from scipy import stats
 
 from lobule.calibrate import CalibrationError, calibrate, read_data
@@ -157,19 +159,6 @@ def test_data_files_with_units_comments_and_errors(tmp_path):
         read_data(str(f))
 
 
-TINY = {
-    "name": "tiny",
-    "grid": {"spacing": "5 um"},
-    "geometry": {"kind": "box", "size": ["40 um", "40 um", "40 um"]},
-    "model": {"name": "diffusion_decay"},
-    "species": [{"name": "u", "diffusivity": "10 um^2/s", "decay": "0.5 1/s",
-                 "source": "0.1 1/s", "initial": {"kind": "uniform", "value": 1.0}}],
-    "boundaries": {"default": "no_flux"},
-    "time": {"end": "2 s", "dt": "0.01 s", "scheme": "explicit"},
-    "output": {"every": "0.5 s", "fields": "all"},
-    "precision": "double",
-    "backend": "cpu",
-}
 
 
 def test_a_calibration_file_fits_a_scenario(tmp_path, exe):

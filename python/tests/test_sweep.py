@@ -16,25 +16,12 @@ import numpy as np
 import pytest
 import yaml
 
+from conftest import TINY
+
 from lobule.sweep import SweepError, make_design, sweep
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# 8 x 8 x 8 voxels of 5 um, one species, uniform start: with no-flux faces the mean obeys
-# du/dt = s - lambda u exactly (explicit Euler in time), u(t) = s/l + (u0 - s/l) exp(-l t).
-TINY = {
-    "name": "tiny",
-    "grid": {"spacing": "5 um"},
-    "geometry": {"kind": "box", "size": ["40 um", "40 um", "40 um"]},
-    "model": {"name": "diffusion_decay"},
-    "species": [{"name": "u", "diffusivity": "10 um^2/s", "decay": "0.5 1/s",
-                 "source": "0.1 1/s", "initial": {"kind": "uniform", "value": 1.0}}],
-    "boundaries": {"default": "no_flux"},
-    "time": {"end": "2 s", "dt": "0.01 s", "scheme": "explicit"},
-    "output": {"every": "0.5 s", "fields": "all"},
-    "precision": "double",
-    "backend": "cpu",
-}
 
 
 def exact_mean(u0, decay, source, t):
