@@ -177,8 +177,7 @@ def build(run, field="hgf", threshold=0.5):
     pv.RenameSource("cross-linked fraction", p.xlinked)
 
     p.tissue = _label_threshold(p.xlinked, 0, OUTSIDE - 1, "tissue (label != 255)")
-    p.lobule = pv.ExtractSurface(Input=p.tissue)
-    pv.RenameSource("lobule", p.lobule)
+    p.lobule = _outset(pv.ExtractSurface(Input=p.tissue), p, "lobule")
     p.vessels = []
     for label, name, colour in VESSELS:
         surf = pv.ExtractSurface(Input=_label_threshold(p.xlinked, label, label,
@@ -229,9 +228,9 @@ def add_zonal(p):
     z.clip.Invert = 0  # keep y >= the plane
     z.clip.Crinkleclip = 1  # whole voxels
     pv.RenameSource(f"zonal cut y >= {p.zonal_y:g} um", z.clip)
-    z.lobule = pv.ExtractSurface(Input=_label_threshold(z.clip, 0, OUTSIDE - 1,
-                                                        "zonal cut: tissue"))
-    pv.RenameSource("zonal cut: lobule", z.lobule)
+    z.lobule = _outset(pv.ExtractSurface(Input=_label_threshold(z.clip, 0, OUTSIDE - 1,
+                                                                "zonal cut: tissue")),
+                       p, "zonal cut: lobule")
     z.vessels = []
     for label, name, colour in VESSELS:
         surf = pv.ExtractSurface(Input=_label_threshold(z.clip, label, label,
@@ -253,10 +252,25 @@ def add_zonal(p):
     name = p.labels.get(p.field, (p.field, None))[0]
     z.field_title = _time_text(p.reader, f"{name} at y = {p.zonal_y:.0f} µm (zonal)",
                                "zonal field title")
-    z.scar_title = _time_text(p.reader, f"scar: collagen + collagen_x ≥ {p.threshold:g}, "
-                              f"cut at y = {p.zonal_y:.0f} µm", "zonal scar title")
+    z.scar_title = _time_text(p.reader, f"scar (C ≥ {p.threshold:g}), cut at y = "
+                              f"{p.zonal_y:.0f} µm", "zonal scar title")
     p.zonal = z
     return z
+
+
+def _outset(surface, p, name):
+    """The translucent lobule's surface moved outwards by a twentieth of a voxel (a scaling
+    about the grid's centre), so that it never lies in the plane of a scar or vessel face
+    beneath it (coincident faces flicker between the two: streaks in the picture)."""
+    c = [0.5 * (p.bounds[2 * k] + p.bounds[2 * k + 1]) for k in range(3)]
+    ext = [max(p.bounds[2 * k + 1] - p.bounds[2 * k], 1e-9) for k in range(3)]
+    s = [1.0 + 2 * 0.05 * p.spacing[k] / ext[k] for k in range(3)]
+    t = pv.Transform(Input=surface)
+    t.Transform = "Transform"
+    t.Transform.Scale = s
+    t.Transform.Translate = [c[k] * (1.0 - s[k]) for k in range(3)]
+    pv.RenameSource(name, t)
+    return t
 
 
 def _label_threshold(source, lo, hi, name):
@@ -528,21 +542,26 @@ def font_size(view_size):
 # Colour bars: round ticks in one format.
 
 def nice_ticks(lo, hi, n=6):
-    """(ticks, printf format): at most n round values (1, 2, 5 x 10^k apart) in lo..hi,
-    all printed with the same number of decimals (or all in exponent form)."""
+    """(ticks, printf format): round values (1, 2, 5 x 10^k apart) in lo..hi, as near n of
+    them as such a step gives (3 .. 8), all printed with the same number of decimals (or all
+    in exponent form for values below 1e-3 or from 1e5)."""
     if not hi > lo:
         return [lo], "%g"
-    raw = (hi - lo) / max(n - 1, 1)
-    mag = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw * (1 - 1e-9))
+    k = math.floor(math.log10((hi - lo) / n))
+    steps = [m * 10.0 ** e for e in (k - 1, k, k + 1, k + 2) for m in (1, 2, 5)]
+
+    def count(step):
+        return math.floor(hi / step + 1e-9) - math.ceil(lo / step - 1e-9) + 1
+
+    fits = [s for s in steps if 3 <= count(s) <= 8] or steps
+    step = min(fits, key=lambda s: (abs(count(s) - n), -s))
     k0, k1 = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-    ticks = [round(k * step, 12) for k in range(k0, k1 + 1)]
-    ticks = [0.0 if abs(t) < 1e-12 * step else t for t in ticks]
+    ticks = [round(j * step, 12) for j in range(k0, k1 + 1)]
+    ticks = [0.0 if abs(t) < 1e-9 * step else t for t in ticks]
     big = max(abs(lo), abs(hi))
     if big >= 1e5 or big < 1e-3:
         mant = step / 10.0 ** math.floor(math.log10(big))
-        dec = max(0, -math.floor(math.log10(mant) + 1e-9))
-        return ticks, f"%.{min(dec, 4)}e"
+        return ticks, f"%.{min(max(0, -math.floor(math.log10(mant) + 1e-9)), 4)}e"
     return ticks, f"%.{max(0, -math.floor(math.log10(step) + 1e-9))}f"
 
 
@@ -560,7 +579,7 @@ def _bar(lut, view, title, style, lo, hi):
     """A vertical colour bar at the right of the view, its title written along it beside the
     tick labels (reading upwards), ticks at round values in one format."""
     bar = pv.GetScalarBar(lut, view)
-    w, h = view.ViewSize if view.ViewSize[0] > 0 else (500, 500)
+    w, h = view.ViewSize if min(view.ViewSize) >= 64 else (500, 500)
     font = style.font
     ex = _extras(view)
     bottom = _legend_room(view, font) / h + 0.05
@@ -675,13 +694,15 @@ def _place_scale_bar(view, cam_info, bounds):
     r, d = ex["scale_bar"]
     right, up, direction, focal, half_w, half_h, box = cam_info
     extent = max(bounds[1] - bounds[0], bounds[3] - bounds[2])
-    length = ex.get("scale_length") or nice_length(extent)
-    # Never longer than the space left of the colour bar.
-    room = (ex.get("bar_left", 0.8) - 0.06) * 2 * half_w
-    while length > room and length > 1e-6:
-        length = nice_length(length * 4 / 2.2)
-        if length >= room:
-            length /= 2
+    length = ex.get("scale_length")
+    if not length:
+        # Automatic: never longer than the room left of the colour bar (1, 2, 5 x 10^k).
+        length = nice_length(extent)
+        room = (ex.get("bar_left", 0.8) - 0.06) * 2 * half_w
+        while length > room and length > 1e-6:
+            k = math.floor(math.log10(length) + 1e-9)
+            m = round(length / 10.0 ** k)
+            length = (2 if m == 5 else 1 if m == 2 else 0.5) * 10.0 ** k
     style = ex.get("style") or Style()
     # The bar's left end at the content box's left edge, half way down the margin below it.
     sx = box[0]
@@ -762,6 +783,30 @@ def show_field(p, view, lo, hi, font=12, style=None, cut=False, scale_bar=None):
     return d
 
 
+def show_array(view, source, array, lo, hi, title, heading, style, scale_bar=None):
+    """Any run's cell array on a source (render_fields.py): Viridis on lo..hi, a colour bar
+    titled `title` (e.g. bar_title()), the text `heading` at the upper left (its last line the
+    time) and a scale bar."""
+    style_view(view, style)
+    ex = _extras(view)
+    ex["role"] = "field"
+    ex["legend_lines"] = []
+    d = pv.Show(source, view)
+    pv.ColorBy(d, ("CELLS", array))
+    lut = pv.GetColorTransferFunction(array)
+    lut.ApplyPreset(FIELD_PRESET, True)
+    lut.AutomaticRescaleRangeMode = "Never"
+    lut.RescaleTransferFunction(lo, hi)
+    d.LookupTable = lut
+    _bar(lut, view, title, style, lo, hi)
+    d.SetScalarBarVisibility(view, True)
+    text = pv.Text(Text=heading)
+    pv.RenameSource("title", text)
+    _title(view, text, style)
+    add_scale_bar(view, style, scale_bar)
+    return d
+
+
 # ---------------------------------------------------------------------------------------------
 # Cameras.
 
@@ -776,7 +821,8 @@ def content_box(view):
     """(x0, y0, x1, y1): the part of the view, in fractions, left to the data: below the
     title, above the scale bar, left of the colour bar."""
     w, h = view.ViewSize
-    w, h = max(w, 1), max(h, 1)
+    if w < 64 or h < 64:  # not laid out yet (the GUI): assume a mid-sized view
+        w, h = 500, 500
     ex = _extras(view)
     style = ex.get("style") or Style()
     f = style.font
@@ -788,12 +834,36 @@ def content_box(view):
     return (left, bottom, right, top)
 
 
-def set_camera(view, bounds, kind="iso", azimuth=0.0, elevation=0.0, zoom=1.0):
+def frame_points(p, cut=False):
+    """Points that the cameras frame: the lobule's surface (the tissue, label != 255; cut: the
+    zonal cut's), read once; it does not change with time, so neither does the framing. None
+    when it cannot be read (then the grid's corners are framed)."""
+    attr = "frame_points_cut" if cut else "frame_points_all"
+    if getattr(p, attr, None) is None:
+        try:
+            import numpy as np
+            from paraview import servermanager as sm
+            from vtkmodules.util.numpy_support import vtk_to_numpy
+            src = add_zonal(p).lobule if cut else p.lobule
+            src.UpdatePipeline(p.times[0])
+            data = sm.Fetch(src)
+            pts = data.GetPoints() if data is not None else None
+            arr = vtk_to_numpy(pts.GetData()) if pts is not None else None
+            setattr(p, attr, np.array(arr, float) if arr is not None and len(arr) else False)
+        except Exception:  # noqa: BLE001 - framing falls back to the grid's corners
+            setattr(p, attr, False)
+    pts = getattr(p, attr)
+    return None if pts is False else pts
+
+
+def set_camera(view, bounds, kind="iso", azimuth=0.0, elevation=0.0, zoom=1.0, points=None):
     """Points an orthographic camera at the grid's bounds: 'iso' (alias 'oblique': from the
     front right, 48 deg up), 'top' (down z) or 'zonal' (face-on to the x-z plane), then
     azimuth/elevation [deg] and zoom (> 1 closer); frames the bounds in the part of the view
-    the title, colour bar and scale bar leave (content_box), from the bounds alone, so that
-    the framing does not depend on what is visible; places the view's scale bar."""
+    the title, colour bar and scale bar leave (content_box), from the bounds alone (or the
+    fixed points, frame_points(), e.g. the lobule's surface rather than the grid's empty
+    corners), so that the framing does not depend on what is visible at a time; places the
+    view's scale bar."""
     kind = camera_name(kind)
     direction, up = CAMERAS[kind]
     c = [0.5 * (bounds[0] + bounds[1]), 0.5 * (bounds[2] + bounds[3]),
@@ -822,9 +892,13 @@ def set_camera(view, bounds, kind="iso", azimuth=0.0, elevation=0.0, zoom=1.0):
     nr = math.sqrt(sum(x * x for x in right)) or 1.0
     right = [x / nr for x in right]
     upv = _cross(right, d)
-    corners = [(x, y, z) for x in bounds[0:2] for y in bounds[2:4] for z in bounds[4:6]]
-    a = [sum((q[i] - c[i]) * right[i] for i in range(3)) for q in corners]
-    b = [sum((q[i] - c[i]) * upv[i] for i in range(3)) for q in corners]
+    if points is not None and len(points):
+        pa, pb = (points - c) @ right, (points - c) @ upv
+        a, b = [float(pa.min()), float(pa.max())], [float(pb.min()), float(pb.max())]
+    else:
+        corners = [(x, y, z) for x in bounds[0:2] for y in bounds[2:4] for z in bounds[4:6]]
+        a = [sum((q[i] - c[i]) * right[i] for i in range(3)) for q in corners]
+        b = [sum((q[i] - c[i]) * upv[i] for i in range(3)) for q in corners]
     w, h = view.ViewSize
     aspect = (w / h) if w > 0 and h > 0 else 1.0
     box = content_box(view)

@@ -163,13 +163,19 @@ def pick_times(a, times, day_label, prog=PROG):
     before = max((k for k in range(len(times)) if times[k] < t), default=None)
     after = min((k for k in range(len(times)) if times[k] > t), default=None)
     near = [k for k in (before, after) if k is not None]
-    named = " and ".join(f"{day_label(times[k])} (t = {times[k]:.10g} s)" for k in near)
+
+    def label(k):
+        text = day_label(times[k])
+        return text if text.endswith(" s") else f"{text} (t = {times[k]:.10g} s)"
+
+    named = " and ".join(label(k) for k in near)
     if not a.nearest:
-        raise UsageError(f"no output at {asked} (t = {t:.10g} s): the nearest outputs are "
+        raise UsageError(f"no output at {asked}" + ("" if a.time is not None else
+                                                     f" (t = {t:.10g} s)") +
+                         ": the nearest outputs are "
                          f"{named}; ask for one of those, or add --nearest to render the "
                          "nearest")
-    print(f"{prog}: no output at {asked}; --nearest: rendering the nearest output, "
-          f"{day_label(times[i])} (t = {times[i]:.10g} s)")
+    print(f"{prog}: no output at {asked}; --nearest: rendering the nearest output, {label(i)}")
     return [i]
 
 
@@ -196,10 +202,10 @@ def render(a):
         p = lp.build(a.run, a.field, a.threshold)
     except lp.RunError as e:
         raise UsageError(str(e))
-    for name, (title, unit) in sorted(p.labels.items()):
-        if name == a.field and p.labels_from.get(name) != "config.yaml":
-            print(f"{PROG}: {name}: name and unit from the built-in table (the run's "
-                  "config.yaml has no build.fields entry for it)")
+    if p.labels_from.get(a.field) != "config.yaml":
+        how = "the built-in table" if a.field in p.labels else "none known: its name only"
+        print(f"{PROG}: {a.field}: name and unit from {how} (the run's config.yaml has no "
+              "build.fields entry for it)")
     frames = pick_times(a, p.times, lp.day_label)
     chosen = [p.times[i] for i in frames]
     if a.range:
@@ -263,13 +269,17 @@ def _frames(a, p, pv, lp, frames, chosen, lo, hi, out_dir, quiet):
         lp.show_field(p, field_view, lo, hi, style=style, cut=zonal, scale_bar=a.scale_bar)
         for v in (scar_view, field_view):
             v.ViewTime = chosen[0]
-        lp.set_camera(scar_view, p.bounds, camera, a.azimuth, a.elevation, a.zoom)
-        lp.set_camera(field_view, p.bounds, "zonal" if zonal else "top", zoom=a.zoom)
+        lp.set_camera(scar_view, p.bounds, camera, a.azimuth, a.elevation, a.zoom,
+                      points=lp.frame_points(p, zonal))
+        lp.set_camera(field_view, p.bounds, "zonal" if zonal else "top",
+                      points=lp.frame_points(p, zonal))
         layout = pv.CreateLayout("scar")
         layout.SplitHorizontal(0, left / w)
         layout.AssignView(1, scar_view)
         layout.AssignView(2, field_view)
         layout.SetSize(w, h)
+        # A thin rule between the panels, in a grey between ink and background.
+        rule = [0.8 * b + 0.2 * i for b, i in zip(style.background, style.ink)]
         for i in frames:
             t = p.times[i]
             for v in (scar_view, field_view):
@@ -284,7 +294,8 @@ def _frames(a, p, pv, lp, frames, chosen, lo, hi, out_dir, quiet):
             except OSError as e:
                 raise UsageError(f"cannot replace {path}: {e}")
             saved = pv.SaveScreenshot(path, layout, ImageResolution=[w, h],
-                                      TransparentBackground=0, CompressionLevel="5")
+                                      TransparentBackground=0, CompressionLevel="5",
+                                      SeparatorWidth=1, SeparatorColor=rule)
             if saved is False or not os.path.isfile(path):
                 raise UsageError(f"could not write {path}")
             if a.describe:

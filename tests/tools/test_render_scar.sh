@@ -3,9 +3,15 @@
 # pixels: the PNG has the requested size and is not blank, the scar is drawn in the
 # cross-linked-fraction colours exactly where collagen + collagen_x >= the threshold (it
 # vanishes with a threshold above every C; a threshold below every C fills the grid's
-# footprint, which maps the cells to pixels). Also: a two-frame movie (when ffmpeg is
-# installed; else the missing-ffmpeg message), tools/lobule_state.py RUN --check, and exit 2
-# with a message and no traceback for a wrong path, an unknown field, a time outside the run.
+# footprint, which maps the cells to pixels). What the picture shows, from --describe (the
+# JSON read back from ParaView's view objects) and its pixels: a white background, the colour
+# bars' titles with units ("cross-linked fraction [–]", "MMP [ng/mL]") and tick labels in one
+# format, the time label "day 1", a scale bar in µm inside the view and drawn where it is said
+# to be; --background black and --camera zonal. A time without an output: exit 2 naming the
+# nearest outputs; --nearest renders the nearest and says which. Also: a two-frame movie (when
+# ffmpeg is installed; else the missing-ffmpeg message), tools/lobule_state.py RUN --check, and
+# exit 2 with a message and no traceback for a wrong path, an unknown field, a time outside the
+# run, a bad --background.
 #   test_render_scar.sh LOBULE_EXE SOURCE_DIR      (exit 77 = skipped: no ParaView)
 set -euo pipefail
 exe=$1; src=$2
@@ -24,9 +30,10 @@ fail() { echo "test_render_scar: FAIL: $*" >&2; exit 1; }
   --set output.every="1 d" >"$tmp/run.log" 2>&1 || { cat "$tmp/run.log"; fail "lobule run failed"; }
 pvb="$src/tools/pvbatch.sh"
 render=("$pvb" "$src/tools/render_scar.py" "$tmp/run" --camera top --field mmp --size 480 240)
-out=$("${render[@]}" --out "$tmp/scar.png" 2>&1) || fail "render_scar failed: $out"
+out=$("${render[@]}" --out "$tmp/scar.png" --describe 2>&1) || fail "render_scar failed: $out"
 echo "$out" | grep "^render_scar:" || true
 grep -q "render_scar: wrote $tmp/scar.png (day 1" <<<"$out" || fail "no 'wrote' line"
+[ -s "$tmp/scar.json" ] || fail "--describe wrote no $tmp/scar.json"
 # The same view with no scar (a threshold above every C) and with every cell (below every C).
 out=$("${render[@]}" --out "$tmp/none.png" --threshold 1e9 2>&1) || fail "render failed: $out"
 grep -q "scar: 0 cells" <<<"$out" || fail "threshold 1e9 still has scar cells: $out"
@@ -188,6 +195,37 @@ check(hit > 0.95, f"{100 * hit:.1f}% of the cells with C >= {thr:g} show scar at
 sys.exit(0 if ok else 1)
 EOF
 
+# What the views show (--describe), checked against the picture's pixels.
+"$py" "$src/tests/tools/check_render_json.py" "$tmp/scar.json" \
+  --view scar --bar "cross-linked fraction [–]" --time-label "day 1" --background 1,1,1 \
+  --camera top --view field --bar "MMP [ng/mL]" --time-label "day 1" --background 1,1,1 \
+  --camera top || fail "--describe: content checks"
+# Black background, the zonal cut.
+out=$("${render[@]}" --camera zonal --background black --size 320 160 --out "$tmp/zonal.png" \
+      --describe 2>&1) || fail "render_scar --camera zonal failed: $out"
+"$py" "$src/tests/tools/check_render_json.py" "$tmp/zonal.json" \
+  --view scar --bar "cross-linked fraction [–]" --time-label "day 1" --background 0,0,0 \
+  --camera zonal --view field --bar "MMP [ng/mL]" --time-label "day 1" --background 0,0,0 \
+  --camera zonal --title-has "(zonal)" || fail "--camera zonal --background black: content checks"
+
+# A time without an output is refused, naming the nearest ones; --nearest takes the nearest.
+rc=0
+out=$("${render[@]}" --day 0.25 --out "$tmp/quarter.png" 2>&1) || rc=$?
+[ "$rc" -eq 2 ] || fail "--day 0.25 (no output there): exit $rc, not 2: $out"
+grep -q "render_scar: no output at day 0.25 .*the nearest outputs are day 0 (t = 0 s) and day 1 (t = 86400 s)" \
+  <<<"$out" || fail "--day 0.25: the message does not name the nearest outputs: $out"
+! grep -q Traceback <<<"$out" || fail "--day 0.25: traceback: $out"
+[ ! -e "$tmp/quarter.png" ] || fail "--day 0.25 wrote a picture"
+echo "ok:   --day 0.25: exit 2, $(grep -m1 'no output' <<<"$out")"
+out=$("${render[@]}" --day 0.25 --nearest --size 320 160 --out "$tmp/quarter.png" --describe 2>&1) ||
+  fail "--day 0.25 --nearest failed: $out"
+grep -q "render_scar: no output at day 0.25; --nearest: rendering the nearest output, day 0 (t = 0 s)" \
+  <<<"$out" || fail "--nearest does not say which output it used: $out"
+grep -q "render_scar: wrote $tmp/quarter.png (day 0, t = 0 s" <<<"$out" || fail "--nearest: $out"
+"$py" "$src/tests/tools/check_render_json.py" "$tmp/quarter.json" --view scar --time-label "day 0" \
+  --view field --time-label "day 0" || fail "--nearest: the picture's time label"
+echo "ok:   --day 0.25 --nearest: $(grep -m1 'nearest output' <<<"$out")"
+
 # A movie of the two outputs, or the message that ffmpeg is missing.
 rc=0
 out=$("${render[@]}" --size 320 160 --all --out-dir "$tmp/frames" --movie "$tmp/scar.mp4" 2>&1) ||
@@ -236,6 +274,8 @@ expect_error "unknown field" "render_scar: unknown field 'nosuch'" \
   "$pvb" "$src/tools/render_scar.py" "$tmp/run" --field nosuch --out "$tmp/x.png"
 expect_error "time outside the run" "render_scar: day 5 is outside the run" \
   "$pvb" "$src/tools/render_scar.py" "$tmp/run" --day 5 --out "$tmp/x.png"
+expect_error "bad background" "render_scar: --background pink: give white, black or R,G,B" \
+  "$pvb" "$src/tools/render_scar.py" "$tmp/run" --background pink --out "$tmp/x.png"
 expect_error "lobule_state, wrong path" "lobule_state: .*no such run" \
   "$pvb" "$src/tools/lobule_state.py" "$tmp/nowhere" --check
 [ ! -e "$tmp/x.png" ] || fail "a failed render left $tmp/x.png"
