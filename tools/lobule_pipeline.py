@@ -65,25 +65,21 @@ SCAR_BAR_TITLE = "cross-linked fraction [–]"
 FIELD_PRESET = "Viridis (matplotlib)"
 NEEDED = ("collagen", "collagen_x", "label")
 # Name and unit of each field for its colour bar, used where the run's config.yaml has no
-# build.fields entry for it (runs made before lobule wrote that mapping).
+# build.fields entry for it (runs made before lobule wrote that mapping): the package's table
+# (python/lobule/fields.py, loaded by path: ParaView's Python need not have the package's
+# dependencies), and the arrays the pipeline derives.
+def _field_table():
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "lobule",
+                        "fields.py")
+    spec = importlib.util.spec_from_file_location("lobule_fields", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.FIELDS
+
+
 FIELD_LABELS = {
-    "tgfb": ("TGF-β", "ng/mL"),
-    "tnfa": ("TNF-α", "ng/mL"),
-    "il10": ("IL-10", "ng/mL"),
-    "hgf": ("HGF", "ng/mL"),
-    "vegf": ("VEGF", "ng/mL"),
-    "egf": ("EGF", "ng/mL"),
-    "mmp": ("MMP", "ng/mL"),
-    "timp": ("TIMP", "ng/mL"),
-    "ev": ("EVs", "1e9 particles/mL"),
-    "hep": ("hepatocytes", "fraction of healthy"),
-    "hsc": ("activated HSCs", "fraction of capacity"),
-    "mac1": ("M1 macrophages", "relative density"),
-    "mac2": ("M2 macrophages", "relative density"),
-    "msc": ("MSCs", "cells per 1e6 um^3"),
-    "ev_cargo": ("EV cargo", "a.u."),
-    "collagen": ("fibrillar collagen", "relative scar density"),
-    "collagen_x": ("cross-linked collagen", "relative scar density"),
+    **_field_table(),
     "C": ("collagen + collagen_x", "relative scar density"),
     SCAR_ARRAY: ("cross-linked fraction", "–"),
     "zone": ("zone", "–"),

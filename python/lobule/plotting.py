@@ -37,29 +37,8 @@ DAY = 86400.0
 MM = 1.0 / 25.4  # inches per mm
 DEFAULT_DPI = 300
 
-# The liver model's fields: name -> (title, unit). This mirrors host/model/liver_fibrosis.cpp's
-# kFieldNames, kFieldTitles and kFieldUnits (python/tests/test_plots.py compares them), which
-# lobule writes into each run's config.yaml as build.fields; runs written before config.yaml
-# carried build.fields use this table.
-FIELDS = {
-    "tgfb": ("TGF-β", "ng/mL"),
-    "tnfa": ("TNF-α", "ng/mL"),
-    "il10": ("IL-10", "ng/mL"),
-    "hgf": ("HGF", "ng/mL"),
-    "vegf": ("VEGF", "ng/mL"),
-    "egf": ("EGF", "ng/mL"),
-    "mmp": ("MMP", "ng/mL"),
-    "timp": ("TIMP", "ng/mL"),
-    "ev": ("EVs", "1e9 particles/mL"),
-    "hep": ("hepatocytes", "fraction of healthy"),
-    "hsc": ("activated HSCs", "fraction of capacity"),
-    "mac1": ("M1 macrophages", "relative density"),
-    "mac2": ("M2 macrophages", "relative density"),
-    "msc": ("MSCs", "cells per 1e6 um^3"),
-    "ev_cargo": ("EV cargo", "a.u."),
-    "collagen": ("fibrillar collagen", "relative scar density"),
-    "collagen_x": ("cross-linked collagen", "relative scar density"),
-}
+# The liver model's fields: name -> (title, unit) (lobule/fields.py).
+from .fields import FIELDS  # noqa: E402
 
 # The units of the <field>_total columns as host/model/liver_observables.cpp computes them
 # (docs/liver_model.md, "Totals"): the density times the volume, converted.
