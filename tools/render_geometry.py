@@ -7,8 +7,13 @@ Run headless through ParaView's pvbatch:
         [--width 1500] [--height 520] [--slice-z 0.5]
 """
 import argparse
+import os
+import sys
 
 from paraview import simple as pv
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lobule_pipeline import Style, length_label, nice_length  # noqa: E402
 
 # Label values and colours; the values are lobule's output format (geometry/labels.hpp).
 LABELS = [
@@ -104,7 +109,25 @@ def slice_view(reader, bounds, array, size, title, slice_z):
     fx, fy, fz = cam.GetFocalPoint()
     cam.SetPosition(px + shift, py, pz)
     cam.SetFocalPoint(fx + shift, fy, fz)
+    scale_bar(view, bounds, cut.SliceType.Origin[2])
     return view
+
+
+def scale_bar(view, bounds, z):
+    """A ruler of a round length (about a quarter of the lobule's width) under the tissue's
+    lower left corner, labelled in µm: the slices are top views in parallel projection."""
+    length = nice_length(bounds[1] - bounds[0])
+    y = bounds[2] - 0.06 * (bounds[3] - bounds[2])
+    ruler = pv.Ruler(Point1=[bounds[0], y, z], Point2=[bounds[0] + length, y, z])
+    d = pv.Show(ruler, view)
+    d.Color = d.AxisColor = [0, 0, 0]
+    d.AxisLineWidth = 2.0
+    d.NumberOfTicks = 2
+    d.FontSize = 12
+    d.LabelFormat = "%g µm"
+    Style(font=12).apply_font(d)
+    print("scale bar:", length_label(length))
+    return d
 
 
 def network_view(reader, size, title):
@@ -151,7 +174,7 @@ def main():
     print("bounds [um]: " + " ".join("{:.1f}".format(b) for b in bounds))
     panel = [a.width // 3, a.height]
     prefix = a.title + ": " if a.title else ""
-    where = "z = {:.0f} um".format(bounds[4] + a.slice_z * (bounds[5] - bounds[4]))
+    where = "z = {:.0f} µm".format(bounds[4] + a.slice_z * (bounds[5] - bounds[4]))
     views = [slice_view(reader, bounds, "label", panel, prefix + "labels at " + where, a.slice_z),
              slice_view(reader, bounds, "zone", panel, "zone: 0 portal, 1 central", a.slice_z),
              network_view(reader, panel, "sinusoids, vessels, tracts and septa (3D)")]
