@@ -37,6 +37,11 @@ int main(int argc, char** argv) {
   if (argc > 1 && is_python_command(argv[1])) return cmd_python(argc, argv);
   CLI::App app{"lobule: reaction-diffusion on the liver lobule (MSC / MSC-EV therapy of fibrosis)"};
   app.require_subcommand(1);
+  app.footer(
+      "Also, run by the Python package with the project's environment (.venv; docs/sweeps.md):\n"
+      "  sweep SWEEP.yaml [--out DIR] [--jobs N]   runs a scenario over a design, in parallel\n"
+      "  sensitivity SWEEP_DIR                     PRCC and Sobol indices of a finished sweep\n"
+      "  calibrate CAL.yaml                        fits parameters to data, with intervals");
   app.set_version_flag("--version", std::string("lobule ") + "0.1.0");
 
   CommonArgs common;
