@@ -15,26 +15,14 @@ TITLE exactly, the time label, the background, the camera preset, a text in its 
 Prints each check; exit 1 when one fails, 2 for a missing or unreadable file.
 """
 import json
+import os
 import re
 import sys
 
 import numpy as np
 
-
-def read_png(path):
-    try:
-        from PIL import Image
-        return np.asarray(Image.open(path).convert("RGB"), dtype=float) / 255
-    except ImportError:
-        import vtk
-        from vtk.util.numpy_support import vtk_to_numpy
-        r = vtk.vtkPNGReader()
-        r.SetFileName(path)
-        r.Update()
-        img = r.GetOutput()
-        w, h, _ = img.GetDimensions()
-        a = vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)
-        return a[::-1, :, :3].astype(float) / 255
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_png import read_png  # noqa: E402  (the PNG reader of the pixel checks)
 
 
 def parse(argv):
