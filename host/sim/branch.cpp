@@ -134,22 +134,7 @@ BranchPoint from_checkpoint(const std::string& file, const Config& c) {
   p.events = p.header.events;
   // Grid, fields and precision must match as for a restart; physics may differ (that is what
   // an arm changes), and is listed.
-  std::vector<std::string> diffs;
-  const Box& b = p.header.box;
-  if (b.gx != c.cells[0] || b.gy != c.cells[1] || b.gz != c.cells[2])
-    diffs.push_back(fmt::format("grid: {}x{}x{} voxels in the checkpoint, {}x{}x{} in the config",
-                                b.gx, b.gy, b.gz, c.cells[0], c.cells[1], c.cells[2]));
-  std::vector<std::string> have, want;
-  for (const auto& f : p.header.fields) have.push_back(f.name);
-  for (const auto& s : c.species) want.push_back(s.name);
-  if (have != want)
-    diffs.push_back(
-        fmt::format("fields: {} in the checkpoint, {} in the config", have.size(), want.size()));
-  const std::uint32_t word = c.precision == Precision::Double ? 8 : 4;
-  if (p.header.word_size != word)
-    diffs.push_back(fmt::format("precision: {} in the checkpoint, {} in the config",
-                                p.header.word_size == 8 ? "double" : "float",
-                                to_string(c.precision)));
+  const std::vector<std::string> diffs = layout_differences(p.header, c);
   if (!diffs.empty()) {
     std::string all;
     for (const auto& d : diffs) all += "\n  " + d;
@@ -197,7 +182,7 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
           file, v.cells[0], v.cells[1], v.cells[2], v.spacing[0], v.spacing[1], v.spacing[2],
           c.cells[0], c.cells[1], c.cells[2], c.spacing[0], c.spacing[1], c.spacing[2]));
   for (auto& [name, values] : v.arrays) p.values.push_back(std::move(values));
-  const auto [lt, le] = doses_before(c, time);
+  const std::size_t lt = doses_before(c, time).first;
   p.events = lt;
   const fs::path source = fs::path(file).parent_path().parent_path() / "config.yaml";
   std::error_code ec;
@@ -208,9 +193,10 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
   } catch (const std::exception&) {
     return p;  // not a run's config: the fields and time alone
   }
-  p.differences = physics_differences(physics_text(base), physics_text(c), 64, "the source");
+  const std::string source_physics = physics_text(base), physics = physics_text(c);
+  p.differences = physics_differences(source_physics, physics, 64, "the source");
   check_same_geometry(p.differences, file);
-  check_past_injury(physics_text(base), physics_text(c), time, file);
+  check_past_injury(source_physics, physics, time, file);
   const std::size_t applied = doses_before(base, time).first;
   if (applied != lt)
     throw InputError(fmt::format(
@@ -218,7 +204,6 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
         "schedules {} before then: an arm may change the future only, its earlier doses must "
         "be the source's",
         file, source.string(), applied, human_time(time), lt));
-  (void)le;
   return p;
 }
 

@@ -93,7 +93,7 @@ RestartPoint find_restart_point(const std::string& spec, const std::string& out_
                                     store.dir(), join(damaged, "\n  ")));
 }
 
-void check_matches_config(const CheckpointHeader& h, const std::string& file, const Config& c) {
+std::vector<std::string> layout_differences(const CheckpointHeader& h, const Config& c) {
   std::vector<std::string> diffs;
   const Box& b = h.box;
   if (b.gx != c.cells[0] || b.gy != c.cells[1] || b.gz != c.cells[2] || b.nx != b.gx ||
@@ -110,6 +110,12 @@ void check_matches_config(const CheckpointHeader& h, const std::string& file, co
   if (h.word_size != word)
     diffs.push_back(fmt::format("precision: {} in the checkpoint, {} in the config",
                                 h.word_size == 8 ? "double" : "float", to_string(c.precision)));
+  return diffs;
+}
+
+void check_matches_config(const CheckpointHeader& h, const std::string& file, const Config& c) {
+  std::vector<std::string> diffs = layout_differences(h, c);
+  const std::uint32_t word = c.precision == Precision::Double ? 8 : 4;
   const std::string physics = physics_text(c);
   if (fnv1a64(physics) != h.physics_hash)
     for (auto& d : physics_differences(h.physics, physics))

@@ -23,6 +23,11 @@ struct RestartPoint {
 RestartPoint find_restart_point(const std::string& spec, const std::string& out_dir,
                                 const Config& c);
 
+/// The differences between the checkpoint's grid, fields and precision and those of c, one
+/// line each ("grid: 10x9x1 voxels in the checkpoint, 20x18x1 in the config"); empty when its
+/// state fits c's arrays. What a restart and a branch (branch.hpp) both need.
+std::vector<std::string> layout_differences(const CheckpointHeader& h, const Config& c);
+
 /// Throws CheckpointError listing every difference between the checkpoint's grid, fields,
 /// precision and physics and those of c, or when the checkpoint lies after time.end.
 void check_matches_config(const CheckpointHeader& h, const std::string& file, const Config& c);
