@@ -11,15 +11,11 @@
 
 #include "commands.hpp"
 #include "geometry/vtk_messages.hpp"
-#include "host/config/config_error.hpp"
 #include "host/errors.hpp"
-#include "host/io/checkpoint_format.hpp"
 #include "host/io/run_log.hpp"
+#include "host/sim/exit_report.hpp"
 #include "kernels/cpu/diffusion_cpu_isa.hpp"
 #include "process_setup.hpp"
-#ifdef LOBULE_HAVE_CUDA
-#include "kernels/cuda/device.hpp"
-#endif
 
 namespace {
 
@@ -150,26 +146,8 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(common);
     if (*geom) return cmd_geometry(common, out_file);
     return cmd_info();
-  } catch (const ConfigError& e) {
-    return report("config error", e.what(), kExitUsage);
-  } catch (const CheckpointError& e) {
-    return report("checkpoint error", e.what(), kExitUsage);
-  } catch (const InputError& e) {
-    return report("input error", e.what(), kExitUsage);
-  } catch (const IoError& e) {
-    return report("I/O error", e.what(), kExitIo);
-  } catch (const NumericalError& e) {
-    return report("numerical failure", e.what(), kExitNumerical);
-  } catch (const Interrupted& e) {
-    return report("interrupted", e.what(), kExitInterrupted);
-#ifdef LOBULE_HAVE_CUDA
-  } catch (const cuda::CudaError& e) {
-    return report("CUDA error", e.what(), kExitIo);
-#endif
-  } catch (const std::bad_alloc&) {
-    return report("out of memory", "the run does not fit in host memory (see `lobule check`)",
-                  kExitIo);
-  } catch (const std::exception& e) {
-    return report("error", e.what(), 1);
+  } catch (...) {  // the documented exit codes (host/sim/exit_report.hpp)
+    const ExitReport r = exit_report(std::current_exception());
+    return report(r.kind.c_str(), r.what, r.code);
   }
 }

@@ -22,49 +22,18 @@
 #include "build_info.hpp"
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
-#include "host/config/config_error.hpp"
 #include "host/errors.hpp"
-#include "host/io/checkpoint_format.hpp"
 #include "host/io/vti_io.hpp"
 #include "host/sim/backend.hpp"
+#include "host/sim/exit_report.hpp"
 #include "host/sim/run_signals.hpp"
 #include "host/sim/simulation.hpp"
 #include "host/sim/stepper.hpp"
-#ifdef LOBULE_HAVE_CUDA
-#include "kernels/cuda/device.hpp"
-#endif
 
 namespace py = pybind11;
 using namespace lobule;
 
 namespace {
-
-// The exit code and message the executable would report for the exception in flight.
-std::pair<int, std::string> classify(std::exception_ptr p) {
-  try {
-    std::rethrow_exception(p);
-  } catch (const ConfigError& e) {
-    return {2, std::string("config error: ") + e.what()};
-  } catch (const CheckpointError& e) {
-    return {2, std::string("checkpoint error: ") + e.what()};
-  } catch (const InputError& e) {
-    return {2, std::string("input error: ") + e.what()};
-  } catch (const IoError& e) {
-    return {3, std::string("I/O error: ") + e.what()};
-  } catch (const NumericalError& e) {
-    return {4, std::string("numerical failure: ") + e.what()};
-  } catch (const Interrupted& e) {
-    return {130, std::string("interrupted: ") + e.what()};
-#ifdef LOBULE_HAVE_CUDA
-  } catch (const cuda::CudaError& e) {
-    return {3, std::string("CUDA error: ") + e.what()};
-#endif
-  } catch (const std::bad_alloc&) {
-    return {3, "out of memory: the run does not fit in host memory (see `lobule check`)"};
-  } catch (const std::exception& e) {
-    return {1, std::string("internal error: ") + e.what()};
-  }
-}
 
 std::optional<BackendChoice> backend_of(const std::string& name) {
   if (name.empty()) return std::nullopt;
@@ -207,8 +176,8 @@ PYBIND11_MODULE(_core, m) {
     } catch (py::builtin_exception&) {
       throw;
     } catch (...) {
-      const auto [code, message] = classify(std::current_exception());
-      PyErr_SetObject(error.ptr(), py::make_tuple(code, message).ptr());
+      const ExitReport r = exit_report(std::current_exception());  // the executable's table
+      PyErr_SetObject(error.ptr(), py::make_tuple(r.code, r.kind + ": " + r.what).ptr());
     }
   });
   m.attr("version") = LOBULE_VERSION;
