@@ -65,7 +65,7 @@ class Quantity(collections.namedtuple("Quantity", "title unit scale")):
 
 # A therapy entry of model.therapy: times in s (repeats expanded), the agent, the amount
 # (cells or particles), the route, and the interval of the repeats (0 for one dose).
-DoseSeries = collections.namedtuple("DoseSeries", "times agent dose route every")
+from .results import DoseSeries  # noqa: E402,F401 (one entry of model.therapy)
 # An injury period of model.injury, in s.
 Injury = collections.namedtuple("Injury", "start end pattern")
 
@@ -183,26 +183,8 @@ def dose_series(config):
     """The entries of model.therapy as DoseSeries (times in s, repeats expanded), in the order
     of config.yaml. Entries it cannot read are left out (lobule.results.Run.doses() reports
     them)."""
-    from .results import ResultsError, parse_seconds
-    model = config.get("model") if isinstance(config, dict) else None
-    therapy = model.get("therapy") if isinstance(model, dict) else None
-    out = []
-    for entry in therapy if isinstance(therapy, list) else []:
-        if not isinstance(entry, dict) or "at" not in entry or "agent" not in entry:
-            continue
-        try:
-            at = parse_seconds(entry["at"])
-            dose = float(entry.get("dose", float("nan")))
-            count, every = 1, 0.0
-            rep = entry.get("repeat")
-            if isinstance(rep, dict) and int(rep.get("count", 1)) > 1:
-                count = int(rep["count"])
-                every = parse_seconds(rep.get("every", "nan"))
-        except (ResultsError, TypeError, ValueError):
-            continue
-        out.append(DoseSeries([at + i * every for i in range(count)], str(entry["agent"]),
-                              dose, str(entry.get("route", "")), every))
-    return out
+    from .results import dose_series as parse
+    return parse(config, skip_bad=True)
 
 
 def injuries(config):

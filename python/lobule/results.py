@@ -56,9 +56,9 @@ class ResultsError(Exception):
 
 # A therapy dose, expanded from model.therapy: time in seconds.
 Dose = collections.namedtuple("Dose", "time agent dose route")
-
-_TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "wk": 604800.0, "": 1.0}
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*$")
+# One entry of model.therapy: its dose times (repeats expanded, s), agent, amount, route, and
+# the interval of its repeats (s, 0 for one dose).
+DoseSeries = collections.namedtuple("DoseSeries", "times agent dose route every")
 
 
 def read_csv_rows(path):
@@ -86,15 +86,59 @@ def _numpy():
 
 
 def parse_seconds(value, what="a time"):
-    """A time of config.yaml ("7257600 s", or a bare number) in seconds."""
-    if isinstance(value, bool):
-        raise ResultsError(f"{what}: '{value}' is not a time")
-    if isinstance(value, (int, float)):
-        return float(value)
-    m = _QUANTITY.match(str(value))
-    if not m or m.group(2) not in _TIME_UNITS:
-        raise ResultsError(f"{what}: '{value}' is not a time in s")
-    return float(m.group(1)) * _TIME_UNITS[m.group(2)]
+    """A time of config.yaml ("7257600 s", "84 d", or a bare number of seconds) in seconds
+    (lobule._units.parse_time); ResultsError naming `what` when it is not one."""
+    from ._units import parse_time
+    try:
+        return parse_time(value, what)
+    except ValueError as e:
+        raise ResultsError(str(e)) from None
+
+
+def dose_series(config, where="config.yaml", skip_bad=False):
+    """The entries of model.therapy of a config (a dict) as DoseSeries, in their order: empty
+    without therapy. An entry that cannot be read is a ResultsError naming it (`where`), or
+    with skip_bad=True left out."""
+    model = config.get("model") if isinstance(config, dict) else None
+    therapy = model.get("therapy") if isinstance(model, dict) else None
+    if not therapy:
+        return []
+    if not isinstance(therapy, list):
+        if skip_bad:
+            return []
+        raise ResultsError(f"{where}: model.therapy is not a list")
+    out = []
+    for k, entry in enumerate(therapy):
+        try:
+            out.append(_dose_entry(entry, f"{where}: model.therapy[{k}]"))
+        except ResultsError:
+            if not skip_bad:
+                raise
+    return out
+
+
+def _dose_entry(entry, where):
+    if not isinstance(entry, dict) or "at" not in entry or "agent" not in entry:
+        raise ResultsError(f"{where} has no agent/at")
+    at = parse_seconds(entry["at"], f"{where}.at")
+    try:
+        dose = float(entry.get("dose", float("nan")))
+    except (TypeError, ValueError):
+        raise ResultsError(f"{where}.dose: '{entry.get('dose')}' is not a number") from None
+    count, every = 1, 0.0
+    rep = entry.get("repeat")
+    if rep:
+        if not isinstance(rep, dict) or "count" not in rep:
+            raise ResultsError(f"{where}.repeat has no count")
+        try:
+            count = int(rep["count"])
+        except (TypeError, ValueError):
+            raise ResultsError(f"{where}.repeat.count: '{rep['count']}' "
+                               "is not a whole number") from None
+        if count > 1:
+            every = parse_seconds(rep.get("every", "nan"), f"{where}.repeat.every")
+    return DoseSeries([at + i * every for i in range(count)], str(entry["agent"]), dose,
+                      str(entry.get("route", "")), every)
 
 
 class Fields:
@@ -223,36 +267,8 @@ class Run:
     def doses(self):
         """The therapy doses of model.therapy, repeats expanded: [(time_s, agent, dose, route)]
         sorted by time (empty for a run without therapy or another model)."""
-        model = self.config.get("model")
-        therapy = model.get("therapy") if isinstance(model, dict) else None
-        if not therapy:
-            return []
-        if not isinstance(therapy, list):
-            raise ResultsError(f"{self.path}/config.yaml: model.therapy is not a list")
-        out = []
-        for k, entry in enumerate(therapy):
-            where = f"{self.path}/config.yaml: model.therapy[{k}]"
-            if not isinstance(entry, dict) or "at" not in entry or "agent" not in entry:
-                raise ResultsError(f"{where} has no agent/at")
-            at = parse_seconds(entry["at"], f"{where}.at")
-            try:
-                dose = float(entry.get("dose", float("nan")))
-            except (TypeError, ValueError):
-                raise ResultsError(f"{where}.dose: '{entry.get('dose')}' is not a number") from None
-            agent, route = str(entry["agent"]), str(entry.get("route", ""))
-            count, every = 1, 0.0
-            rep = entry.get("repeat")
-            if rep:
-                if not isinstance(rep, dict) or "count" not in rep:
-                    raise ResultsError(f"{where}.repeat has no count")
-                try:
-                    count = int(rep["count"])
-                except (TypeError, ValueError):
-                    raise ResultsError(f"{where}.repeat.count: '{rep['count']}' "
-                                       "is not a whole number") from None
-                if count > 1:
-                    every = parse_seconds(rep.get("every", "nan"), f"{where}.repeat.every")
-            out += [Dose(at + i * every, agent, dose, route) for i in range(count)]
+        out = [Dose(t, d.agent, d.dose, d.route)
+               for d in dose_series(self.config, f"{self.path}/config.yaml") for t in d.times]
         return sorted(out, key=lambda d: d.time)
 
     # --- timeseries.csv ----------------------------------------------------------------------
