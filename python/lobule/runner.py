@@ -116,47 +116,53 @@ def Simulation(config, overrides=None, backend=None):
     return core.Simulation(os.fspath(config), to_sets(overrides), backend or "")
 
 
-def branch(config, at, arms, out, overrides=None, base_overrides=None, base_config=None,
-           engine="auto", backend=None):
-    """Runs the shared part once and every arm from it: the base (base_config or config, with
-    base_overrides and time.end = at) into OUT/base, then each arm (name -> its overrides of
-    config, after the common `overrides`) from OUT/base:AT into OUT/NAME, tissue time
-    continuing. A base whose state at `at` is already there is reused. Returns
-    {"base": Run, name: Run, ...}."""
+def shared_run(scenario, out, overrides, at, backend=None, engine="auto"):
+    """The shared part of branched arms: `scenario` with `overrides` run to tissue time `at`
+    (seconds or "84 d") into `out`, with every field in its outputs (a branch needs them all),
+    and returned as a Run. A run already in `out` is reused when OUT/branch.json records the
+    same request (scenario path and content, overrides, backend, `at`) and its output at `at`
+    is there: an edited scenario or other overrides run it again."""
     import hashlib
     import json
     import math
     from .results import ResultsError, parse_seconds
     t = parse_seconds(at, "at")
-    base_dir = os.path.join(os.fspath(out), "base")
-    spec = f"{base_dir}:{t!r}s"
-    shared = dict(base_overrides or {})
-    shared["time.end"] = f"{t!r} s"
-    source = os.fspath(base_config or config)
-    with open(source, "rb") as f:
-        # What the base computes: reused only when all of it is the same, the scenario's content
-        # included (an edited scenario or other base overrides must not reuse a stale base).
-        request = {"scenario": os.path.abspath(source),
+    out = os.fspath(out)
+    shared = {**dict(overrides or {}), "time.end": f"{t!r} s", "output.fields": "all"}
+    with open(scenario, "rb") as f:
+        request = {"scenario": os.path.abspath(scenario),
                    "scenario_sha256": hashlib.sha256(f.read()).hexdigest(),
-                   "sets": to_sets(shared), "backend": backend}
-    record = os.path.join(base_dir, "branch_base.json")
-    base = None
+                   "sets": to_sets(shared), "backend": backend, "at": t}
+    record = os.path.join(out, "branch.json")
     try:
         with open(record, encoding="utf-8") as f:
-            same = json.load(f) == request
-        base = Run(base_dir) if same else None
-        if base is not None and not any(math.isclose(x, t, rel_tol=1e-9) for x in base.times):
-            base = None
+            if json.load(f) == request:
+                base = Run(out)
+                if any(math.isclose(x, t, rel_tol=1e-9) for x in base.times):
+                    return base
     except (OSError, ValueError, ResultsError):
-        base = None
-    if base is None:
-        base = run(source, base_dir, shared, backend=backend, engine=engine)
-        with open(record + ".tmp", "w", encoding="utf-8") as f:
-            json.dump(request, f, indent=1)
-        os.replace(record + ".tmp", record)
+        pass
+    base = run(scenario, out, shared, backend=backend, engine=engine)
+    with open(record + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(request, f, indent=1)
+    os.replace(record + ".tmp", record)
+    return base
+
+
+def branch(config, at, arms, out, overrides=None, base_overrides=None, base_config=None,
+           engine="auto", backend=None):
+    """Runs the shared part once and every arm from it: the base (base_config or config, with
+    base_overrides, to `at`; shared_run) into OUT/base, then each arm (name -> its overrides of
+    config, after the common `overrides`) from OUT/base:AT into OUT/NAME, tissue time
+    continuing. Returns {"base": Run, name: Run, ...}."""
+    from .results import parse_seconds
+    t = parse_seconds(at, "at")
+    base_dir = os.path.join(os.fspath(out), "base")
+    base = shared_run(os.fspath(base_config or config), base_dir, base_overrides, t,
+                      backend=backend, engine=engine)
     runs = {"base": base}
     for name, own in arms.items():
         merged = {**dict(overrides or {}), **dict(own or {})}
-        runs[name] = run(config, os.path.join(os.fspath(out), name), merged, from_=spec,
-                         backend=backend, engine=engine)
+        runs[name] = run(config, os.path.join(os.fspath(out), name), merged,
+                         from_=f"{base_dir}:{t!r}s", backend=backend, engine=engine)
     return runs

@@ -88,7 +88,7 @@ Resuming and failures
 ---------------------
 A rerun into the same OUT skips the points that have point.json (their observables are read
 again from their run directory only when the observables of the sweep file changed) and the
-shared run when OUT/branch/branch.json is there and its output at ``at`` exists; unfinished
+shared run when OUT/branch/branch.json records the same request and its output at ``at`` exists; unfinished
 points are run again from the start. A rerun whose design differs (other points, values, base
 scenario content, `set`, `branch` or `units`) is refused with SweepError: use another OUT or
 remove it. A point whose run fails (lobule.runner.RunError) is recorded in summary.csv (status
@@ -811,26 +811,11 @@ def _with_units(values, units):
 
 
 def _ensure_branch(runner, scenario, bdir, common, branch, at, backend, engine):
-    """Runs the shared part unless it is there; None, or (message, exit code) on failure."""
-    marker = os.path.join(bdir, "branch.json")
-    rec = _read_json(marker)
-    if isinstance(rec, dict) and rec.get("at") == at:
-        try:
-            from . import results
-            times = list(results.Run(bdir).times)
-            if any(abs(t - at) <= 1e-9 * max(1.0, abs(at)) for t in times):
-                return None
-        except Exception:  # noqa: BLE001 - an unreadable branch run is run again
-            pass
-    if os.path.exists(marker):
-        os.remove(marker)
-    overrides = {**common, **branch["set"], "time.end": branch["at"], "output.fields": "all"}
-    t0 = time.monotonic()
+    """Runs the shared part unless it is there (runner.shared_run); None, or (message, exit
+    code) on failure."""
     try:
-        runner.run(scenario, bdir, overrides=overrides, backend=backend, quiet=True,
-                   engine=engine)
+        runner.shared_run(scenario, bdir, {**common, **branch["set"]}, at, backend=backend,
+                          engine=engine)
     except runner.RunError as e:
         return _message(e), getattr(e, "exit_code", None)
-    _atomic_write(marker, _json_text({"format": FORMAT, "at": at, "at_text": branch["at"],
-                                      "wall_s": time.monotonic() - t0, "finished": _now()}))
     return None

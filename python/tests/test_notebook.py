@@ -1,7 +1,6 @@
 """The tutorial notebook (docs/tutorial.ipynb) runs top to bottom with this interpreter's kernel,
 and what it prints holds: three arms from one day-84 state, four dose points, a PRCC table."""
 import os
-import shutil
 
 import pytest
 
