@@ -45,7 +45,10 @@ int cmd_python(int argc, char** argv) {
   args.push_back(nullptr);
   std::fflush(nullptr);
   execv(python.c_str(), args.data());
-  std::fprintf(stderr, "lobule: cannot start %s: %s\n", python.c_str(), std::strerror(errno));
+  std::fprintf(stderr,
+               "lobule: cannot start %s: %s; run `bash tools/install-deps.sh` to make the "
+               "project's environment, or set LOBULE_PYTHON to an interpreter with the package\n",
+               python.c_str(), std::strerror(errno));
   return kExitUsage;
 }
 

@@ -178,7 +178,8 @@ BranchPoint from_output(const std::string& file, double time, const Config& c) {
     if (v.cells[a] != c.cells[a] || std::abs(v.spacing[a] - c.spacing[a]) > 1e-6 * c.spacing[a])
       throw InputError(fmt::format(
           "--from {}: its grid is {}x{}x{} voxels of {:g} x {:g} x {:g} um, the config's "
-          "{}x{}x{} of {:g} x {:g} x {:g} um",
+          "{}x{}x{} of {:g} x {:g} x {:g} um: an arm runs on its source's grid (drop the grid or "
+          "geometry overrides, or branch from a run of this grid)",
           file, v.cells[0], v.cells[1], v.cells[2], v.spacing[0], v.spacing[1], v.spacing[2],
           c.cells[0], c.cells[1], c.cells[2], c.spacing[0], c.spacing[1], c.spacing[2]));
   for (auto& [name, values] : v.arrays) p.values.push_back(std::move(values));
@@ -222,7 +223,8 @@ BranchPoint from_run(const std::string& run, const std::string& when, const std:
   }
   std::error_code ec;
   if (!fs::is_directory(run, ec))
-    throw InputError(fmt::format("--from {}: {} is not a run directory", spec, run));
+    throw InputError(fmt::format(
+        "--from {}: {} is not a run directory: give the -o folder of an earlier run", spec, run));
   std::vector<double> kept;
   const CheckpointStore store(run + "/checkpoints");
   for (const auto& f : store.list()) {
