@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -111,6 +112,11 @@ void make_directories(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw IoError(fmt::format("cannot create directory {}: {}", dir, ec.message()));
+  if (::access(dir.c_str(), W_OK) != 0) fail("write to directory", dir, errno);
+}
+
+void make_directory_in_place(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) fail("create directory", dir, errno);
   if (::access(dir.c_str(), W_OK) != 0) fail("write to directory", dir, errno);
 }
 

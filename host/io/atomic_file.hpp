@@ -14,6 +14,9 @@ void commit_file_atomic(const std::string& tmp, const std::string& path);
 
 /// Creates a directory and its parents; throws IoError when that is impossible.
 void make_directories(const std::string& dir);
+/// Creates one directory inside an existing parent (nothing when it exists); throws IoError when
+/// the parent is gone, so a run folder that vanished under a run is reported, not rebuilt.
+void make_directory_in_place(const std::string& dir);
 
 /// Streams a file of any size to `path.tmp`; commit() fsyncs it and renames it over `path`.
 /// A writer destroyed before commit() (an error, an exception) removes the temporary file,

@@ -32,7 +32,10 @@ std::string CheckpointStore::file_for(long long steps) const {
 template <class T>
 std::string CheckpointStore::save(const CheckpointHeader& h, const Box& b,
                                   const std::vector<NamedArray<const T>>& fields, int keep) const {
-  make_directories(dir_);
+  // The checkpoints folder only, never its parent: a run folder that vanished under the run took
+  // its earlier outputs with it, and a checkpoint written into a rebuilt one would be claimed
+  // as a good place to continue from.
+  make_directory_in_place(dir_);
   const std::string path = file_for(h.steps);
   write_checkpoint<T>(path, h, b, fields);
   try {  // read it back: `latest` must only ever name a verified file

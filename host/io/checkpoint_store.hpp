@@ -14,7 +14,8 @@ namespace lobule {
 /// after the checkpoint it names has been written, fsynced, renamed and read back.
 class CheckpointStore {
  public:
-  /// dir: the checkpoint directory (DIR/checkpoints); nothing is created until save().
+  /// dir: the checkpoint directory (DIR/checkpoints); nothing is created until save(), which
+  /// creates it inside an existing DIR.
   explicit CheckpointStore(std::string dir) : dir_(std::move(dir)) {}
 
   const std::string& dir() const { return dir_; }
