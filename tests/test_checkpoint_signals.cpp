@@ -135,14 +135,17 @@ TEST(Signals, SigtermWithBackgroundOutputsRestartsAsAnUninterruptedRun) {
   sigterm_then_restart_ends_as_uninterrupted("on");
 }
 
-// SIGTERM while the liver model solves its healthy state at start-up (about 20 s on one core
-// for the shipped 4-week scenario): the run stops with exit code 130 and says where, no
-// fields are written. A watchdog kills the process after 60 s, so the test never hangs.
+// SIGTERM while the liver model solves its healthy state at start-up: the run stops with exit
+// code 130 and says where, no fields are written. A watchdog kills the process after 60 s, so the
+// test never hangs.
 TEST(Signals, SigtermDuringTheLiverStartUpSolveStops) {
   test::single_threaded_runs();
   test::TempDir tmp;
   const std::string out = tmp.path() + "/liver";
-  test::LobuleProcess p({"run", test::source_path("inputs/ccl4_4wk.yaml"), "-o", out, "-q"},
+  // At 15 um the solve takes seconds (at the shipped 30 um, under half a second: it could end
+  // before the signal comes).
+  test::LobuleProcess p({"run", test::source_path("inputs/ccl4_4wk.yaml"), "-o", out, "-q", "--set",
+                         "grid.spacing=15 um"},
                         tmp.path() + "/liver.log");
   ASSERT_TRUE(test::wait_for(out + "/log.txt"));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the guard is installed

@@ -65,10 +65,10 @@ class Backend {
   virtual void combine_slots(std::size_t out, const std::vector<SlotTerm>& terms) = 0;
   /// Σ_species w_s · Σ_interior a_s·b_s.
   virtual double slot_dot(std::size_t a, std::size_t b, const std::vector<double>& w) = 0;
-  /// The largest |a − b| of a species over the interior, relative to the larger of its largest
-  /// value in b and floor[s] (species where both are ≤ 1e-12 do not count); infinite when a value
-  /// is not finite.
-  virtual double slot_change(std::size_t a, std::size_t b, const std::vector<double>& floor) = 0;
+  /// Per species, the largest |a − b| over the interior relative to the larger of its largest
+  /// value in b and floor[s] (0 where both are ≤ 1e-12); infinite when a value is not finite.
+  virtual std::vector<double> slot_changes(std::size_t a, std::size_t b,
+                                           const std::vector<double>& floor) = 0;
   /// Per species, its largest value in slot a over the interior.
   virtual std::vector<double> slot_max(std::size_t a) = 0;
   /// Sets the fields' negative values to zero (an extrapolated state).

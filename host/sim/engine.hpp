@@ -30,7 +30,8 @@ class Engine final : public Backend<T> {
   void set_pace(const std::vector<double>& pace) override;
   void combine_slots(std::size_t out, const std::vector<SlotTerm>& terms) override;
   double slot_dot(std::size_t a, std::size_t b, const std::vector<double>& w) override;
-  double slot_change(std::size_t a, std::size_t b, const std::vector<double>& floor) override;
+  std::vector<double> slot_changes(std::size_t a, std::size_t b,
+                                   const std::vector<double>& floor) override;
   std::vector<double> slot_max(std::size_t a) override;
   void clip_fields() override;
   std::size_t state_bytes() const override;

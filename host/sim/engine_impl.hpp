@@ -194,17 +194,16 @@ double Engine<T, Exec>::slot_dot(std::size_t a, std::size_t b, const std::vector
 }
 
 template <class T, class Exec>
-double Engine<T, Exec>::slot_change(std::size_t a, std::size_t b,
-                                    const std::vector<double>& floor) {
-  double worst = 0;
+std::vector<double> Engine<T, Exec>::slot_changes(std::size_t a, std::size_t b,
+                                                  const std::vector<double>& floor) {
+  std::vector<double> change(species_.size(), 0.0);
   for (std::size_t s = 0; s < species_.size(); ++s) {
     const double d = Exec::max_abs_difference(meta_.box, slot(a, s).data(), slot(b, s).data());
-    if (!std::isfinite(d)) return HUGE_VAL;
     const double m = std::max(Exec::interior_max(meta_.box, slot(b, s).data()),
                               s < floor.size() ? floor[s] : 0.0);
-    if (m > 1e-12) worst = std::max(worst, d / m);
+    change[s] = !std::isfinite(d) ? HUGE_VAL : m > 1e-12 ? d / m : 0.0;
   }
-  return worst;
+  return change;
 }
 
 template <class T, class Exec>

@@ -151,7 +151,17 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
       if (!(h > s.smallest_dt)) throw NumericalError(fmt::format("solving {}: {}", what, e.what()));
       failed = true;
     }
-    const double change = failed ? HUGE_VAL : engine->slot_change(kX, kFields, scale);
+    // A step's change per field; what counts for settling is the change in a step of tissue
+    // time: a paced field moves pace times further in a pseudo-time step than it would.
+    const std::vector<double> changes =
+        failed ? std::vector<double>() : engine->slot_changes(kX, kFields, scale);
+    double change = failed ? HUGE_VAL : 0.0, drift = change;
+    std::size_t field = 0;
+    for (std::size_t q = 0; q < changes.size(); ++q) {
+      change = std::max(change, changes[q]);
+      const double d = changes[q] / (paced && q < pace.size() ? pace[q] : 1.0);
+      if (d > drift) drift = d, field = q;
+    }
     if ((failed || change > s.overshoot) && h > s.smallest_dt) {
       engine->combine_slots(kFields, {{kX, 1.0}});
       h = std::max(s.smallest_dt, 0.25 * h);
@@ -160,9 +170,10 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
     }
     ++p.steps;
     p.dt = h;
-    p.change = change;
+    p.change = drift;
+    p.field = field;
     if (progress) progress(p);
-    if (change < s.tolerance && h == s.dt && paced == !pace.empty()) {
+    if (drift < s.tolerance && h == s.dt && paced == !pace.empty()) {
       p.settled = true;
       break;
     }

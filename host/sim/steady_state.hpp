@@ -16,9 +16,11 @@ namespace lobule {
 
 /// How the pseudo-time steps go.
 struct SteadySettings {
-  double dt = 2 * 3600;     ///< pseudo-time step [s], and the largest one
-  double smallest_dt = 1;   ///< a step that fails is quartered down to this [s]
-  double tolerance = 1e-6;  ///< settled: no field changes by more than this (relative) in a step
+  double dt = 2 * 3600;    ///< pseudo-time step [s], and the largest one
+  double smallest_dt = 1;  ///< a step that fails is quartered down to this [s]
+  /// Settled: no field changes by more than this (relative) in a step of tissue time `dt` (a
+  /// paced field's change in a pseudo-time step divided by its pace).
+  double tolerance = 1e-6;
   int max_steps = 5000;
   int dynamic_steps = 40;  ///< steps of plain dynamics before the slow fields are paced
   double overshoot = 1e3;  ///< a step that changes a field more than this (relative) is undone
@@ -27,9 +29,11 @@ struct SteadySettings {
 
 /// Where the solve stands (for a progress line) and how it ended.
 struct SteadyProgress {
-  int steps = 0;      ///< accepted pseudo-time steps
-  double dt = 0;      ///< the last step's length [s]
-  double change = 0;  ///< the largest relative change of a field in the last step
+  int steps = 0;          ///< accepted pseudo-time steps
+  double dt = 0;          ///< the last step's length [s]
+  double change = 0;      ///< the largest relative change of a field in the last step, per dt
+                          ///< of tissue time (SteadySettings::tolerance)
+  std::size_t field = 0;  ///< the field of that change
   bool settled = false;
 };
 
@@ -40,7 +44,9 @@ struct SteadyProgress {
 /// to `dt`; after `dynamic_steps` steps the reactions of field q run `pace[q]` times faster, and
 /// from then on each full step is Anderson-accelerated over the last `depth` (the fixed-point
 /// map is the step; its state slots hold 5 + 2·depth copies of the fields on the device). Ends
-/// when no field changes by more than `tolerance` in a step of length `dt`, or after `max_steps`
+/// when no field changes by more than `tolerance` in `dt` of tissue time (its change in a step
+/// of length `dt` over its pace: a slow field paced to move fast must come to rest as closely),
+/// or after `max_steps`
 /// (settled false: the caller warns). A field's change counts relative to the larger of its
 /// largest value and scale[q] (the level below which it does not matter: a field that stays
 /// far below it need not settle in relative terms). `progress` follows each accepted step; a

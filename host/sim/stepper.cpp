@@ -101,19 +101,20 @@ void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
         if (now - last < 2) return;  // a line every 2 s of wall time
         last = now;
         note(
-            fmt::format("solving {}: {} pseudo-time steps, largest change {:.2g} in the last "
-                        "(settled below {:.0e})",
-                        wanted.what, q.steps, q.change, SteadySettings{}.tolerance));
+            fmt::format("solving {}: {} pseudo-time steps, largest change {:.2g} ({}, per {:g} h "
+                        "of tissue time; settled below {:.0e})",
+                        wanted.what, q.steps, q.change, d.species[q.field].name,
+                        SteadySettings{}.dt / 3600, SteadySettings{}.tolerance));
       });
   if (p.settled)
     note(fmt::format("{}: settled in {} pseudo-time steps of {:g} h ({:.3g} s)", wanted.what,
                      p.steps, p.dt / 3600, watch.seconds()));
   else
-    note(
-        fmt::format("warning: {} did not settle within {} pseudo-time steps (largest relative "
-                    "change of a field in the last step: {:.2g}); the run starts from the last "
-                    "state and will drift",
-                    wanted.what, p.steps, p.change));
+    note(fmt::format(
+        "warning: {} did not settle within {} pseudo-time steps (largest relative "
+        "change of a field in the last, per {:g} h of tissue time: {:.2g}, in {}); "
+        "the run starts from the last state and will drift",
+        wanted.what, p.steps, SteadySettings{}.dt / 3600, p.change, d.species[p.field].name));
   std::vector<std::vector<double>> u = tissue_values(d);
   m.finish_start(c_, g_, u);
   set_tissue_values(f_, g_, u);
