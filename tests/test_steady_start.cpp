@@ -50,12 +50,15 @@ TEST_P(SteadyStart, HealthyStateMatchesTheEarlierPseudoTimeLoop) {
       "(%s)\n",
       backend(), d, which.c_str());
   // Both stop when no field moves by more than 1e-6 in 2 h (the reference: in a step, its
-  // collagen paced 24000 times, the service's local fields 100 times); measured 5.9e-5 on the CPU.
-  EXPECT_LT(d, 2e-4) << which;
+  // collagen paced 24000 times; the service: in 2 h of tissue time, its local fields paced 100
+  // times). The cross-linked collagen, whose turnover takes years, then still sits a few 1e-4
+  // from the exact state (a solve to 1e-9: 3.5e-4 in its tissue means), which a 264-day run
+  // would close by a sixth. Measured 2.7e-4 on the CPU (collagen_x).
+  EXPECT_LT(d, 5e-4) << which;
 }
 
 // The settled start is a steady state of the run itself: a day of the shipped scheme moves no
-// field by more than 1e-4 (measured 7.0e-7: the service stops below 1e-6 per 2 h of tissue time,
+// field by more than 1e-4 (measured 2.9e-7: the service stops below 1e-6 per 2 h of tissue time,
 // with a slow remainder; target 1 asks 1 % over 28 days, which tools/targets.py checks).
 TEST_P(SteadyStart, HealthyRunStaysOnItsStart) {
   const Config c =

@@ -132,6 +132,7 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
   SteadyProgress p;
   double h = s.dt;
   bool paced = false;
+  double best = HUGE_VAL;
   for (int it = 0; it < s.max_steps; ++it) {
     if (const int sig = SignalGuard::stop_requested())
       throw Interrupted(
@@ -178,6 +179,14 @@ SteadyProgress solve_steady_state(HostFields<double>& f, BackendChoice which,
       break;
     }
     // The map is one step of the full length: accelerate once the steps are back to it.
+    // Safeguard: a step that moved the fields much more than the best one since the history
+    // began (the clipped, switching rates make the map non-smooth, and an extrapolation across
+    // a switch can run away: MMP and TIMP at 5 um) starts the acceleration over.
+    best = std::min(best, change);
+    if (change > s.restart * best) {
+      aa.reset();
+      best = change;
+    }
     if (h == s.dt && s.depth > 0 && (paced || pace.empty())) aa.accelerate(*engine);
     h = std::min(s.dt, 2 * h);
   }

@@ -25,6 +25,9 @@ struct SteadySettings {
   int dynamic_steps = 40;  ///< steps of plain dynamics before the slow fields are paced
   double overshoot = 1e3;  ///< a step that changes a field more than this (relative) is undone
   int depth = 3;           ///< steps the Anderson acceleration combines (0: plain steps)
+  /// A step that changes the fields more than this times the smallest change since the
+  /// acceleration's history began starts the history over.
+  double restart = 10;
 };
 
 /// Where the solve stands (for a progress line) and how it ended.
@@ -43,7 +46,9 @@ struct SteadyProgress {
 /// or changes a field by more than `overshoot` undone and quartered, the next steps growing back
 /// to `dt`; after `dynamic_steps` steps the reactions of field q run `pace[q]` times faster, and
 /// from then on each full step is Anderson-accelerated over the last `depth` (the fixed-point
-/// map is the step; its state slots hold 5 + 2·depth copies of the fields on the device). Ends
+/// map is the step; its state slots hold 5 + 2·depth copies of the fields on the device; a
+/// step that changes the fields `restart` times more than the best since the history began
+/// starts the history over). Ends
 /// when no field changes by more than `tolerance` in `dt` of tissue time (its change in a step
 /// of length `dt` over its pace: a slow field paced to move fast must come to rest as closely),
 /// or after `max_steps`
