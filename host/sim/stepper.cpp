@@ -8,6 +8,7 @@
 #include "build_fields.hpp"
 #include "host/model/model.hpp"
 #include "observables.hpp"
+#include "steady_cache.hpp"
 #include "steady_state.hpp"
 #include "stopwatch.hpp"
 
@@ -93,6 +94,18 @@ void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
     if (start.note) start.note(line);
   };
   Stopwatch watch;
+  // A state solved earlier for this lobule, parameters and build (host/sim/steady_cache.hpp).
+  const SteadyCache cache = SteadyCache::from_environment();
+  const std::string key =
+      cache.enabled() ? SteadyCache::key(c_, which == BackendChoice::Cuda ? "cuda" : "cpu") : "";
+  if (const std::string file = cache.load(key, d); !file.empty()) {
+    note(
+        fmt::format("{}: from the cache, {} (solved earlier for this lobule, its parameters and "
+                    "this build; LOBULE_CACHE=off solves it again)",
+                    wanted.what, file));
+    finish_settled_start(d);
+    return;
+  }
   double last = -1;
   const SteadyProgress p = solve_steady_state(
       d, which, m.steady_kernels(which), wanted.pace, wanted.scale, SteadySettings{}, wanted.what,
@@ -106,17 +119,26 @@ void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
                         wanted.what, q.steps, q.change, d.species[q.field].name,
                         SteadySettings{}.dt / 3600, SteadySettings{}.tolerance));
       });
-  if (p.settled)
+  if (p.settled) {
     note(fmt::format("{}: settled in {} pseudo-time steps of {:g} h ({:.3g} s)", wanted.what,
                      p.steps, p.dt / 3600, watch.seconds()));
-  else
+    if (const std::string why = cache.store(key, d); !why.empty())
+      note(fmt::format("warning: the solved state was not kept in the cache {}: {}", cache.folder(),
+                       why));
+  } else
     note(fmt::format(
         "warning: {} did not settle within {} pseudo-time steps (largest relative "
         "change of a field in the last, per {:g} h of tissue time: {:.2g}, in {}); "
         "the run starts from the last state and will drift",
         wanted.what, p.steps, SteadySettings{}.dt / 3600, p.change, d.species[p.field].name));
+  finish_settled_start(d);
+}
+
+// The settled state d, with what the model lays on top of it, becomes the run's start.
+template <class T>
+void Stepper<T>::finish_settled_start(const HostFields<double>& d) {
   std::vector<std::vector<double>> u = tissue_values(d);
-  m.finish_start(c_, g_, u);
+  c_.model_impl->finish_start(c_, g_, u);
   set_tissue_values(f_, g_, u);
 }
 

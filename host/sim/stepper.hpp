@@ -96,6 +96,7 @@ class Stepper {
   std::unique_ptr<Backend<T>> backend_;
   void apply_due_events();
   void settle_start(BackendChoice which, const StartOptions& start);
+  void finish_settled_start(const HostFields<double>& d);
 
   double t_ = 0;
   long long steps_ = 0;

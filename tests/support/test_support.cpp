@@ -18,6 +18,13 @@
 
 namespace lobule::test {
 
+namespace {
+// Every test solves its steady starts itself, and so do the lobule processes it starts: no
+// cache of solved states between runs (host/sim/steady_cache.hpp), whatever the environment;
+// the cache's own tests set LOBULE_CACHE for their lifetime.
+const bool kCacheOff = ::setenv("LOBULE_CACHE", "off", 1) == 0;
+}  // namespace
+
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
