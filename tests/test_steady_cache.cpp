@@ -139,6 +139,28 @@ TEST_P(SteadyCacheTest, OffWritesNothing) {
 
 LOBULE_EACH_BACKEND(SteadyCacheTest);
 
+// `lobule check` says whether the start will be solved or read, and where.
+TEST(SteadyCache, CheckSaysWhetherTheStartIsInTheCache) {
+  test::TempDir tmp;
+  const CacheEnv env(tmp.path() + "/cache");
+  const std::string cfg = test::source_path("inputs/healthy.yaml");
+  const auto before = test::run_lobule({"check", cfg});
+  EXPECT_EQ(before.exit_code, 0) << before.output;
+  EXPECT_NE(before.output.find("solved at start-up, then kept in " + tmp.path() + "/cache"),
+            std::string::npos)
+      << before.output;
+  const auto run =
+      test::run_lobule({"run", cfg, "-o", tmp.path() + "/run", "-q", "--set", "time.end=1 h"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto after = test::run_lobule({"check", cfg});
+  EXPECT_NE(after.output.find("in the cache, " + tmp.path() + "/cache/steady_"), std::string::npos)
+      << after.output;
+  const CacheEnv off("off");
+  const auto none = test::run_lobule({"check", cfg});
+  EXPECT_NE(none.output.find("solved at start-up (the cache is off)"), std::string::npos)
+      << none.output;
+}
+
 // The newest kKeep entries stay (a sweep over parameters makes one per arm).
 TEST(SteadyCache, KeepsTheNewestEntries) {
   test::TempDir tmp;

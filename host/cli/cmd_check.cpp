@@ -12,6 +12,7 @@
 #include "host/sim/backend.hpp"
 #include "host/sim/build_fields.hpp"
 #include "host/sim/memory_estimate.hpp"
+#include "host/sim/steady_cache.hpp"
 #include "host/sim/stepper.hpp"
 #include "scheme_table.hpp"
 
@@ -88,6 +89,15 @@ int cmd_check(const CommonArgs& a) {
              c.time.dt_auto ? " (auto)" : "",
              c.time.scheme == Scheme::Explicit ? "limit" : "explicit limit would be", limit,
              step_count, c.time.end, to_string(c.time.scheme));
+  if (c.model_impl && c.model_impl->steady_start().wanted) {
+    const SteadyCache cache = SteadyCache::from_environment();
+    const bool cuda = resolve_backend(c.backend) == BackendChoice::Cuda;
+    const std::string key = cache.enabled() ? SteadyCache::key(c, cuda ? "cuda" : "cpu") : "";
+    fmt::print("steady start ({}): {}\n", c.model_impl->steady_start().what,
+               !cache.enabled() ? "solved at start-up (the cache is off)"
+               : cache.has(key) ? "in the cache, " + cache.file_for(key)
+                                : "solved at start-up, then kept in " + cache.folder());
+  }
   fmt::print("backend: {} requested; this build: cpu{}\n", to_string(c.backend),
              cuda_compiled()
                  ? (cuda_available() ? ", cuda (GPU visible)" : ", cuda (no GPU visible)")

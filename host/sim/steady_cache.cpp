@@ -91,6 +91,15 @@ std::string SteadyCache::load(const std::string& key, HostFields<double>& f) con
   return {};
 }
 
+bool SteadyCache::has(const std::string& key) const {
+  if (!enabled()) return false;
+  try {
+    return read_checkpoint_header(FileSource(file_for(key))).physics == key;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 std::string SteadyCache::store(const std::string& key, const HostFields<double>& f) const {
   if (!enabled()) return {};
   try {

@@ -35,6 +35,10 @@ class SteadyCache {
   /// "" (no entry; a damaged or mismatched one is removed). Never throws.
   std::string load(const std::string& key, HostFields<double>& f) const;
 
+  /// Whether an entry of `key` is there (its header read and its key compared; the fields are
+  /// checked only by load).
+  bool has(const std::string& key) const;
+
   /// Stores f's species under `key` (atomically: a temporary file renamed), then keeps the
   /// newest kKeep entries. Returns "" or what went wrong (the run goes on without it).
   std::string store(const std::string& key, const HostFields<double>& f) const;
