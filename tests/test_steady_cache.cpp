@@ -5,6 +5,7 @@
 // the newest entries are kept.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "host/sim/build_fields.hpp"
 #include "host/sim/steady_cache.hpp"
 #include "host/sim/stepper.hpp"
+#include "support/checkpoint_fixtures.hpp"
 #include "support/each_backend.hpp"
 #include "support/test_support.hpp"
 
@@ -139,6 +141,30 @@ TEST_P(SteadyCacheTest, OffWritesNothing) {
 
 LOBULE_EACH_BACKEND(SteadyCacheTest);
 
+// Two runs that solve the same start side by side both end well and leave one intact entry,
+// which a third run reads.
+TEST(SteadyCache, TwoRunsStoringTheSameStartAtOnceLeaveOneIntactEntry) {
+  test::TempDir tmp;
+  const CacheEnv env(tmp.path() + "/cache");
+  const std::string cfg = test::source_path("inputs/healthy.yaml");
+  test::LobuleProcess a({"run", cfg, "-o", tmp.path() + "/a", "-q", "--set", "time.end=1 h"},
+                        tmp.path() + "/a.log");
+  test::LobuleProcess b({"run", cfg, "-o", tmp.path() + "/b", "-q", "--set", "time.end=1 h"},
+                        tmp.path() + "/b.log");
+  EXPECT_EQ(a.wait(), 0) << test::slurp(tmp.path() + "/a.log");
+  EXPECT_EQ(b.wait(), 0) << test::slurp(tmp.path() + "/b.log");
+  std::size_t entries = 0, parts = 0;
+  for (const auto& e : fs::directory_iterator(tmp.path() + "/cache")) {
+    entries += e.path().extension() == ".ckpt";
+    parts += e.path().extension() == ".part" || e.path().extension() == ".tmp";
+  }
+  EXPECT_EQ(entries, 1u);
+  EXPECT_EQ(parts, 0u);
+  const auto c = test::run_lobule({"run", cfg, "-o", tmp.path() + "/c", "--set", "time.end=1 h"});
+  EXPECT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("from the cache"), std::string::npos) << c.output;
+}
+
 // `lobule check` says whether the start will be solved or read, and where.
 TEST(SteadyCache, CheckSaysWhetherTheStartIsInTheCache) {
   test::TempDir tmp;
@@ -161,13 +187,22 @@ TEST(SteadyCache, CheckSaysWhetherTheStartIsInTheCache) {
       << none.output;
 }
 
-// The newest kKeep entries stay (a sweep over parameters makes one per arm).
+// The newest kKeep entries stay (a sweep over parameters makes one per arm), and parts that a
+// killed run left behind go after an hour.
 TEST(SteadyCache, KeepsTheNewestEntries) {
   test::TempDir tmp;
   const SteadyCache cache(tmp.path() + "/cache");
   const Config c = load_config(test::source_path("inputs/pulse.yaml"),
                                {"grid.spacing=40 um", "precision=double"});
   const HostFields<double> f = build_fields<double>(c, make_geometry(c));
+  // What runs killed while storing left behind: an old part goes, a fresh one (a run storing
+  // now) stays.
+  fs::create_directories(tmp.path() + "/cache");
+  const std::string old_part = tmp.path() + "/cache/steady_0000000000000001.ckpt.7.part";
+  const std::string new_part = tmp.path() + "/cache/steady_0000000000000002.ckpt.8.part";
+  std::ofstream(old_part) << "x";
+  std::ofstream(new_part) << "x";
+  fs::last_write_time(old_part, fs::file_time_type::clock::now() - std::chrono::hours(2));
   const int n = SteadyCache::kKeep + 3;
   const auto now = fs::file_time_type::clock::now();
   for (int i = 0; i < n; ++i) {  // entry i written i seconds after entry 0
@@ -180,6 +215,8 @@ TEST(SteadyCache, KeepsTheNewestEntries) {
     entries += e.path().extension() == ".ckpt";
   EXPECT_EQ(entries, std::size_t(SteadyCache::kKeep));
   EXPECT_FALSE(fs::exists(cache.file_for("key 0")));
+  EXPECT_FALSE(fs::exists(old_part));
+  EXPECT_TRUE(fs::exists(new_part));
   EXPECT_TRUE(fs::exists(cache.file_for("key " + std::to_string(n - 1))));
   HostFields<double> g = f;
   EXPECT_EQ(cache.load("key " + std::to_string(n - 1), g),

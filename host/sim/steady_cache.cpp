@@ -3,9 +3,11 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -111,14 +113,24 @@ std::string SteadyCache::store(const std::string& key, const HostFields<double>&
     h.physics = key;
     h.physics_hash = fnv1a64(key);
     h.writer = fmt::format("lobule {} ({})", LOBULE_VERSION, LOBULE_GIT);
-    write_checkpoint(file_for(key), h, f);
-    // Keep the newest kKeep entries (a sweep over parameters makes one per arm).
+    // A file of this process's own, then renamed into place: runs that solve the same start
+    // side by side never write into one file.
+    const std::string file = file_for(key), part = fmt::format("{}.{}.part", file, ::getpid());
+    write_checkpoint(part, h, f);
+    fs::rename(part, file);
+    // Keep the newest kKeep entries (a sweep over parameters makes one per arm); parts that a
+    // killed run left behind go after an hour.
     std::vector<std::pair<fs::file_time_type, fs::path>> entries;
     std::error_code ec;
+    const auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
     for (const auto& e : fs::directory_iterator(folder_, ec)) {
       const std::string name = e.path().filename().string();
-      if (name.rfind("steady_", 0) == 0 && e.path().extension() == ".ckpt")
-        entries.emplace_back(e.last_write_time(ec), e.path());
+      if (name.rfind("steady_", 0) != 0) continue;
+      const auto when = e.last_write_time(ec);
+      if (e.path().extension() == ".ckpt")
+        entries.emplace_back(when, e.path());
+      else if (when < hour_ago)
+        fs::remove(e.path(), ec);
     }
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });

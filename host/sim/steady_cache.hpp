@@ -39,8 +39,9 @@ class SteadyCache {
   /// checked only by load).
   bool has(const std::string& key) const;
 
-  /// Stores f's species under `key` (atomically: a temporary file renamed), then keeps the
-  /// newest kKeep entries. Returns "" or what went wrong (the run goes on without it).
+  /// Stores f's species under `key` (atomically: a file of this process's own, renamed into
+  /// place), then keeps the newest kKeep entries and removes parts a killed run left over an
+  /// hour ago. Returns "" or what went wrong (the run goes on without it).
   std::string store(const std::string& key, const HostFields<double>& f) const;
 
   static constexpr int kKeep = 32;
