@@ -166,7 +166,7 @@ def main():
             f"dt{minutes:g}")))
     # References: the finest spacing; the shortest step.
     finest = grid_rows[-1]
-    shortest = min(dt_rows, key=lambda r: parse_dt(r[0][3:])[1]) if dt_rows else None
+    shortest = dt_rows[min(range(len(dts)), key=lambda i: dts[i][1])] if dt_rows else None
     n = len(grid_rows)
     grid_tol = {lab: (0.05 if i == n - 2 else 0.10) for i, (lab, _) in enumerate(grid_rows)}
     md = [f"Spacing (reference: {finest[0]}; the next finest within 5 %, coarser within 10 %, "

@@ -89,11 +89,11 @@ int cmd_check(const CommonArgs& a) {
              c.time.dt_auto ? " (auto)" : "",
              c.time.scheme == Scheme::Explicit ? "limit" : "explicit limit would be", limit,
              step_count, c.time.end, to_string(c.time.scheme));
-  if (c.model_impl && c.model_impl->steady_start().wanted) {
+  if (const auto start = c.model_impl ? c.model_impl->steady_start() : Model::SteadyStart{};
+      start.wanted) {
     const SteadyCache cache = SteadyCache::from_environment();
-    const bool cuda = resolve_backend(c.backend) == BackendChoice::Cuda;
-    const std::string key = cache.enabled() ? SteadyCache::key(c, cuda ? "cuda" : "cpu") : "";
-    fmt::print("steady start ({}): {}\n", c.model_impl->steady_start().what,
+    const std::string key = cache.enabled() ? SteadyCache::key(c, resolve_backend(c.backend)) : "";
+    fmt::print("steady start ({}): {}\n", start.what,
                !cache.enabled() ? "solved at start-up (the cache is off)"
                : cache.has(key) ? "in the cache, " + cache.file_for(key)
                                 : "solved at start-up, then kept in " + cache.folder());

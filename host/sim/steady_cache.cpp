@@ -50,13 +50,13 @@ SteadyCache SteadyCache::from_environment() {
   return SteadyCache("");
 }
 
-std::string SteadyCache::key(const Config& c, const std::string& backend) {
+std::string SteadyCache::key(const Config& c, BackendChoice resolved) {
   YAML::Node n = YAML::Load(physics_text(c));
   if (n["model"].IsMap())
     for (const char* k : {"initial", "injury", "therapy"}) n["model"].remove(k);
   if (n["time"].IsMap()) n["time"].remove("dt");
   n.remove("precision");
-  n["steady_start"]["backend"] = backend;
+  n["steady_start"]["backend"] = to_string(resolved);
   n["steady_start"]["solver"] =
       fmt::format("lobule {} ({}), {}", LOBULE_VERSION, LOBULE_GIT, solver_binary());
   YAML::Emitter out;

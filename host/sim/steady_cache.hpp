@@ -22,10 +22,10 @@ class SteadyCache {
 
   /// What the steady start of c depends on, as text: the physics of the run (physics_text)
   /// without what the start does not see (the initial state's name, injury, therapy, the time
-  /// step and end, the run's precision), the backend that solves it, and the lobule build that
-  /// solves it (its version and the size and time of the binary holding the solver, so that a
-  /// rebuilt lobule never reads a state an older one solved).
-  static std::string key(const Config& c, const std::string& backend);
+  /// step and end, the run's precision), the backend that solves it (cpu or cuda, resolved), and
+  /// the lobule build that solves it (its version and the size and time of the binary holding
+  /// the solver, so that a rebuilt lobule never reads a state an older one solved).
+  static std::string key(const Config& c, BackendChoice resolved);
 
   /// The file of a key.
   std::string file_for(const std::string& key) const;

@@ -96,8 +96,7 @@ void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
   Stopwatch watch;
   // A state solved earlier for this lobule, parameters and build (host/sim/steady_cache.hpp).
   const SteadyCache cache = SteadyCache::from_environment();
-  const std::string key =
-      cache.enabled() ? SteadyCache::key(c_, which == BackendChoice::Cuda ? "cuda" : "cpu") : "";
+  const std::string key = cache.enabled() ? SteadyCache::key(c_, which) : "";
   if (const std::string file = cache.load(key, d); !file.empty()) {
     note(
         fmt::format("{}: from the cache, {} (solved earlier for this lobule, its parameters and "
