@@ -165,6 +165,22 @@ TEST(SteadyCache, TwoRunsStoringTheSameStartAtOnceLeaveOneIntactEntry) {
   EXPECT_NE(c.output.find("from the cache"), std::string::npos) << c.output;
 }
 
+// A cache folder that cannot be made costs the run nothing but a warning saying what to do.
+TEST(SteadyCache, AnUnusableCacheFolderIsAWarningOnly) {
+  test::TempDir tmp;
+  const std::string file = tmp.write("a_file", "not a folder");
+  const CacheEnv env(file + "/cache");
+  const auto r = test::run_lobule({"run", test::source_path("inputs/healthy.yaml"), "-o",
+                                   tmp.path() + "/run", "--set", "time.end=1 h"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: the solved state was not kept in the cache " + file +
+                          "/cache: cannot create directory"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("set LOBULE_CACHE to a writable folder, or to off"), std::string::npos)
+      << r.output;
+}
+
 // `lobule check` says whether the start will be solved or read, and where.
 TEST(SteadyCache, CheckSaysWhetherTheStartIsInTheCache) {
   test::TempDir tmp;

@@ -122,8 +122,10 @@ void Stepper<T>::settle_start(BackendChoice which, const StartOptions& start) {
     note(fmt::format("{}: settled in {} pseudo-time steps of {:g} h ({:.3g} s)", wanted.what,
                      p.steps, p.dt / 3600, watch.seconds()));
     if (const std::string why = cache.store(key, d); !why.empty())
-      note(fmt::format("warning: the solved state was not kept in the cache {}: {}", cache.folder(),
-                       why));
+      note(
+          fmt::format("warning: the solved state was not kept in the cache {}: {}; the run goes "
+                      "on (set LOBULE_CACHE to a writable folder, or to off)",
+                      cache.folder(), why));
   } else
     note(fmt::format(
         "warning: {} did not settle within {} pseudo-time steps (largest relative "
