@@ -167,4 +167,26 @@ SectionSample LobuleSection::at(Vec2 p) const {
   return {kParenchyma, zone};
 }
 
+std::vector<VesselAxis> LobuleSection::vessel_axes() const {
+  std::vector<VesselAxis> out;
+  for (int col = 0; col < t_.nx; ++col)
+    for (int row = 0; row < t_.ny; ++row)
+      for (int k = 0; k < 6; ++k) {  // the arteries around corner k (as triad_label places them)
+        const Vec2 v = t_.corner(col, row, k);
+        for (int m = 0; m < 3; ++m) {
+          const Vec2 ua = unit(kSixth * k + M_PI + 2 * M_PI / 3 * m);
+          out.push_back({{v[0] + artery_offset_ * ua[0], v[1] + artery_offset_ * ua[1]},
+                         std::uint8_t(kHepaticArtery)});
+        }
+      }
+  for (int col = 0; col < t_.nx; ++col)
+    for (int row = 0; row < t_.ny; ++row)
+      for (int k = 0; k < 6; ++k)
+        out.push_back({t_.corner(col, row, k), std::uint8_t(kPortalVein)});
+  for (int col = 0; col < t_.nx; ++col)
+    for (int row = 0; row < t_.ny; ++row)
+      out.push_back({t_.centre(col, row), std::uint8_t(kCentralVein)});
+  return out;
+}
+
 }  // namespace lobule

@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "geometry_params.hpp"
 #include "hex_tiling.hpp"
@@ -27,6 +28,12 @@ struct SectionSample {
   float zone = 0;
 };
 
+/// A vessel's axis in the cross-section: its centre [µm, tiling frame] and label.
+struct VesselAxis {
+  Vec2 centre{};
+  std::uint8_t label = 0;
+};
+
 /// Evaluates the cross-section of a tiling; cheap, thread-safe, deterministic.
 class LobuleSection {
  public:
@@ -35,6 +42,9 @@ class LobuleSection {
   /// zone = d_p/(d_p + d_c) at point p of the tiling frame [µm].
   SectionSample at(Vec2 p) const;
   const HexTiling& tiling() const { return t_; }
+  /// The axes of every held vessel of the tiling (central veins, portal veins, hepatic
+  /// arteries; not bile ducts): the hepatic arteries first, the central veins last.
+  std::vector<VesselAxis> vessel_axes() const;
 
  private:
   std::uint8_t triad_label(Vec2 dv, int corner) const;
