@@ -104,7 +104,8 @@ void label_cpu_loops(benchmark::State& state) {
 }
 
 template <class T>
-LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme) {
+LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme,
+                      const std::vector<std::string>& extra) {
   const std::string scenario = source_file("inputs/ccl4_4wk.yaml");
   std::vector<std::string> sets = {
       "grid.spacing=5 um",
@@ -114,6 +115,7 @@ LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme) {
       std::string("time.scheme=") + to_string(scheme),
       scheme == Scheme::Explicit ? "time.dt=auto" : "time.dt=1 h",
       std::string("precision=") + (std::is_same_v<T, double> ? "double" : "float")};
+  sets.insert(sets.end(), extra.begin(), extra.end());
   LiverRun<T> r{load_config(scenario, sets), {}, make_backend<T>(which)};
   r.geometry = make_geometry(r.config);
   const auto fields = LiverFibrosis().fields();
@@ -184,7 +186,9 @@ template MgHostProblem<double> lobule_problem<double>(double);
 template std::vector<float> rough_rhs<float>(const MgHostProblem<float>&);
 template std::vector<double> rough_rhs<double>(const MgHostProblem<double>&);
 
-template LiverRun<float> liver_run<float>(int, BackendChoice, Scheme);
-template LiverRun<double> liver_run<double>(int, BackendChoice, Scheme);
+template LiverRun<float> liver_run<float>(int, BackendChoice, Scheme,
+                                          const std::vector<std::string>&);
+template LiverRun<double> liver_run<double>(int, BackendChoice, Scheme,
+                                            const std::vector<std::string>&);
 
 }  // namespace lobule::bench

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "geometry/geometry.hpp"
 #include "host/config/config.hpp"
@@ -72,7 +73,8 @@ void label_cpu_loops(benchmark::State& state);
 /// voxels, 25 µm plates, 120 × 104 voxels per layer, `layers` layers), explicit with dt: auto
 /// (or with scheme rkl2 or implicit and dt = 1 h), on a backend of `which` with its fields
 /// uploaded: a uniform fibrotic start, read from a file written as an earlier run's output (so that
-/// no healthy state is solved) and removed again.
+/// no healthy state is solved) and removed again. `extra`: more `--set`s (e.g. the implicit
+/// method).
 template <class T>
 struct LiverRun {
   Config config;
@@ -80,7 +82,8 @@ struct LiverRun {
   std::unique_ptr<Backend<T>> backend;
 };
 template <class T>
-LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme = Scheme::Explicit);
+LiverRun<T> liver_run(int layers, BackendChoice which, Scheme scheme = Scheme::Explicit,
+                      const std::vector<std::string>& extra = {});
 
 /// The bytes a fused step of the liver model must move per voxel: each of its 17 fields read
 /// and written once, and the label.

@@ -56,11 +56,14 @@ void BM_LiverRkl2StepCpu(benchmark::State& state) {
   label_cpu_loops(state);
 }
 
-// The same with scheme implicit (TR-BDF2 with multigrid solves): `day_s` is the one tissue
-// day; `vcycles` the V-cycles per solve, averaged over the species and the timed steps.
+// The same with scheme implicit, method range(1): 0 TR-BDF2 (two multigrid solves per species and
+// step), 1 backward Euler (one): `day_s` is the one tissue day; `vcycles` the V-cycles per
+// solve, averaged over the species and the timed steps.
 template <class T>
 void BM_LiverImplicitStepCpu(benchmark::State& state) {
-  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu, Scheme::Implicit);
+  const char* method = state.range(1) == 0 ? "tr_bdf2" : "backward_euler";
+  const LiverRun<T> l = liver_run<T>(int(state.range(0)), BackendChoice::Cpu, Scheme::Implicit,
+                                     {std::string("time.implicit.method=") + method});
   const double dt = l.config.time.dt;
   l.backend->solver_tally();
   const double seconds = timed_steps(state, *l.backend, dt);
@@ -84,7 +87,9 @@ BENCHMARK_TEMPLATE(BM_LiverExplicitStepCpu, double)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_TEMPLATE(BM_LiverImplicitStepCpu, float)
-    ->Arg(20)
+    ->ArgNames({"layers", "be"})
+    ->Args({20, 0})
+    ->Args({20, 1})
     ->Iterations(24)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -1,5 +1,7 @@
 // inputs/production/ holds every liver scenario of inputs/ on the production lobule (5 µm voxels,
-// 3-D, z periodic, resolved 7 µm sinusoids, volume fractions, the implicit scheme). A production
+// 3-D, z periodic, resolved 7 µm sinusoids, volume fractions, the implicit scheme with backward
+// Euler: one multigrid solve per species and step, half of TR-BDF2's, and within TR-BDF2's
+// splitting-dominated error; docs/time-integration.md). A production
 // file is its coarse sibling in every other key: the same biology, injury, therapy, time span,
 // step and outputs, so that the two differ only in how finely they resolve the same lobule.
 #include <gtest/gtest.h>
@@ -26,7 +28,8 @@ const std::set<std::string> kResolutionKeys = {"name",
                                                "geometry.height",
                                                "geometry.volume_fractions",
                                                "geometry.sinusoids",
-                                               "time.scheme"};
+                                               "time.scheme",
+                                               "time.implicit"};
 
 // The scenario names of inputs/*.yaml that run the liver model.
 std::vector<std::string> liver_scenarios() {
@@ -94,6 +97,7 @@ TEST(ProductionInputs, ResolveToTheProductionLobule) {
     EXPECT_EQ(c.cells[1], 104) << n;
     EXPECT_EQ(c.cells[2], int(std::lround(c.geometry.height / 5.0))) << n;
     EXPECT_EQ(c.time.scheme, Scheme::Implicit) << n;
+    EXPECT_EQ(c.time.implicit.method, ImplicitMethod::BackwardEuler) << n;
   }
 }
 
