@@ -86,9 +86,18 @@ TEST_P(MemoryEstimate, MatchesTheAllocationOfTheLiverModel) {
       EXPECT_LE(per_field, 10.0) << scheme;
     }
   }
-  // Volume fractions add the engine's three tissue-weight planes.
+  // Volume fractions add the engine's three tissue-weight planes (and hold every vessel's axis
+  // voxel, so the start file is written for that lobule).
+  const test::TempDir dir_f;
+  std::string yaml_f = yaml;
+  const std::string kind = "  kind: hex_lobule\n";
+  ASSERT_NE(yaml_f.find(kind), std::string::npos);
+  yaml_f.insert(yaml_f.find(kind) + kind.size(), "  volume_fractions: true\n");
+  const std::string initial_f =
+      test::liver_start(dir_f, yaml_f, [](int q, std::size_t) { return 0.1 * (q + 1); });
   const Config f = load_config(path, {"time.scheme=rkl2", "precision=float",
-                                      "model.initial=" + start, "geometry.volume_fractions=true"});
+                                      "model.initial=" + initial_f.substr(initial_f.find('{')),
+                                      "geometry.volume_fractions=true"});
   compare<float>(f, "ccl4_4wk, rkl2, volume fractions");
 }
 
