@@ -61,6 +61,17 @@ int main(int argc, char** argv) {
                 "(results/msc_portal_dose-2e6)");
   run->add_flag("-q,--quiet", quiet, "plain log lines instead of a live progress line");
 
+  std::string inputs_dir;
+  auto* demo = app.add_subcommand(
+      "demo", "run the default scenario: the production lobule on a GPU, a coarse one on a CPU");
+  demo->add_option("-o,--output", out_dir, "output directory (default results/demo)");
+  demo->add_option("--backend", backend_name, "compute backend")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  demo->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
+  demo->add_option("--inputs", inputs_dir,
+                   "the repository's inputs folder (default ./inputs, else the source tree's)");
+  demo->add_flag("-q,--quiet", quiet, "plain log lines instead of a live progress line");
+
   auto* check = app.add_subcommand("check", "validate a scenario and print what it will need");
   check->add_option("config", common.config, "scenario YAML file")->required();
   check->add_option("--set", common.set, "override a config key: key.path=value (repeatable)");
@@ -75,9 +86,9 @@ int main(int argc, char** argv) {
   // CLI11 answers an unknown command with "A subcommand is required": say what it is instead.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string cmd = argv[1];
-    if (cmd != "run" && cmd != "check" && cmd != "geometry" && cmd != "info") {
+    if (cmd != "run" && cmd != "demo" && cmd != "check" && cmd != "geometry" && cmd != "info") {
       std::fprintf(stderr,
-                   "lobule: unknown command '%s': use run, check, geometry, info, sweep, "
+                   "lobule: unknown command '%s': use run, demo, check, geometry, info, sweep, "
                    "sensitivity or calibrate "
                    "(lobule --help)\n",
                    cmd.size() > 60 ? (cmd.substr(0, 57) + "...").c_str() : cmd.c_str());
@@ -100,6 +111,7 @@ int main(int argc, char** argv) {
   // An empty -o (an unset shell variable) would fall back to results/<name> and clear an earlier
   // run there; a geometry written over its own scenario or into a non-.vti name loses a file.
   if ((*run && run->count("-o") > 0 && out_dir.empty()) ||
+      (*demo && demo->count("-o") > 0 && out_dir.empty()) ||
       (*geom && geom->count("-o") > 0 && out_file.empty()))
     return report("usage error", "-o is empty (an unset variable?): name the output", kExitUsage);
   if (*geom) {
@@ -134,15 +146,14 @@ int main(int argc, char** argv) {
                     kExitUsage);
   }
   try {
-    if (*run) {
-      std::optional<BackendChoice> b;
-      if (backend_name == "cpu") b = BackendChoice::Cpu;
-      if (backend_name == "cuda") b = BackendChoice::Cuda;
-      if (backend_name == "auto") b = BackendChoice::Auto;
-      std::string command;  // for config.yaml: the command line as a shell would take it
-      for (int i = 0; i < argc; ++i) command += (i ? " " : "") + shell_quote(argv[i]);
-      return cmd_run(common, out_dir, b, quiet, restart, from, command, name_with_sets);
-    }
+    std::optional<BackendChoice> b;
+    if (backend_name == "cpu") b = BackendChoice::Cpu;
+    if (backend_name == "cuda") b = BackendChoice::Cuda;
+    if (backend_name == "auto") b = BackendChoice::Auto;
+    std::string command;  // for config.yaml: the command line as a shell would take it
+    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + shell_quote(argv[i]);
+    if (*run) return cmd_run(common, out_dir, b, quiet, restart, from, command, name_with_sets);
+    if (*demo) return cmd_demo(common, inputs_dir, out_dir, b, quiet, command);
     if (*check) return cmd_check(common);
     if (*geom) return cmd_geometry(common, out_file);
     return cmd_info();
