@@ -133,8 +133,8 @@ std::vector<std::string> LiverFibrosis::scenario_keys() const {
 }
 
 void LiverFibrosis::parse_scenario(const ConfigNode& model, const Config& c) {
-  parse_therapy(model["therapy"]);
-  wrap_z_ = c.geometry.kind == "hex_lobule" && c.geometry.periodic_z;
+  therapy_.parse(model["therapy"], c.geometry.kind == "hex_lobule" && c.geometry.periodic_z,
+                 params_);
   const ConfigNode blood = model["blood"];
   if (blood.defined()) {
     blood.expect_map();
@@ -237,7 +237,7 @@ void LiverFibrosis::resolved_scenario(YAML::Node& model) const {
     injury.push_back(n);
   }
   model["injury"] = injury;
-  resolved_therapy(model);
+  therapy_.resolved(model);
 }
 
 std::vector<std::string> LiverFibrosis::observable_columns() const {

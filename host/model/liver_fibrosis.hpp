@@ -9,20 +9,12 @@
 #include "kernels/models/liver_fibrosis_cpu.hpp"
 #include "kernels/models/liver_fibrosis_rates.hpp"
 #include "model_of.hpp"
+#include "therapy_schedule.hpp"
 
 namespace lobule {
 
 /// How the run starts (model.initial).
 enum class LiverStart { Healthy, Cirrhotic, File };
-
-/// One entry of model.therapy as written: a dose, repeated `count` times `every` [s] apart,
-/// and its node (errors found after parsing name its keys, file line or --set).
-struct TherapyEntry {
-  TherapyDose dose;
-  double every = 0;
-  long long count = 1;
-  ConfigNode node;
-};
 
 class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
  public:
@@ -46,12 +38,18 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
     return start_ == LiverStart::File ? std::vector<std::string>{start_file_}
                                       : std::vector<std::string>{};
   }
-  void check_scenario(const ConfigNode& model, const Config& c) const override;
-  std::vector<double> event_times() const override;
-  void apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const override;
-  std::string describe_event(std::size_t k, const Geometry& g) const override;
-  double step_limit(double t) const override;
-  VesselValues vessel_values() const override;
+  void check_scenario(const ConfigNode& model, const Config& c) const override {
+    therapy_.check_scenario(model, c, params_);
+  }
+  std::vector<double> event_times() const override { return therapy_.event_times(params_); }
+  void apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const override {
+    therapy_.apply_event(k, g, add, params_);
+  }
+  std::string describe_event(std::size_t k, const Geometry& g) const override {
+    return therapy_.describe_event(k, g, params_);
+  }
+  double step_limit(double t) const override { return therapy_.step_limit(t, params_); }
+  VesselValues vessel_values() const override { return therapy_.vessel_values(params_); }
   std::vector<std::string> describe_schedule(const Geometry& g) const override;
   bool replaces_field_columns() const override { return true; }
   std::vector<std::string> observable_columns() const override;
@@ -65,18 +63,11 @@ class LiverFibrosis final : public ModelOf<LiverParams, LiverRates> {
   /// Every field from model.initial's file (checked as any initial file is).
   std::vector<std::vector<double>> read_start_file(const Config& c, const Geometry& g) const;
 
-  // The therapy schedule (liver_therapy.cpp).
-  void parse_therapy(const ConfigNode& therapy);
-  void resolved_therapy(YAML::Node& model) const;
+  /// The start and the doses against the geometry (a healthy or cirrhotic start needs portal
+  /// veins; TherapySchedule::check_geometry).
   void check_geometry(const Geometry& g) const;
-  double cells_placed(const TherapyDose& d, double V_tissue) const;
-  double ev_step() const;  ///< the longest step while an EV pulse lasts [s]
 
-  /// The centre of dose d with z wrapped into the grid when the lobule is periodic in z.
-  std::array<double, 3> bolus_centre(const TherapyDose& d, const Geometry& g) const;
-
-  std::vector<TherapyEntry> therapy_;
-  bool wrap_z_ = false;  ///< a hex lobule periodic in z (geometry.periodic_z): a slab of a lobule
+  TherapySchedule therapy_;  ///< model.therapy (therapy_schedule.hpp)
   LiverStart start_ = LiverStart::Healthy;
   std::string start_file_;  ///< model.initial: { file: ... }, resolved against the config
 };

@@ -1,6 +1,4 @@
-// The therapy schedule of the liver model (model.therapy; docs/liver_model.md, "Therapy"): MSC
-// and EV doses read from YAML, expanded into single doses, placed on the lobule at their times,
-// and the blood pulse an EV dose starts.
+// The therapy schedule of the liver model (therapy_schedule.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,7 +9,8 @@
 #include "host/config/config.hpp"
 #include "host/config/units.hpp"
 #include "host/errors.hpp"
-#include "liver_fibrosis.hpp"
+#include "kernels/models/liver_fibrosis_rates.hpp"
+#include "therapy_schedule.hpp"
 
 namespace lobule {
 namespace {
@@ -55,8 +54,10 @@ long long voxel_at(const Geometry& g, const double* x) {
 
 // Each entry: agent, dose, at, route, optional repeat { every, count } (count = doses in all),
 // center and radius for an intrahepatic bolus. Entries expand into single doses by time.
-void LiverFibrosis::parse_therapy(const ConfigNode& therapy) {
-  therapy_.clear();
+void TherapySchedule::parse(const ConfigNode& therapy, bool wrap_z, LiverParams& p) {
+  entries_.clear();
+  wrap_z_ = wrap_z;
+  p.doses = 0;
   if (!therapy.defined()) return;
   if (!therapy.is_sequence())
     therapy.fail(
@@ -111,36 +112,37 @@ void LiverFibrosis::parse_therapy(const ConfigNode& therapy) {
     }
     if (all.size() > std::size_t(kMaxDoses))
       n.fail(fmt::format("the schedule has {} doses or more: at most {}", all.size(), kMaxDoses));
-    therapy_.push_back(e);
+    entries_.push_back(e);
   }
   std::stable_sort(all.begin(), all.end(),
                    [](const TherapyDose& a, const TherapyDose& b) { return a.at < b.at; });
-  params_.doses = int(all.size());
-  std::copy(all.begin(), all.end(), params_.dose);
+  p.doses = int(all.size());
+  std::copy(all.begin(), all.end(), p.dose);
 }
 
 // A dose at or after time.end would never be given: refused, naming the entry. An EV pulse is
 // resolved with steps of ev_step() for 8·τ_ev, 16·max(1, τ_ev·k_up) steps per dose: beyond a
 // million the run would look hung (hours of tiny steps), so the parameters that make it so are
 // refused.
-void LiverFibrosis::check_scenario(const ConfigNode& model, const Config& c) const {
+void TherapySchedule::check_scenario(const ConfigNode& model, const Config& c,
+                                     const LiverParams& p) const {
   constexpr double kMaxPulseSteps = 1e6;
   bool ev = false;
-  for (int k = 0; k < params_.doses; ++k) ev |= params_.dose[k].agent == TherapyAgent::Ev;
-  const double pulse_steps = 8 * params_.tau_ev / ev_step();
+  for (int k = 0; k < p.doses; ++k) ev |= p.dose[k].agent == TherapyAgent::Ev;
+  const double pulse_steps = 8 * p.tau_ev / ev_step(p);
   if (ev && pulse_steps > kMaxPulseSteps) {
-    const ConfigNode p = model["parameters"];
-    const ConfigNode blame = p.has("k_up")     ? p["k_up"]
-                             : p.has("tau_ev") ? p["tau_ev"]
+    const ConfigNode n = model["parameters"];
+    const ConfigNode blame = n.has("k_up")     ? n["k_up"]
+                             : n.has("tau_ev") ? n["tau_ev"]
                                                : model["therapy"];
     blame.fail(fmt::format(
         "with k_up = {} and tau_ev = {} each EV dose needs {:.3g} steps of {:.3g} s (the uptake "
         "and the blood pulse are resolved with steps of min(tau_ev, 1/k_up)/2 for 8 tau_ev), "
         "more than {:g}: check the units of k_up (e.g. \"24 1/d\") and tau_ev",
-        format_quantity(params_.k_up, dims::kRate), fmt::format("{:.4g} s", params_.tau_ev),
-        pulse_steps, ev_step(), kMaxPulseSteps));
+        format_quantity(p.k_up, dims::kRate), fmt::format("{:.4g} s", p.tau_ev), pulse_steps,
+        ev_step(p), kMaxPulseSteps));
   }
-  for (const TherapyEntry& e : therapy_) {
+  for (const TherapyEntry& e : entries_) {
     const double last = e.dose.at + double(e.count - 1) * e.every;
     if (last >= c.time.end)
       e.node[e.count > 1 ? "repeat" : "at"].fail(
@@ -152,9 +154,9 @@ void LiverFibrosis::check_scenario(const ConfigNode& model, const Config& c) con
   }
 }
 
-void LiverFibrosis::resolved_therapy(YAML::Node& model) const {
+void TherapySchedule::resolved(YAML::Node& model) const {
   YAML::Node list(YAML::NodeType::Sequence);
-  for (const TherapyEntry& e : therapy_) {
+  for (const TherapyEntry& e : entries_) {
     const TherapyDose& d = e.dose;
     YAML::Node n;
     n["agent"] = agent_name(d.agent);
@@ -176,7 +178,7 @@ void LiverFibrosis::resolved_therapy(YAML::Node& model) const {
 
 // A lobule periodic in z is a slab of a taller lobule: a centre above or below it is wrapped
 // into the slab (z modulo the height), and distances in z are taken to the nearest image.
-std::array<double, 3> LiverFibrosis::bolus_centre(const TherapyDose& d, const Geometry& g) const {
+std::array<double, 3> TherapySchedule::bolus_centre(const TherapyDose& d, const Geometry& g) const {
   std::array<double, 3> x = {d.center[0], d.center[1], d.center[2]};
   if (wrap_z_) {
     const double L = g.box.gz * g.spacing[2], z0 = g.origin[2];
@@ -185,31 +187,23 @@ std::array<double, 3> LiverFibrosis::bolus_centre(const TherapyDose& d, const Ge
   return x;
 }
 
-// The centre of an intrahepatic bolus must lie in the tissue (a vessel is tissue: the cells
-// then lodge in the tissue around it).
-void LiverFibrosis::check_geometry(const Geometry& g) const {
+// The doses against the lobule. The centre of an intrahepatic bolus must lie in the tissue (a
+// vessel is tissue: the cells then lodge in the tissue around it).
+void TherapySchedule::check_geometry(const Geometry& g, const LiverParams& p) const {
   const bool portal =
       std::find(g.label.begin(), g.label.end(), std::uint8_t(kPortalVein)) != g.label.end();
-  // The healthy state is the steady state the portal blood supplies: without portal veins (a
-  // box) there is none, and its solve would grind on without settling.
-  if (start_ != LiverStart::File && !portal)
-    throw InputError(fmt::format(
-        "model.initial: {}: the healthy state is the steady state that the portal veins supply, "
-        "and this geometry has no portal vein voxels (geometry.kind box?); use a lobule geometry "
-        "(kind: hex_lobule) or start from a file (model.initial: {{ file: ... }})",
-        start_ == LiverStart::Healthy ? "healthy" : "cirrhotic"));
   // Plain numbers are in base units (µm³): "V_liver: 1.5" would make this tissue millions of
   // livers; the blood of the portal system cannot be smaller than the tissue either.
   const double V = tissue_volume(g);
-  if (params_.doses > 0)
-    for (const auto& [key, value] : {std::pair<const char*, double>{"V_liver", params_.V_liver},
-                                     {"V_portal", params_.V_portal}})
+  if (p.doses > 0)
+    for (const auto& [key, value] :
+         {std::pair<const char*, double>{"V_liver", p.V_liver}, {"V_portal", p.V_portal}})
       if (value < V)
         throw InputError(fmt::format(
             "model.parameters.{} = {:.4g} um^3 is smaller than the simulated tissue ({:.4g} um^3): "
             "a plain number is in um^3; give the volume with its unit (e.g. \"1.5 mL\")",
             key, value, V));
-  for (const TherapyEntry& e : therapy_) {
+  for (const TherapyEntry& e : entries_) {
     if (e.dose.agent == TherapyAgent::Msc && e.dose.route == TherapyRoute::PortalVein && !portal)
       e.node["route"].fail(
           "portal_vein: this geometry has no portal veins to carry the cells (geometry.kind "
@@ -232,8 +226,7 @@ void LiverFibrosis::check_geometry(const Geometry& g) const {
 // f_engraft of the dose engrafts in the whole liver, of which this tissue holds the share
 // V_tissue/V_liver; through a peripheral vein f_liver reaches the liver; an intrahepatic bolus
 // is injected into this tissue, and f_engraft of it engrafts.
-double LiverFibrosis::cells_placed(const TherapyDose& d, double V_tissue) const {
-  const LiverParams& p = params_;
+double TherapySchedule::cells_placed(const TherapyDose& d, double V_tissue, const LiverParams& p) {
   switch (d.route) {
     case TherapyRoute::PortalVein:
       return p.f_engraft * d.amount * std::min(1.0, V_tissue / p.V_liver);
@@ -245,9 +238,9 @@ double LiverFibrosis::cells_placed(const TherapyDose& d, double V_tissue) const 
   return p.f_engraft * d.amount;
 }
 
-std::vector<double> LiverFibrosis::event_times() const {
+std::vector<double> TherapySchedule::event_times(const LiverParams& p) const {
   std::vector<double> t;
-  for (int k = 0; k < params_.doses; ++k) t.push_back(params_.dose[k].at);
+  for (int k = 0; k < p.doses; ++k) t.push_back(p.dose[k].at);
   return t;
 }
 
@@ -257,8 +250,9 @@ std::vector<double> LiverFibrosis::event_times() const {
 // w = exp(−|x − centre|²/(2·radius²)) over tissue with cells (a Gaussian bolus; in z to the
 // nearest image in a lobule periodic in z). The placement
 // is a density, the same for every seed. An EV dose changes no field: it starts a blood pulse.
-void LiverFibrosis::apply_event(std::size_t k, const Geometry& g, const FieldAdd& add) const {
-  const TherapyDose& d = params_.dose[k];
+void TherapySchedule::apply_event(std::size_t k, const Geometry& g, const FieldAdd& add,
+                                  const LiverParams& p) const {
+  const TherapyDose& d = p.dose[k];
   if (d.agent != TherapyAgent::Msc) return;
   const auto centre = bolus_centre(d, g);
   const double height = g.box.gz * g.spacing[2];
@@ -294,19 +288,20 @@ void LiverFibrosis::apply_event(std::size_t k, const Geometry& g, const FieldAdd
   if (!(sum > 0) && nearest < g.voxels()) w[nearest] = sum = 1;
   if (!(sum > 0)) return;
   const double V = g.spacing[0] * g.spacing[1] * g.spacing[2];
-  const double per_weight = cells_placed(d, tissue_volume(g)) / (sum * V) * 1e6;
+  const double per_weight = cells_placed(d, tissue_volume(g), p) / (sum * V) * 1e6;
   for (std::size_t v = 0; v < w.size(); ++v)
     if (w[v] > 0) add(kMsc, v, w[v] * per_weight);
 }
 
-std::string LiverFibrosis::describe_event(std::size_t k, const Geometry& g) const {
-  const TherapyDose& d = params_.dose[k];
+std::string TherapySchedule::describe_event(std::size_t k, const Geometry& g,
+                                            const LiverParams& p) const {
+  const TherapyDose& d = p.dose[k];
   if (d.agent == TherapyAgent::Msc)
     return fmt::format("{:.4g} MSCs via {}, {:.4g} of them in this tissue", d.amount,
-                       route_name(d.route), cells_placed(d, tissue_volume(g)));
+                       route_name(d.route), cells_placed(d, tissue_volume(g), p));
   return fmt::format("{:.4g} EVs via {}, blood level {:.4g} x 1e9/mL falling with tau_ev {:.3g} h",
-                     d.amount, route_name(d.route), LiverRates<double>::ev_peak(params_, d),
-                     params_.tau_ev / 3600);
+                     d.amount, route_name(d.route), LiverRates<double>::ev_peak(p, d),
+                     p.tau_ev / 3600);
 }
 
 // The blood pulse of an EV dose, c0·e^{−(t − t0)/τ_ev}, and the uptake of the EVs it brings
@@ -314,48 +309,38 @@ std::string LiverFibrosis::describe_event(std::size_t k, const Geometry& g) cons
 // min(τ_ev, 1/k_up)/2 for 8·τ_ev after the dose (by then the pulse has fallen to e^{−8} =
 // 0.03 % of its peak). Longer steps shift the penetration figure 6 h after the dose (0.39 at
 // 10 and 30 min, 0.36 at 1 h, 0.49 at 2 h on the shipped lobule).
-double LiverFibrosis::ev_step() const {
-  return 0.5 * std::min(params_.tau_ev, 1 / params_.k_up);
+double TherapySchedule::ev_step(const LiverParams& p) {
+  return 0.5 * std::min(p.tau_ev, 1 / p.k_up);
 }
 
-double LiverFibrosis::step_limit(double t) const {
-  for (int k = 0; k < params_.doses; ++k) {
-    const TherapyDose& d = params_.dose[k];
-    if (d.agent == TherapyAgent::Ev && t >= d.at && t < d.at + 8 * params_.tau_ev) return ev_step();
+double TherapySchedule::step_limit(double t, const LiverParams& p) const {
+  for (int k = 0; k < p.doses; ++k) {
+    const TherapyDose& d = p.dose[k];
+    if (d.agent == TherapyAgent::Ev && t >= d.at && t < d.at + 8 * p.tau_ev) return ev_step(p);
   }
   return INFINITY;
 }
 
 // With EV doses the portal veins and hepatic arteries hold the blood level of ev as it changes
 // (LiverRates::blood, the same function the sinusoid exchange uses); central veins hold 0.
-VesselValues LiverFibrosis::vessel_values() const {
+VesselValues TherapySchedule::vessel_values(const LiverParams& p) const {
   bool ev = false;
-  for (int k = 0; k < params_.doses; ++k) ev |= params_.dose[k].agent == TherapyAgent::Ev;
+  for (int k = 0; k < p.doses; ++k) ev |= p.dose[k].agent == TherapyAgent::Ev;
   if (!ev) return {};
-  const LiverRates<double> r(params_);
+  const LiverRates<double> r(p);
   return [r](std::size_t s, int label, double t) {
     if (label == kCentralVein || s >= std::size_t(kLiverDiffusing)) return 0.0;
     return r.blood(int(s), t);
   };
 }
 
-// The start state (its cost: the healthy state is solved at start-up) and the therapy schedule.
-std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) const {
+// The therapy lines of the run log and `lobule check`.
+std::vector<std::string> TherapySchedule::describe(const Geometry& g, const LiverParams& p) const {
   std::vector<std::string> out;
-  if (start_ == LiverStart::File)
-    out.push_back("start: every field from " + start_file_);
-  else
-    out.push_back(fmt::format(
-        "start: {}the healthy steady state, solved at start-up by pseudo-time steps of the run's "
-        "scheme on its backend ({} voxels; about a second on the small shipped lobules, tens "
-        "of minutes at 5 um on 2 cores); model.initial: {{ file: RUN/fields/000000.vti }} "
-        "starts from an earlier run's output instead",
-        start_ == LiverStart::Cirrhotic ? "cirrhosis on " : "", g.voxels()));
-  if (params_.doses == 0) {
+  if (p.doses == 0) {
     out.push_back("therapy: none");
     return out;
   }
-  const LiverParams& p = params_;
   const double V = tissue_volume(g);
   out.push_back(fmt::format(
       "therapy: {} dose(s); this tissue is {:.4g} um^3, {:.3g} of the liver (V_liver {:.4g} um^3)",
@@ -369,7 +354,7 @@ std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) con
       what = fmt::format(
           "{:.4g} MSCs, {:.4g} reach the liver and engraft ({}), {:.4g} in this tissue{}", d.amount,
           liver, d.route == TherapyRoute::PeripheralIv ? "f_liver" : "f_engraft",
-          cells_placed(d, V),
+          cells_placed(d, V, p),
           d.route == TherapyRoute::PortalVein ? " (periportal, weight (1 - zone)^2)"
           : d.route == TherapyRoute::Intrahepatic
               ? fmt::format(" (Gaussian bolus at ({:g}, {:g}, {:g}) um, radius {:g} um)",
@@ -380,7 +365,7 @@ std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) con
           "{:.4g} EVs, {:.4g} reach the liver's blood; blood level {:.4g} x 1e9/mL falling with "
           "tau_ev {:g} s (steps of at most {:g} s for {:g} s)",
           d.amount, LiverRates<double>::ev_reaching_liver(p, d), LiverRates<double>::ev_peak(p, d),
-          p.tau_ev, ev_step(), 8 * p.tau_ev);
+          p.tau_ev, ev_step(p), 8 * p.tau_ev);
     }
     out.push_back(fmt::format("  day {:g} (t = {:g} s): {} via {}: {}", d.at / kDay, d.at,
                               agent_name(d.agent), route_name(d.route), what));
