@@ -12,6 +12,14 @@
 #include "host/sim/backend.hpp"
 
 namespace lobule {
+namespace {
+
+// What the demo runs: the scenario file, its --sets, and a sentence saying which it is.
+struct DemoChoice {
+  std::string config;
+  std::vector<std::string> set;
+  std::string what;
+};
 
 DemoChoice demo_choice(bool gpu, const std::string& inputs_dir) {
   DemoChoice d;
@@ -38,11 +46,14 @@ std::string default_inputs_dir() {
   return std::string(LOBULE_SOURCE_DIR) + "/inputs";
 }
 
+}  // namespace
+
 int cmd_demo(const CommonArgs& a, const std::string& inputs_dir, const std::string& out_dir,
              std::optional<BackendChoice> backend, bool quiet, const std::string& command) {
-  const bool gpu = backend ? (*backend == BackendChoice::Cuda ||
-                              (*backend == BackendChoice::Auto && cuda_available()))
-                           : cuda_available();
+  // Asked for cuda, the production lobule (the run then refuses a missing GPU as `run` does);
+  // otherwise where the engine's own resolution puts the run.
+  const BackendChoice want = backend.value_or(BackendChoice::Auto);
+  const bool gpu = want == BackendChoice::Cuda || resolve_backend(want) == BackendChoice::Cuda;
   DemoChoice d = demo_choice(gpu, inputs_dir.empty() ? default_inputs_dir() : inputs_dir);
   std::error_code ec;
   if (!std::filesystem::exists(d.config, ec))

@@ -2,7 +2,6 @@
 /// 17 fields, parameter table, scenario keys (model.blood, model.initial, model.injury,
 /// model.therapy), initial states, therapy doses and the observables of timeseries.csv.
 #pragma once
-#include <array>
 #include <string>
 #include <vector>
 

@@ -104,7 +104,7 @@ void LiverFibrosis::check_geometry(const Geometry& g) const {
         "and this geometry has no portal vein voxels (geometry.kind box?); use a lobule geometry "
         "(kind: hex_lobule) or start from a file (model.initial: {{ file: ... }})",
         start_ == LiverStart::Healthy ? "healthy" : "cirrhotic"));
-  therapy_.check_geometry(g, params_);
+  therapy_.check_geometry(g, portal, params_);
 }
 
 // The start state (its cost: the healthy state is solved at start-up) and the therapy schedule.
@@ -115,8 +115,8 @@ std::vector<std::string> LiverFibrosis::describe_schedule(const Geometry& g) con
   else
     out.push_back(fmt::format(
         "start: {}the healthy steady state, solved at start-up by pseudo-time steps of the run's "
-        "scheme on its backend ({} voxels; about a second on the small shipped lobules, tens "
-        "of minutes at 5 um on 2 cores); model.initial: {{ file: RUN/fields/000000.vti }} "
+        "scheme on its backend ({} voxels; about a second on the small shipped lobules, hours "
+        "at 5 um on 2 cores); model.initial: {{ file: RUN/fields/000000.vti }} "
         "starts from an earlier run's output instead",
         start_ == LiverStart::Cirrhotic ? "cirrhosis on " : "", g.voxels()));
   for (std::string& line : therapy_.describe(g, params_)) out.push_back(std::move(line));

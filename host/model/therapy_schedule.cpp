@@ -189,9 +189,7 @@ std::array<double, 3> TherapySchedule::bolus_centre(const TherapyDose& d, const 
 
 // The doses against the lobule. The centre of an intrahepatic bolus must lie in the tissue (a
 // vessel is tissue: the cells then lodge in the tissue around it).
-void TherapySchedule::check_geometry(const Geometry& g, const LiverParams& p) const {
-  const bool portal =
-      std::find(g.label.begin(), g.label.end(), std::uint8_t(kPortalVein)) != g.label.end();
+void TherapySchedule::check_geometry(const Geometry& g, bool portal, const LiverParams& p) const {
   // Plain numbers are in base units (µm³): "V_liver: 1.5" would make this tissue millions of
   // livers; the blood of the portal system cannot be smaller than the tissue either.
   const double V = tissue_volume(g);

@@ -34,9 +34,9 @@ class TherapySchedule {
   void check_scenario(const ConfigNode& model, const Config& c, const LiverParams& p) const;
   /// model.therapy as resolved (config.yaml).
   void resolved(YAML::Node& model) const;
-  /// The doses against the geometry: liver volumes larger than the tissue, portal veins for a
-  /// portal MSC dose, an intrahepatic centre inside the tissue.
-  void check_geometry(const Geometry& g, const LiverParams& p) const;
+  /// The doses against the geometry (`portal`: it has portal-vein voxels): liver volumes larger
+  /// than the tissue, portal veins for a portal MSC dose, an intrahepatic centre inside the tissue.
+  void check_geometry(const Geometry& g, bool portal, const LiverParams& p) const;
 
   std::vector<double> event_times(const LiverParams& p) const;
   /// Places MSC dose k (an EV dose changes no field: it starts a blood pulse).
