@@ -158,7 +158,7 @@ TEST(TherapyConfig, ImpossibleVolumesRatesAndGeometriesAreRefused) {
              "model.therapy=[{agent: ev, dose: 1e10, at: 0 s, route: portal_vein}]"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("model.parameters.k_up"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("steps of 0.0005 s"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("needs 5e+08 steps"), std::string::npos) << r.output;
   // A box has no portal veins: no healthy state to start from, no portal route for cells.
   const test::TempDir dir;
   const std::string box = dir.write("box.yaml", R"(name: box_liver
@@ -203,7 +203,11 @@ TEST(TherapyConfig, CheckPrintsTheSchedule) {
             std::string::npos)
       << r.output;
   const auto m = test::run_lobule({"check", test::source_path("inputs/msc_iv.yaml")});
-  EXPECT_NE(m.output.find("5e+05 MSCs, 5000 reach the liver"), std::string::npos) << m.output;
+  EXPECT_NE(m.output.find("5e+05 MSCs, 250 reach the liver"), std::string::npos) << m.output;
+  // An EV dose: the two-phase blood curve and what the liver takes of the dose in all.
+  EXPECT_NE(r.output.find("first pass through the liver from"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0.5 of it falling with tau_ev_alpha 692.5 s"), std::string::npos)
+      << r.output;
   // The start state and what it costs: solved at start-up, or read from a file.
   EXPECT_NE(r.output.find("start: the healthy steady state, solved at start-up"), std::string::npos)
       << r.output;
@@ -347,22 +351,40 @@ TEST_P(Therapy, IntrahepaticBolusIntoAVesselLodgesAroundIt) {
               p.f_engraft * 1e5 * std::exp(-p.d_msc * 1e-3), 1e-9 * 3000);
 }
 
-// The EVs an EV dose brings in through the sinusoids: with diffusion, decay and uptake
-// switched off, each sinusoid voxel obeys c' = k·(c0·e^{−t/τ} − c), whose solution is
-// c(t) = k·c0·(e^{−t/τ} − e^{−k·t})/(k − 1/τ); portal veins hold c0·e^{−t/τ}. No collagen is laid
-// down (p_col = p_tract = 0): the TGF-β the blood brings would otherwise deposit 1.3e-5 of scar
-// in the sinusoids within 4 h, which hinders their exchange by C/C_half = 6e-5, an error floor of
-// 2e-5 that the formula leaves out. The run converges to it at second order in dt: errors 1.2e-3,
-// 3.0e-4, 7.5e-5 at 10, 5, 2.5 min (ratios 3.88, 3.96, then 3.98 to 1.25 min; 3.59 from 20 min,
-// where k·dt = 1/3 is not yet asymptotic).
+// The EVs a portal EV dose brings in through the sinusoids: with diffusion, decay and uptake
+// switched off, each sinusoid voxel obeys c' = k·(c_b(t) − c) with the blood curve written as
+// three exponentials, c_b = Σ a_i·e^{−t/τ_i} (the slow and fast phases of the blood, the first
+// pass through the liver; docs/therapy.md), whose solution is
+// c(t) = Σ k·a_i·(e^{−t/τ_i} − e^{−k·t})/(k − 1/τ_i); portal veins hold c_b. The coefficients are
+// worked out here from the model's definitions: k21 = f_α/τ + (1 − f_α)/τ_α, k10 = 1/(τ·τ_α·k21),
+// first-pass extraction E = f_liver_ev·k10·V_b/Q, a_fast = f_α·(1 − E)·dose/V_b, a_slow =
+// (1 − f_α)·(1 − E)·dose/V_b, a_pass = dose/(Q·t_inj). No collagen is laid down (p_col = p_tract
+// = 0): the TGF-β the blood brings would otherwise deposit scar in the sinusoids, which hinders
+// their exchange, an error floor the formula leaves out. The run converges to it at second order
+// in dt.
 TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
   test::TempDir dir;
   const std::string extra = R"(  parameters: { D_ev: "1e-9 um^2/s", half_life_ev: "1e6 d", k_up: 0,
-                k_ex_ev: "1 1/h", tau_ev: "2 h", p_col: 0, p_tract: 0 }
+                k_ex_ev: "1 1/h", tau_ev: "2 h", tau_ev_alpha: "40 min", f_ev_alpha: 0.6,
+                f_liver_ev: 0.5, V_portal: "2 mL", Q_liver: "0.05 mL/min", t_inj: "30 min",
+                p_col: 0, p_tract: 0 }
   therapy:
     - { agent: ev, dose: 2.0e10, at: "0 s", route: portal_vein })";
-  const double c0 = 2.0e10 * 1e3 / 2.0e12, k = 1 / kHour, tau = 2 * kHour, T = 4 * kHour;
-  const double exact = k * c0 * (std::exp(-T / tau) - std::exp(-k * T)) / (k - 1 / tau);
+  const double dose = 2.0e10, Vb = 2.0, Q = 0.05 / 60;  // mL, mL/s
+  const double tau = 2 * kHour, tau_a = 40 * kMinute, fa = 0.6, t_inj = 30 * kMinute;
+  const double k21 = fa / tau + (1 - fa) / tau_a, k10 = 1 / (tau * tau_a * k21);
+  const double E = 0.5 * k10 * Vb / Q;
+  ASSERT_GT(E, 0.2);
+  ASSERT_LT(E, 0.4);
+  const double a[3] = {fa * (1 - E) * dose / Vb / 1e9, (1 - fa) * (1 - E) * dose / Vb / 1e9,
+                       dose / (Q * t_inj) / 1e9};
+  const double taus[3] = {tau_a, tau, t_inj};
+  const double k = 1 / kHour, T = 4 * kHour;
+  double blood = 0, exact = 0;
+  for (int i = 0; i < 3; ++i) {
+    blood += a[i] * std::exp(-T / taus[i]);
+    exact += k * a[i] * (std::exp(-T / taus[i]) - std::exp(-k * T)) / (k - 1 / taus[i]);
+  }
   std::vector<double> err;
   for (const char* dt : {"10 min", "5 min", "2.5 min"}) {
     const Config c =
@@ -375,7 +397,7 @@ TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
     int sinusoids = 0;
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (g.label[v] == kPortalVein) {
-        EXPECT_NEAR(ev[v], c0 * std::exp(-T / tau), 1e-12 * c0);
+        EXPECT_NEAR(ev[v], blood, 1e-12 * blood);
       }
       if (g.label[v] != kSinusoid) continue;
       worst = std::max(worst, std::abs(ev[v] - exact) / exact);
@@ -389,7 +411,7 @@ TEST_P(Therapy, EvInflowFollowsTheIntegralOfTheBloodLevel) {
       "(ratios %.3g, %.3g)\n",
       backend(), err[0], err[1], err[2], err[0] / err[1], err[1] / err[2]);
   // Second order: at least 3.6 per halving and 14 over the factor 4 in dt.
-  EXPECT_LT(err[2], 2.5e-4);
+  EXPECT_LT(err[2], 4e-4);  // measured 3.1e-4
   EXPECT_GE(err[0] / err[1], 3.6);
   EXPECT_GE(err[1] / err[2], 3.6);
   EXPECT_GE(err[0] / err[2], 14.0);

@@ -20,6 +20,7 @@ inline constexpr Dim kTime{0, 1};
 inline constexpr Dim kRate{0, -1};         ///< 1/s
 inline constexpr Dim kDiffusivity{2, -1};  ///< µm²/s
 inline constexpr Dim kVolume{3, 0};        ///< µm³
+inline constexpr Dim kFlow{3, -1};         ///< µm³/s (blood flow)
 }  // namespace dims
 
 /// A number in base units (µm, s) with its dimension.

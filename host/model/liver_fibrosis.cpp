@@ -120,12 +120,22 @@ void LiverFibrosis::parse_parameters(const ConfigNode& n) {
   if (p.p_cargo > 1) n["p_cargo"].fail("p_cargo is a fraction: at most 1");
   for (const auto& [key, v] : {std::pair<const char*, double>{"f_engraft", p.f_engraft},
                                {"f_liver", p.f_liver},
-                               {"f_liver_ev", p.f_liver_ev}})
+                               {"f_liver_ev", p.f_liver_ev},
+                               {"f_ev_alpha", p.f_ev_alpha}})
     if (v > 1) n[key].fail(fmt::format("{} is a fraction: at most 1", key));
   for (const auto& [key, v] : {std::pair<const char*, double>{"V_liver", p.V_liver},
                                {"V_portal", p.V_portal},
-                               {"tau_ev", p.tau_ev}})
+                               {"tau_ev", p.tau_ev},
+                               {"tau_ev_alpha", p.tau_ev_alpha},
+                               {"Q_liver", p.Q_liver},
+                               {"t_inj", p.t_inj}})
     if (!(v > 0)) n[key].fail(fmt::format("{} must be positive", key));
+  // The blood curve's phases (kernels/models/ev_pharmacokinetics.hpp): the fast one first.
+  if (p.tau_ev_alpha > p.tau_ev)
+    n[n.has("tau_ev_alpha") ? "tau_ev_alpha" : "tau_ev"].fail(fmt::format(
+        "tau_ev_alpha ({:g} s) is the EV blood curve's fast phase and tau_ev ({:g} s) its slow "
+        "one: tau_ev_alpha must not be longer",
+        p.tau_ev_alpha, p.tau_ev));
 }
 
 std::vector<std::string> LiverFibrosis::scenario_keys() const {

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <utility>
 
+#include "geometry/hash_rng.hpp"
 #include "geometry/labels.hpp"
 #include "host/config/config.hpp"
 #include "host/config/units.hpp"
 #include "host/errors.hpp"
+#include "kernels/models/ev_pharmacokinetics.hpp"
 #include "kernels/models/liver_fibrosis_rates.hpp"
 #include "therapy_schedule.hpp"
 
@@ -66,7 +69,8 @@ void TherapySchedule::parse(const ConfigNode& therapy, bool wrap_z, LiverParams&
   std::vector<TherapyDose> all;
   for (std::size_t k = 0; k < therapy.size(); ++k) {
     const ConfigNode n = therapy.at(k);
-    n.expect_keys({"agent", "dose", "at", "route", "repeat", "center", "radius"});
+    n.expect_keys(
+        {"agent", "dose", "at", "route", "repeat", "center", "radius", "placement", "seed"});
     TherapyEntry e{TherapyDose{}, 0.0, 1, n};
     TherapyDose& d = e.dose;
     d.agent = n["agent"].choice({"msc", "ev"}) == "msc" ? TherapyAgent::Msc : TherapyAgent::Ev;
@@ -95,6 +99,21 @@ void TherapySchedule::parse(const ConfigNode& therapy, bool wrap_z, LiverParams&
         if (n.has(key))
           n[key].fail(fmt::format("only an intrahepatic dose has a {} (route is {})", key, route));
     }
+    if (d.agent == TherapyAgent::Msc) {
+      if (n.has("placement")) d.cells = n["placement"].choice({"density", "cells"}) == "cells";
+      if (n.has("seed")) {
+        const long long seed = n["seed"].integer();
+        if (seed < 0) n["seed"].fail("a seed must not be negative");
+        d.seed = (unsigned long long)seed;
+      }
+      if (n.has("seed") && !d.cells)
+        n["seed"].fail("a seed draws the cells of `placement: cells`; this dose is a density");
+    } else {
+      for (const char* key : {"placement", "seed"})
+        if (n.has(key))
+          n[key].fail(fmt::format(
+              "only an MSC dose has a {} (EVs reach the tissue through the blood)", key));
+    }
     if (n.has("repeat")) {
       const ConfigNode r = n["repeat"];
       r.expect_map();
@@ -120,27 +139,30 @@ void TherapySchedule::parse(const ConfigNode& therapy, bool wrap_z, LiverParams&
   std::copy(all.begin(), all.end(), p.dose);
 }
 
-// A dose at or after time.end would never be given: refused, naming the entry. An EV pulse is
-// resolved with steps of ev_step() for 8·τ_ev, 16·max(1, τ_ev·k_up) steps per dose: beyond a
-// million the run would look hung (hours of tiny steps), so the parameters that make it so are
-// refused.
+// A dose at or after time.end would never be given: refused, naming the entry. An EV dose is
+// resolved with the steps of step_limit() (pulse_steps()): beyond a million per dose the run
+// would look hung (hours of tiny steps), so the parameters that make it so are refused.
 void TherapySchedule::check_scenario(const ConfigNode& model, const Config& c,
                                      const LiverParams& p) const {
   constexpr double kMaxPulseSteps = 1e6;
   bool ev = false;
   for (int k = 0; k < p.doses; ++k) ev |= p.dose[k].agent == TherapyAgent::Ev;
-  const double pulse_steps = 8 * p.tau_ev / ev_step(p);
-  if (ev && pulse_steps > kMaxPulseSteps) {
+  if (ev && pulse_steps(p) > kMaxPulseSteps) {
     const ConfigNode n = model["parameters"];
-    const ConfigNode blame = n.has("k_up")     ? n["k_up"]
-                             : n.has("tau_ev") ? n["tau_ev"]
-                                               : model["therapy"];
+    const ConfigNode blame = n.has("k_up")           ? n["k_up"]
+                             : n.has("tau_ev_alpha") ? n["tau_ev_alpha"]
+                             : n.has("t_inj")        ? n["t_inj"]
+                             : n.has("tau_ev")       ? n["tau_ev"]
+                                                     : model["therapy"];
     blame.fail(fmt::format(
-        "with k_up = {} and tau_ev = {} each EV dose needs {:.3g} steps of {:.3g} s (the uptake "
-        "and the blood pulse are resolved with steps of min(tau_ev, 1/k_up)/2 for 8 tau_ev), "
-        "more than {:g}: check the units of k_up (e.g. \"24 1/d\") and tau_ev",
-        format_quantity(p.k_up, dims::kRate), fmt::format("{:.4g} s", p.tau_ev), pulse_steps,
-        ev_step(p), kMaxPulseSteps));
+        "with k_up = {}, tau_ev = {}, tau_ev_alpha = {} and t_inj = {} each EV dose needs {:.3g} "
+        "steps (the first pass, the uptake and the blood curve's two phases are resolved with "
+        "steps of min(tau, 1/k_up)/2 for 8 tau of each, tau = t_inj, tau_ev_alpha, tau_ev), "
+        "more than {:g}: "
+        "check the units of k_up (e.g. \"24 1/d\") and of the times",
+        format_quantity(p.k_up, dims::kRate), fmt::format("{:.4g} s", p.tau_ev),
+        fmt::format("{:.4g} s", p.tau_ev_alpha), fmt::format("{:.4g} s", p.t_inj), pulse_steps(p),
+        kMaxPulseSteps));
   }
   for (const TherapyEntry& e : entries_) {
     const double last = e.dose.at + double(e.count - 1) * e.every;
@@ -171,6 +193,8 @@ void TherapySchedule::resolved(YAML::Node& model) const {
       for (double x : d.center) n["center"].push_back(format_quantity(x, dims::kLength));
       n["radius"] = format_quantity(d.radius, dims::kLength);
     }
+    if (d.agent == TherapyAgent::Msc) n["placement"] = d.cells ? "cells" : "density";
+    if (d.cells) n["seed"] = d.seed;
     list.push_back(n);
   }
   model["therapy"] = list;
@@ -242,16 +266,13 @@ std::vector<double> TherapySchedule::event_times(const LiverParams& p) const {
   return t;
 }
 
-// MSC dose k: N = cells_placed cells spread with weight w over the voxels they lodge in,
-// msc += N·w_v/(Σw·V_voxel)·10⁶ [cells per 10⁶ µm³]: portal vein w = (1 − zone)² over
-// parenchyma and sinusoids (periportal), peripheral IV w = 1 there, intrahepatic
-// w = exp(−|x − centre|²/(2·radius²)) over tissue with cells (a Gaussian bolus; in z to the
-// nearest image in a lobule periodic in z). The placement
-// is a density, the same for every seed. An EV dose changes no field: it starts a blood pulse.
-void TherapySchedule::apply_event(std::size_t k, const Geometry& g, const FieldAdd& add,
-                                  const LiverParams& p) const {
-  const TherapyDose& d = p.dose[k];
-  if (d.agent != TherapyAgent::Msc) return;
+// Where MSC dose d lodges: a weight per voxel (0 where it does not), w = (1 − zone)² over
+// parenchyma and sinusoids for the portal vein (periportal), 1 there for a peripheral vein,
+// exp(−|x − centre|²/(2·radius²)) over tissue with cells for an intrahepatic bolus (a Gaussian;
+// in z to the nearest image in a lobule periodic in z; a bolus too narrow to reach a voxel
+// centre with cells lodges whole in the nearest one). Empty when no voxel can take it.
+std::vector<double> TherapySchedule::lodging_weights(const TherapyDose& d,
+                                                     const Geometry& g) const {
   const auto centre = bolus_centre(d, g);
   const double height = g.box.gz * g.spacing[2];
   std::vector<double> w(g.voxels(), 0.0);
@@ -282,10 +303,51 @@ void TherapySchedule::apply_event(std::size_t k, const Geometry& g, const FieldA
         w[v] = wv;
         sum += wv;
       }
-  // A bolus too narrow to reach a voxel centre with cells lodges whole in the nearest one.
   if (!(sum > 0) && nearest < g.voxels()) w[nearest] = sum = 1;
-  if (!(sum > 0)) return;
+  if (!(sum > 0)) w.clear();
+  return w;
+}
+
+// The whole cells of MSC dose k (placement: cells): their number is Poisson with mean
+// cells_placed (each of the many cells given engrafts here independently and rarely), each
+// cell's voxel drawn with probability w_v/Σw; every draw is a pure function of (seed, k, i), so a
+// restart places the same cells. Returns a voxel per cell.
+std::vector<std::size_t> TherapySchedule::cell_voxels(std::size_t k, const Geometry& g,
+                                                      const LiverParams& p) const {
+  const TherapyDose& d = p.dose[k];
+  const std::vector<double> w = lodging_weights(d, g);
+  if (w.empty()) return {};
+  std::vector<double> cumulative(w.size());
+  std::partial_sum(w.begin(), w.end(), cumulative.begin());
+  enum : std::int64_t { kCount = 1, kWhere = 2 };
+  const std::int64_t n =
+      hash_poisson(cells_placed(d, tissue_volume(g), p), d.seed, {kCount, std::int64_t(k)});
+  std::vector<std::size_t> voxels;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double u = hash_uniform(d.seed, {kWhere, std::int64_t(k), i}) * cumulative.back();
+    // The first voxel whose running sum passes u: one of weight > 0 (u < Σw).
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+    voxels.push_back(std::min(std::size_t(it - cumulative.begin()), w.size() - 1));
+  }
+  return voxels;
+}
+
+// MSC dose k, in cells per 10⁶ µm³ of the voxel: as a density, N = cells_placed cells spread
+// with the weights, msc += N·w_v/(Σw·V_voxel)·10⁶ (the same for every seed); as whole cells,
+// msc += 10⁶/V_voxel in the voxel of each cell drawn (cell_voxels). An EV dose changes no field:
+// it starts a blood curve.
+void TherapySchedule::apply_event(std::size_t k, const Geometry& g, const FieldAdd& add,
+                                  const LiverParams& p) const {
+  const TherapyDose& d = p.dose[k];
+  if (d.agent != TherapyAgent::Msc) return;
   const double V = g.spacing[0] * g.spacing[1] * g.spacing[2];
+  if (d.cells) {
+    for (std::size_t v : cell_voxels(k, g, p)) add(kMsc, v, 1e6 / V);
+    return;
+  }
+  const std::vector<double> w = lodging_weights(d, g);
+  if (w.empty()) return;
+  const double sum = std::accumulate(w.begin(), w.end(), 0.0);
   const double per_weight = cells_placed(d, tissue_volume(g), p) / (sum * V) * 1e6;
   for (std::size_t v = 0; v < w.size(); ++v)
     if (w[v] > 0) add(kMsc, v, w[v] * per_weight);
@@ -294,29 +356,51 @@ void TherapySchedule::apply_event(std::size_t k, const Geometry& g, const FieldA
 std::string TherapySchedule::describe_event(std::size_t k, const Geometry& g,
                                             const LiverParams& p) const {
   const TherapyDose& d = p.dose[k];
+  if (d.agent == TherapyAgent::Msc && d.cells)
+    return fmt::format("{:.4g} MSCs via {}, {:.4g} expected in this tissue, {} placed (seed {})",
+                       d.amount, route_name(d.route), cells_placed(d, tissue_volume(g), p),
+                       cell_voxels(k, g, p).size(), d.seed);
   if (d.agent == TherapyAgent::Msc)
     return fmt::format("{:.4g} MSCs via {}, {:.4g} of them in this tissue", d.amount,
                        route_name(d.route), cells_placed(d, tissue_volume(g), p));
-  return fmt::format("{:.4g} EVs via {}, blood level {:.4g} x 1e9/mL falling with tau_ev {:.3g} h",
-                     d.amount, route_name(d.route), LiverRates<double>::ev_peak(p, d),
-                     p.tau_ev / 3600);
+  return fmt::format("{:.4g} EVs via {}, blood level {:.4g} x 1e9/mL{}", d.amount,
+                     route_name(d.route), EvBloodCurve<double>::systemic_peak(p, d),
+                     d.route == TherapyRoute::PortalVein
+                         ? fmt::format(" after a first pass from {:.4g} x 1e9/mL",
+                                       EvBloodCurve<double>::first_pass_level(p, d))
+                         : std::string());
 }
 
-// The blood pulse of an EV dose, c0·e^{−(t − t0)/τ_ev}, and the uptake of the EVs it brings
-// (rate k_up per unit cell density, about 1 in tissue) are resolved with steps of at most
-// min(τ_ev, 1/k_up)/2 for 8·τ_ev after the dose (by then the pulse has fallen to e^{−8} =
-// 0.03 % of its peak). Longer steps shift the penetration figure 6 h after the dose (0.39 at
-// 10 and 30 min, 0.36 at 1 h, 0.49 at 2 h on the shipped lobule).
-double TherapySchedule::ev_step(const LiverParams& p) {
-  return 0.5 * std::min(p.tau_ev, 1 / p.k_up);
+// An EV dose's blood curve (kernels/models/ev_pharmacokinetics.hpp) and the uptake of the EVs
+// it brings (rate k_up per unit cell density, about 1 in tissue) are resolved with steps of at
+// most min(τ, 1/k_up)/2 for 8·τ of each of its terms (by then a term has fallen to e^{−8} =
+// 0.03 % of its start): τ = t_inj while a portal dose washes through the liver, tau_ev_alpha, then
+// tau_ev. Longer steps shift the penetration figure 6 h after a dose (one-phase curve on the
+// shipped lobule: 0.39 at 10 and 30 min, 0.36 at 1 h, 0.49 at 2 h).
+double TherapySchedule::ev_step(double since, bool portal, const LiverParams& p) {
+  const double uptake = 1 / p.k_up;
+  if (portal && since < 8 * p.t_inj) return 0.5 * std::min(p.t_inj, uptake);
+  if (since < 8 * p.tau_ev_alpha) return 0.5 * std::min(p.tau_ev_alpha, uptake);
+  if (since < 8 * p.tau_ev) return 0.5 * std::min(p.tau_ev, uptake);
+  return INFINITY;
+}
+
+// The steps step_limit() takes for one dose, alone (an upper bound for a portal dose).
+double TherapySchedule::pulse_steps(const LiverParams& p) {
+  const double fast = 8 * p.tau_ev_alpha, slow = 8 * p.tau_ev;
+  return 16 * std::max(1.0, p.t_inj * p.k_up) +
+         fast / (0.5 * std::min(p.tau_ev_alpha, 1 / p.k_up)) +
+         std::max(0.0, slow - fast) / (0.5 * std::min(p.tau_ev, 1 / p.k_up));
 }
 
 double TherapySchedule::step_limit(double t, const LiverParams& p) const {
+  double limit = INFINITY;
   for (int k = 0; k < p.doses; ++k) {
     const TherapyDose& d = p.dose[k];
-    if (d.agent == TherapyAgent::Ev && t >= d.at && t < d.at + 8 * p.tau_ev) return ev_step(p);
+    if (d.agent == TherapyAgent::Ev && t >= d.at)
+      limit = std::min(limit, ev_step(t - d.at, d.route == TherapyRoute::PortalVein, p));
   }
-  return INFINITY;
+  return limit;
 }
 
 // With EV doses the portal veins and hepatic arteries hold the blood level of ev as it changes
@@ -350,20 +434,29 @@ std::vector<std::string> TherapySchedule::describe(const Geometry& g, const Live
       const double liver =
           d.route == TherapyRoute::PeripheralIv ? p.f_liver * d.amount : p.f_engraft * d.amount;
       what = fmt::format(
-          "{:.4g} MSCs, {:.4g} reach the liver and engraft ({}), {:.4g} in this tissue{}", d.amount,
-          liver, d.route == TherapyRoute::PeripheralIv ? "f_liver" : "f_engraft",
+          "{:.4g} MSCs, {:.4g} reach the liver and engraft ({}), {:.4g} in this tissue{}{}",
+          d.amount, liver, d.route == TherapyRoute::PeripheralIv ? "f_liver" : "f_engraft",
           cells_placed(d, V, p),
           d.route == TherapyRoute::PortalVein ? " (periportal, weight (1 - zone)^2)"
           : d.route == TherapyRoute::Intrahepatic
               ? fmt::format(" (Gaussian bolus at ({:g}, {:g}, {:g}) um, radius {:g} um)",
                             d.center[0], d.center[1], d.center[2], d.radius)
-              : " (uniform)");
+              : " (uniform)",
+          d.cells ? fmt::format("; placed as whole cells, seed {}", d.seed) : std::string());
     } else {
+      const bool portal = d.route == TherapyRoute::PortalVein;
+      const double E = portal ? EvMicroConstants::first_pass_extraction(p) : 0.0;
       what = fmt::format(
-          "{:.4g} EVs, {:.4g} reach the liver's blood; blood level {:.4g} x 1e9/mL falling with "
-          "tau_ev {:g} s (steps of at most {:g} s for {:g} s)",
-          d.amount, LiverRates<double>::ev_reaching_liver(p, d), LiverRates<double>::ev_peak(p, d),
-          p.tau_ev, ev_step(p), 8 * p.tau_ev);
+          "{:.4g} EVs{}; blood level {:.4g} x 1e9/mL, {:.3g} of it falling with tau_ev_alpha "
+          "{:.4g} s "
+          "and the rest with tau_ev {:.4g} s; the liver takes {:.3g} of the dose in all",
+          d.amount,
+          portal ? fmt::format(", first pass through the liver from {:.4g} x 1e9/mL falling with "
+                               "t_inj {:g} s (it takes {:.3g} of them)",
+                               EvBloodCurve<double>::first_pass_level(p, d), p.t_inj, E)
+                 : std::string(),
+          EvBloodCurve<double>::systemic_peak(p, d), p.f_ev_alpha, p.tau_ev_alpha, p.tau_ev,
+          E + (1 - E) * p.f_liver_ev);
     }
     out.push_back(fmt::format("  day {:g} (t = {:g} s): {} via {}: {}", d.at / kDay, d.at,
                               agent_name(d.agent), route_name(d.route), what));

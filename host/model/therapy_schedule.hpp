@@ -39,11 +39,12 @@ class TherapySchedule {
   void check_geometry(const Geometry& g, bool portal, const LiverParams& p) const;
 
   std::vector<double> event_times(const LiverParams& p) const;
-  /// Places MSC dose k (an EV dose changes no field: it starts a blood pulse).
+  /// Places MSC dose k as a density or as whole cells (an EV dose changes no field: it starts a
+  /// blood curve).
   void apply_event(std::size_t k, const Geometry& g, const FieldAdd& add,
                    const LiverParams& p) const;
   std::string describe_event(std::size_t k, const Geometry& g, const LiverParams& p) const;
-  /// The longest step at time t: short steps while an EV pulse lasts, else infinity.
+  /// The longest step at time t: short steps while an EV dose is in the blood, else infinity.
   double step_limit(double t, const LiverParams& p) const;
   /// The vessels' values of ev while EV doses are in the blood (none without EV doses).
   VesselValues vessel_values(const LiverParams& p) const;
@@ -54,8 +55,15 @@ class TherapySchedule {
   static double cells_placed(const TherapyDose& d, double V_tissue, const LiverParams& p);
 
  private:
-  /// The longest step while an EV pulse lasts [s].
-  static double ev_step(const LiverParams& p);
+  /// The longest step `since` [s] after an EV dose (portal: infused for t_inj) [s].
+  static double ev_step(double since, bool portal, const LiverParams& p);
+  /// The steps one EV dose takes alone (check_scenario).
+  static double pulse_steps(const LiverParams& p);
+  /// Where MSC dose d lodges: a weight per voxel (empty: nowhere).
+  std::vector<double> lodging_weights(const TherapyDose& d, const Geometry& g) const;
+  /// The voxel of each whole cell of MSC dose k (placement: cells), drawn with its seed.
+  std::vector<std::size_t> cell_voxels(std::size_t k, const Geometry& g,
+                                       const LiverParams& p) const;
   /// The centre of dose d with z wrapped into the grid when the lobule is periodic in z.
   std::array<double, 3> bolus_centre(const TherapyDose& d, const Geometry& g) const;
 

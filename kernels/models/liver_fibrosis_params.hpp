@@ -55,6 +55,10 @@ struct TherapyDose {
   double at = 0, amount = 0;
   double center[3] = {0, 0, 0};
   double radius = 0;
+  /// MSCs: placed as whole cells drawn with `seed` (placement: cells), or as their expected
+  /// density (placement: density).
+  bool cells = false;
+  unsigned long long seed = 1;
 };
 inline constexpr int kMaxDoses = 64;
 
@@ -95,11 +99,15 @@ inline constexpr int kMaxDoses = 64;
   X(a_cargo, kNone, 1.0, "drive to M2 by EV cargo")                                              \
   /* MSCs and EV cargo */                                                                        \
   X(f_engraft, kNone, 0.03, "fraction of a portal-vein or intrahepatic MSC dose that engrafts")  \
-  X(f_liver, kNone, 0.01, "fraction of a peripheral-IV MSC dose that reaches the liver")         \
-  X(f_liver_ev, kNone, 0.3, "fraction of a peripheral-IV EV dose that reaches the liver")        \
+  X(f_liver, kNone, 5e-4, "fraction of a peripheral-IV MSC dose that reaches the liver")         \
+  X(f_liver_ev, kNone, 0.3, "liver's share of the EVs cleared from the blood")                  \
   X(V_liver, kVolume, 1.5e12, "liver volume a dose spreads over (mouse liver, 1.5 mL) [um^3]")   \
   X(V_portal, kVolume, 2.0e12, "blood volume an EV dose mixes into (mouse, 2 mL) [um^3]")        \
-  X(tau_ev, kTime, 6.0 * kHour / 0.69314718055994531, "EV clearance from blood (half-life 6 h)") \
+  X(tau_ev, kTime, 6.0 * kHour / 0.69314718055994531, "EV blood curve, slow phase (t1/2 6 h)")   \
+  X(tau_ev_alpha, kTime, 8.0 * kMinute / 0.69314718055994531, "EV blood curve, fast phase")      \
+  X(f_ev_alpha, kNone, 0.5, "share of an EV dose's first blood level in the fast phase")        \
+  X(Q_liver, kFlow, 1.8e12 / kMinute, "hepatic blood flow (portal and arterial) [um^3/s]")     \
+  X(t_inj, kTime, 1.0 * kMinute, "duration of a portal-vein EV infusion")                       \
   X(d_msc, kRate, 0.231 / kDay, "MSC death rate (half-life 3 d)")                                \
   X(q_ev, kNone, 1.0, "cargo per EV taken up [a.u. per 10^9 EVs/mL]")                            \
   X(k_up, kRate, 24.0 / kDay, "EV uptake rate per unit cell density")                            \

@@ -2,6 +2,7 @@
 /// and collagen scar of one voxel in production–loss form, du/dt = P − L·u, shared by the CPU
 /// and CUDA backends. h(x, K) = x/(K + x); C = collagen + collagen_x; I = injury rate [1/s].
 #pragma once
+#include "ev_pharmacokinetics.hpp"
 #include "kernels/reaction.hpp"
 #include "kernels/select.hpp"
 #include "kernels/static_for.hpp"
@@ -23,10 +24,9 @@ struct LiverRates {
   T inj_rate[kMaxInjuryPeriods], inj_from[kMaxInjuryPeriods], inj_to[kMaxInjuryPeriods];
   int inj_pattern[kMaxInjuryPeriods];
   int injury_periods;
-  T ev_t0[kMaxDoses], ev_c0[kMaxDoses];  ///< EV doses: time [s], peak blood level [10⁹/mL]
-  int ev_pulses;
+  EvBloodCurve<T> ev_curve;  ///< the EV doses' blood level (ev_pharmacokinetics.hpp)
 
-  explicit LiverRates(const LiverParams& p) {
+  explicit LiverRates(const LiverParams& p) : ev_curve(p) {
 #define LOBULE_LIVER_T_INIT(sym, dim, value, meaning) sym = T(p.sym);
     LOBULE_LIVER_PARAMETERS(LOBULE_LIVER_T_INIT)
 #undef LOBULE_LIVER_T_INIT
@@ -42,34 +42,11 @@ struct LiverRates {
       inj_to[k] = T(p.injury[k].to);
       inj_pattern[k] = int(p.injury[k].pattern);
     }
-    ev_pulses = 0;
-    for (int k = 0; k < kMaxDoses; ++k) ev_t0[k] = ev_c0[k] = T(0);
-    for (int k = 0; k < p.doses; ++k)
-      if (p.dose[k].agent == TherapyAgent::Ev) {
-        ev_t0[ev_pulses] = T(p.dose[k].at);
-        ev_c0[ev_pulses++] = T(ev_peak(p, p.dose[k]));
-      }
   }
 
-  /// The particles of EV dose d that reach the liver's blood: all of a portal-vein dose,
-  /// f_liver_ev of a peripheral one.
-  static double ev_reaching_liver(const LiverParams& p, const TherapyDose& d) {
-    return (d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0) * d.amount;
-  }
-
-  /// The blood level an EV dose starts [10⁹ particles/mL]: the particles reaching the liver over
-  /// V_portal [µm³] (1 mL = 10¹² µm³): c0 = f·dose·10³/V_portal.
-  static double ev_peak(const LiverParams& p, const TherapyDose& d) {
-    return ev_reaching_liver(p, d) * 1e3 / p.V_portal;
-  }
-
-  /// c_blood,ev(t) = Σ_doses c0·e^{−(t − t0)/τ_ev} for t ≥ t0 [10⁹ particles/mL]: each EV dose
-  /// mixes into the blood and is cleared with time constant τ_ev (MODEL.md, therapy).
+  /// c_blood,ev(t): the EV doses' two-phase blood curve and first passes [10⁹ particles/mL].
   RD_HOST_DEVICE T ev_blood(T t) const {
-    T c = T(0);
-    for (int k = 0; k < ev_pulses; ++k)
-      if (t >= ev_t0[k]) c += ev_c0[k] * rd_exp(-(t - ev_t0[k]) / tau_ev);
-    return c;
+    return ev_curve.at(t);
   }
 
   /// The blood level of diffusing field q at time t: its constant c_blood, plus the EV doses.

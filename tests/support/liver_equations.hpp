@@ -12,17 +12,26 @@ namespace lobule::test {
 
 using LiverState = std::array<double, kLiverFields>;
 
-/// The blood level of diffusing field q at time t: c_blood, and for ev every EV dose's pulse
-/// f·dose/V_portal·e^{−(t − at)/τ_ev} from its time on (f = f_liver_ev when peripheral, else 1;
-/// 1 mL = 10¹² µm³, ev in 10⁹ particles/mL).
+/// The blood level of diffusing field q at time t: c_blood, and for ev every EV dose's blood
+/// curve from its time on, written from the two-compartment model's definitions
+/// (docs/therapy.md): c0·(f_α·e^{−s/τ_α} + (1 − f_α)·e^{−s/τ}) with c0 = (1 − E)·dose/V_b, plus
+/// for a portal dose its first pass dose/(Q·t_inj)·e^{−s/t_inj}, E = f_liver_ev·k10·V_b/Q (at
+/// most 1), k10 = α·β/(f_α·β + (1 − f_α)·α); s = t − at, 1 mL = 10¹² µm³, ev in 10⁹/mL.
 inline double liver_blood(const LiverParams& p, int q, double t) {
   double c = p.c_blood[q];
   if (q != kEv) return c;
+  const double a = 1 / p.tau_ev_alpha, b = 1 / p.tau_ev, fa = p.f_ev_alpha;
+  const double k10 = a * b / (fa * b + (1 - fa) * a);
+  const double E = std::min(1.0, p.f_liver_ev * k10 * p.V_portal / p.Q_liver);
   for (int k = 0; k < p.doses; ++k) {
     const TherapyDose& d = p.dose[k];
     if (d.agent != TherapyAgent::Ev || t < d.at) continue;
-    const double f = d.route == TherapyRoute::PeripheralIv ? p.f_liver_ev : 1.0;
-    c += f * d.amount / (p.V_portal * 1e-12) / 1e9 * std::exp(-(t - d.at) / p.tau_ev);
+    const double s = t - d.at;
+    const bool portal = d.route == TherapyRoute::PortalVein;
+    const double per_mL = 1e12 / 1e9;  // particles per µm³ → 10⁹ particles per mL
+    const double c0 = (portal ? 1 - E : 1.0) * d.amount / p.V_portal * per_mL;
+    c += c0 * (fa * std::exp(-s * a) + (1 - fa) * std::exp(-s * b));
+    if (portal) c += d.amount / (p.Q_liver * p.t_inj) * per_mL * std::exp(-s / p.t_inj);
   }
   return c;
 }
