@@ -239,7 +239,8 @@ def _axis_values(key, v):
         for x in v:
             if x is None or isinstance(x, bool):
                 raise SweepError(f"{what}: {x!r} is not a value to sweep over")
-            out.append(float(x) if isinstance(x, (int, float)) else x)
+            # Integers stay integers: a key that takes only integers (a seed) refuses "16.0".
+            out.append(x if isinstance(x, int) else float(x) if isinstance(x, float) else x)
         return out
     if isinstance(v, dict) and "range" in v:
         extra = set(v) - {"range", "num", "log"}
@@ -806,7 +807,8 @@ def sweep(spec_or_path, out=None, jobs=None, engine="executable", progress=None)
 
 def _with_units(values, units):
     """The run's overrides of a point's values: numbers of keys with a unit as "VALUE UNIT"."""
-    return {k: (f"{v!r} {units[k]}" if k in units and isinstance(v, float) else v)
+    return {k: (f"{v!r} {units[k]}"
+                if k in units and isinstance(v, (int, float)) and not isinstance(v, bool) else v)
             for k, v in values.items()}
 
 

@@ -384,3 +384,12 @@ def test_an_observable_that_cannot_be_read_fails_the_point_but_not_its_run(tmp_p
     assert res.ok and res.points[0]["skipped"] and os.stat(log).st_mtime_ns == before
     s = series(res.points[0]["path"])
     assert res.table["u_mean@1.5s"] == [s["u_mean"][s["time"].index(1.5)]]
+
+
+def test_integer_axis_values_stay_integers():
+    # A key that takes only integers (a placement seed) refuses "16.0": integers in an axis list
+    # reach the runs as integers, other numbers as floats.
+    from lobule.sweep import _axis_values
+    values = _axis_values("model.therapy[0].seed", [1, 16, 2.5])
+    assert values == [1, 16, 2.5]
+    assert [type(v) for v in values] == [int, int, float]
