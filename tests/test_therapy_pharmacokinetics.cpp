@@ -18,6 +18,7 @@
 #include "geometry/hash_rng.hpp"
 #include "host/config/config.hpp"
 #include "host/model/liver_fibrosis.hpp"
+#include "host/model/msc_compartments.hpp"
 #include "kernels/models/ev_pharmacokinetics.hpp"
 #include "kernels/models/liver_fibrosis_rates.hpp"
 #include "support/liver_equations.hpp"
@@ -145,6 +146,51 @@ TEST(EvPharmacokinetics, KernelsReadTheBloodCurveOfTheModel) {
     const double per_mL = 1e3;  // particles/µm³ → 10⁹ particles/mL
     const double want = ((1 - E) * 1e10 / (m.k10 * one.V_portal) + 1e10 / one.Q_liver) * per_mL;
     EXPECT_NEAR(auc, want, 1e-5 * want);
+  }
+}
+
+// MSC doses in the body: the closed form against an independent solution of
+// dLi/dt = −d_msc·Li, dLu/dt = −k_lung·Lu, dD/dt = d_msc·Li + k_lung·Lu (Boost.Odeint), the cells
+// conserved to 1e-9 of the dose, each route's first split, and the tissue's share.
+TEST(MscCompartments, CellsAreConservedAndFollowTheirEquations) {
+  namespace odeint = boost::numeric::odeint;
+  using State = std::array<double, 3>;
+  LiverParams p;
+  for (TherapyRoute route :
+       {TherapyRoute::PortalVein, TherapyRoute::PeripheralIv, TherapyRoute::Intrahepatic}) {
+    TherapyDose d;
+    d.route = route;
+    d.amount = 5e5;
+    d.at = 84 * kDay;
+    const double Li0 = (route == TherapyRoute::PeripheralIv ? p.f_liver : p.f_engraft) * d.amount;
+    const MscCompartments c0 = msc_compartments(p, d, d.at);
+    EXPECT_NEAR(c0.liver, Li0, 1e-9 * d.amount);
+    EXPECT_NEAR(c0.lungs, d.amount - Li0, 1e-9 * d.amount);
+    EXPECT_EQ(c0.dead, 0.0);
+    State x = {c0.liver, c0.lungs, 0};
+    auto rhs = [&](const State& s, State& ds, double) {
+      ds[0] = -p.d_msc * s[0];
+      ds[1] = -p.k_lung * s[1];
+      ds[2] = p.d_msc * s[0] + p.k_lung * s[1];
+    };
+    double t = 0;
+    for (double to : {1 * kHour, 1 * kDay, 3 * kDay, 28 * kDay}) {
+      odeint::integrate_adaptive(
+          odeint::make_controlled<odeint::runge_kutta_dopri5<State>>(1e-13, 1e-13), rhs, x, t, to,
+          60.0);
+      t = to;
+      const MscCompartments c = msc_compartments(p, d, d.at + to);
+      EXPECT_NEAR(c.liver, x[0], 1e-9 * d.amount) << to;
+      EXPECT_NEAR(c.lungs, x[1], 1e-9 * d.amount) << to;
+      EXPECT_NEAR(c.dead, x[2], 1e-9 * d.amount) << to;
+      EXPECT_NEAR(c.liver + c.lungs + c.dead, d.amount, 1e-9 * d.amount) << to;
+    }
+    // Half the lungs' cells are gone after a day (Lee 2009's t½ ≈ 24 h).
+    EXPECT_NEAR(msc_compartments(p, d, d.at + kDay).lungs, 0.5 * (d.amount - Li0), 1e-9 * d.amount);
+    // The tissue's share: of the whole liver through the blood, of the injected volume.
+    const double V_tissue = 7.2e6;
+    EXPECT_DOUBLE_EQ(msc_tissue_share(p, d, V_tissue),
+                     V_tissue / (route == TherapyRoute::Intrahepatic ? p.V_inj : p.V_liver));
   }
 }
 

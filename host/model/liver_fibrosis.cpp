@@ -128,7 +128,9 @@ void LiverFibrosis::parse_parameters(const ConfigNode& n) {
                                {"tau_ev", p.tau_ev},
                                {"tau_ev_alpha", p.tau_ev_alpha},
                                {"Q_liver", p.Q_liver},
-                               {"t_inj", p.t_inj}})
+                               {"t_inj", p.t_inj},
+                               {"k_lung", p.k_lung},
+                               {"V_inj", p.V_inj}})
     if (!(v > 0)) n[key].fail(fmt::format("{} must be positive", key));
   // The blood curve's phases (kernels/models/ev_pharmacokinetics.hpp): the fast one first.
   if (p.tau_ev_alpha > p.tau_ev)

@@ -13,6 +13,7 @@
 #include "host/errors.hpp"
 #include "kernels/models/ev_pharmacokinetics.hpp"
 #include "kernels/models/liver_fibrosis_rates.hpp"
+#include "msc_compartments.hpp"
 #include "therapy_schedule.hpp"
 
 namespace lobule {
@@ -244,20 +245,12 @@ void TherapySchedule::check_geometry(const Geometry& g, bool portal, const Liver
   }
 }
 
-// The cells of MSC dose d that lodge in this tissue (V_tissue [µm³]): through the portal vein
-// f_engraft of the dose engrafts in the whole liver, of which this tissue holds the share
-// V_tissue/V_liver; through a peripheral vein f_liver reaches the liver; an intrahepatic bolus
-// is injected into this tissue, and f_engraft of it engrafts.
+// The cells of MSC dose d that lodge in this tissue (V_tissue [µm³]): the liver's engrafted
+// cells (f_engraft of a portal or intrahepatic dose, f_liver of a peripheral one), of which
+// this tissue holds its share (msc_compartments.hpp: V_tissue/V_liver, or V_tissue/V_inj of an
+// intrahepatic injection).
 double TherapySchedule::cells_placed(const TherapyDose& d, double V_tissue, const LiverParams& p) {
-  switch (d.route) {
-    case TherapyRoute::PortalVein:
-      return p.f_engraft * d.amount * std::min(1.0, V_tissue / p.V_liver);
-    case TherapyRoute::PeripheralIv:
-      return p.f_liver * d.amount * std::min(1.0, V_tissue / p.V_liver);
-    case TherapyRoute::Intrahepatic:
-      break;
-  }
-  return p.f_engraft * d.amount;
+  return msc_engrafted(p, d) * msc_tissue_share(p, d, V_tissue);
 }
 
 std::vector<double> TherapySchedule::event_times(const LiverParams& p) const {
@@ -431,12 +424,12 @@ std::vector<std::string> TherapySchedule::describe(const Geometry& g, const Live
     const TherapyDose& d = p.dose[k];
     std::string what;
     if (d.agent == TherapyAgent::Msc) {
-      const double liver =
-          d.route == TherapyRoute::PeripheralIv ? p.f_liver * d.amount : p.f_engraft * d.amount;
+      const double liver = msc_engrafted(p, d);
       what = fmt::format(
-          "{:.4g} MSCs, {:.4g} reach the liver and engraft ({}), {:.4g} in this tissue{}{}",
+          "{:.4g} MSCs, {:.4g} reach the liver and engraft ({}; the rest held in the lungs, "
+          "cleared with half-life {:.3g} d), {:.4g} in this tissue{}{}",
           d.amount, liver, d.route == TherapyRoute::PeripheralIv ? "f_liver" : "f_engraft",
-          cells_placed(d, V, p),
+          std::log(2.0) / p.k_lung / kDay, cells_placed(d, V, p),
           d.route == TherapyRoute::PortalVein ? " (periportal, weight (1 - zone)^2)"
           : d.route == TherapyRoute::Intrahepatic
               ? fmt::format(" (Gaussian bolus at ({:g}, {:g}, {:g}) um, radius {:g} um)",

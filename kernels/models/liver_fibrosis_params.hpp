@@ -109,6 +109,8 @@ inline constexpr int kMaxDoses = 64;
   X(Q_liver, kFlow, 1.8e12 / kMinute, "hepatic blood flow (portal and arterial) [um^3/s]")     \
   X(t_inj, kTime, 1.0 * kMinute, "duration of a portal-vein EV infusion")                       \
   X(d_msc, kRate, 0.231 / kDay, "MSC death rate (half-life 3 d)")                                \
+  X(k_lung, kRate, 0.69314718055994531 / kDay, "clearance of MSCs held in the lungs (t1/2 1 d)")  \
+  X(V_inj, kVolume, 0.1e12, "liver volume an intrahepatic injection spreads over [um^3]")        \
   X(q_ev, kNone, 1.0, "cargo per EV taken up [a.u. per 10^9 EVs/mL]")                            \
   X(k_up, kRate, 24.0 / kDay, "EV uptake rate per unit cell density")                            \
   X(lambda_cargo, kRate, 0.5 / kDay, "EV cargo turnover rate")                                   \
