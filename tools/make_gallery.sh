@@ -135,5 +135,5 @@ for arm_day in regression_untreated:84 regression_untreated:112 msc_portal:112; 
   tools/pvbatch.sh tools/render_scar.py "$runs/$arm" --day "$day" --field mmp --range 0 0.042 \
     --size 640 320 --out "$out/scar_${arm}_d$day.png"
 done
-tools/pvbatch.sh tools/render_scar.py "$runs/ev_portal" --day 84.25 --field ev --range 0 0.8 --camera top \
+tools/pvbatch.sh tools/render_scar.py "$runs/ev_portal" --day 84.25 --field ev --range 0 0.4 --camera top \
   --size 640 320 --out "$out/ev_penetration_6h.png"

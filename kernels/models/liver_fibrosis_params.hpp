@@ -129,12 +129,12 @@ inline constexpr int kMaxDoses = 64;
   X(s_tnf_m1, kRate, 50.0 / kDay, "TNF-alpha secretion by M1 macrophages")                       \
   X(s_il10_msc, kRate, 1000.0 / kDay, "IL-10 secretion by MSCs")                                 \
   X(s_il10_m2, kRate, 13.0 / kDay, "IL-10 secretion by M2 macrophages")                          \
-  X(s_hgf_msc, kRate, 20000.0 / kDay, "HGF secretion by MSCs")                                   \
+  X(s_hgf_msc, kRate, 12.0 / kDay, "HGF secretion by MSCs")                                      \
   X(s_hgf_lsec, kRate, 50.0 / kDay, "angiocrine HGF from sinusoidal endothelium")                \
   X(K_vegf, kNone, 0.5, "VEGF half-saturation [ng/mL]")                                          \
   X(s_hgf_hsc, kRate, 5.0 / kDay, "HGF secretion by HSCs")                                       \
   X(u_hgf, kRate, 5.0 / kDay, "HGF consumption by hepatocytes [ng/mL/s]")                        \
-  X(s_vegf_msc, kRate, 5000.0 / kDay, "VEGF secretion by MSCs")                                  \
+  X(s_vegf_msc, kRate, 1.2 / kDay, "VEGF secretion by MSCs")                                     \
   X(s_vegf_dmg, kRate, 20.0 / kDay, "VEGF released where hepatocytes are lost")                  \
   X(s_egf_msc, kRate, 1000.0 / kDay, "EGF secretion by MSCs")                                    \
   X(u_egf, kRate, 5.0 / kDay, "EGF consumption by hepatocytes [ng/mL/s]")                        \
