@@ -12,6 +12,7 @@ starts every arm from its day-84 state (the arms share those 84 days), 28 days e
   python3 tools/targets.py --quick              # coarse time steps (the default ctest version)
   python3 tools/targets.py --only 3 --keep runs # one target; keep the run directories
   python3 tools/targets.py --set grid.spacing="20 um"   # passed to every run
+  python3 tools/targets.py --quick --only 5 --seeds 20  # MSC arms as whole cells, mean of 20 seeds
 
 Every figure is also a regression value: with --regression FILE each must lie within 2 % of the
 value pinned in FILE (tests/data/liver_regression.csv, one row per mode, quick or full, and
@@ -203,12 +204,43 @@ def target4(runs, results):
           x >= 0.5, ">= 50%", crosslinked_share_d264=x)
 
 
+MSC_ARMS = ("msc_portal", "msc_iv")
+
+
+def mean_rows(all_rows):
+    """Each column's mean over runs, at the days every run has."""
+    days = set.intersection(*(set(r) for r in all_rows))
+    return {d: {k: sum(r[d][k] for r in all_rows) / len(all_rows) for k in all_rows[0][d]}
+            for d in days}
+
+
+def run_arm(args, arm, scenario, extra, workdir, quick=None):
+    """One arm's rows; an MSC arm with --seeds N is its cells placed whole (placement: cells)
+    with seeds 1..N, the rows the mean over seeds (the spread printed)."""
+    if not (args.seeds and arm in MSC_ARMS):
+        return run_scenario(args, scenario, workdir, extra, out_name=arm, quick=quick)
+    seeds = []
+    for k in range(1, args.seeds + 1):
+        placed = list(extra) + ["model.therapy[0].placement=cells", f"model.therapy[0].seed={k}"]
+        seeds.append(run_scenario(args, scenario, workdir, placed, out_name=f"{arm}_seed{k}",
+                                  quick=quick))
+    rows = mean_rows(seeds)
+    end = max(rows)
+    for name, f in (("CPA", lambda r: 100 * r["cpa"]), ("mean scar C", scar)):
+        v = [f(r[end]) for r in seeds]
+        m = sum(v) / len(v)
+        sd = (sum((x - m) ** 2 for x in v) / len(v)) ** 0.5
+        print(f"  {arm} over {len(v)} placement seeds, day {end:g}: {name} {m:.4g} +- {sd:.3g} "
+              f"(min {min(v):.4g}, max {max(v):.4g})")
+    return rows
+
+
 def run_arms(args, workdir):
     """The runs of target 5 and the day on which each arm's doses start."""
     runs = {}
     if not args.quick:
         for arm, (scenario, extra) in ARMS.items():
-            runs[arm] = run_scenario(args, scenario, workdir, extra, out_name=arm)
+            runs[arm] = run_arm(args, arm, scenario, extra, workdir)
         return runs, THERAPY_DAY
     # Quick: the untreated scenario to day 84 with every field written, then each arm from that
     # state for 28 days with its doses at day 0.
@@ -219,7 +251,7 @@ def run_arms(args, workdir):
         shift = [f"model.initial={{file: {start}}}", "model.injury=[]", "time.end=28 d"]
         if scenario != "regression_untreated":
             shift.append("model.therapy[0].at=0 d")
-        runs[arm] = run_scenario(args, scenario, workdir, extra, out_name=arm, quick=shift)
+        runs[arm] = run_arm(args, arm, scenario, extra, workdir, quick=shift)
     return runs, 0
 
 
@@ -258,13 +290,18 @@ def main():
     p.add_argument("--only", type=int, action="append", choices=[1, 2, 3, 4, 5], help="check only these targets")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed to every run")
     p.add_argument("--keep", metavar="DIR", help="keep the run directories in DIR")
+    p.add_argument("--seeds", type=int, default=0, metavar="N",
+                   help="target 5: place the MSC arms' cells whole (placement: cells) with seeds "
+                        "1..N and read the arms from the mean over seeds")
     p.add_argument("--regression", metavar="FILE",
                    help="check every figure against the values pinned in FILE (within 2%%)")
     p.add_argument("--write-regression", metavar="FILE",
                    help="pin this invocation's figures in FILE (other modes and figures stay)")
     args = p.parse_args()
-    if args.set and (args.regression or args.write_regression):
-        fail("--set changes the runs: their figures are no regression values")
+    if (args.set or args.seeds) and (args.regression or args.write_regression):
+        fail("--set and --seeds change the runs: their figures are no regression values")
+    if args.seeds < 0:
+        fail("--seeds: the number of placement seeds, 1 or more")
     if not os.access(args.lobule, os.X_OK):
         fail(f"no lobule executable at {args.lobule} (build it, or give --lobule)")
     targets = sorted(set(args.only or [1, 2, 3, 4, 5]))
