@@ -13,6 +13,7 @@ starts every arm from its day-84 state (the arms share those 84 days), 28 days e
   python3 tools/targets.py --only 3 --keep runs # one target; keep the run directories
   python3 tools/targets.py --set grid.spacing="20 um"   # passed to every run
   python3 tools/targets.py --quick --only 5 --seeds 20  # MSC arms as whole cells, mean of 20 seeds
+  python3 tools/targets.py --inputs inputs/production   # the production lobule (a GPU's work)
 
 Every figure is also a regression value: with --regression FILE each must lie within 2 % of the
 value pinned in FILE (tests/data/liver_regression.csv, one row per mode, quick or full, and
@@ -66,7 +67,7 @@ def fail(msg):
 
 def run_scenario(args, name, workdir, extra=(), out_name=None, quick=None):
     out = os.path.join(workdir, out_name or name)
-    cmd = [args.lobule, "run", os.path.join(ROOT, "inputs", name + ".yaml"), "-o", out, "--quiet",
+    cmd = [args.lobule, "run", os.path.join(args.inputs, name + ".yaml"), "-o", out, "--quiet",
            "--set", "output.fields=[hep, collagen, collagen_x]"]
     if quick is None:
         quick = QUICK.get(name, []) if args.quick else []
@@ -290,6 +291,9 @@ def main():
     p.add_argument("--only", type=int, action="append", choices=[1, 2, 3, 4, 5], help="check only these targets")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed to every run")
     p.add_argument("--keep", metavar="DIR", help="keep the run directories in DIR")
+    p.add_argument("--inputs", default=os.path.join(ROOT, "inputs"), metavar="DIR",
+                   help="the scenario files (default inputs/; inputs/production for the "
+                        "production lobule)")
     p.add_argument("--seeds", type=int, default=0, metavar="N",
                    help="target 5: place the MSC arms' cells whole (placement: cells) with seeds "
                         "1..N and read the arms from the mean over seeds")
@@ -298,8 +302,11 @@ def main():
     p.add_argument("--write-regression", metavar="FILE",
                    help="pin this invocation's figures in FILE (other modes and figures stay)")
     args = p.parse_args()
-    if (args.set or args.seeds) and (args.regression or args.write_regression):
-        fail("--set and --seeds change the runs: their figures are no regression values")
+    changed = args.set or args.seeds or os.path.abspath(args.inputs) != os.path.join(ROOT, "inputs")
+    if changed and (args.regression or args.write_regression):
+        fail("--set, --seeds and --inputs change the runs: their figures are no regression values")
+    if not os.path.isdir(args.inputs):
+        fail(f"--inputs {args.inputs}: no such folder")
     if args.seeds < 0:
         fail("--seeds: the number of placement seeds, 1 or more")
     if not os.access(args.lobule, os.X_OK):
