@@ -12,7 +12,6 @@
 #include "geometry/labels.hpp"
 #include "host/errors.hpp"
 #include "host/sim/multigrid_solve.hpp"
-#include "kernels/cpu/multigrid_cpu.hpp"
 #include "support/each_backend.hpp"
 
 namespace lobule {
@@ -179,64 +178,6 @@ TEST_P(Multigrid, NotConvergingIsANumericalError) {
 }
 
 LOBULE_EACH_BACKEND(Multigrid);
-
-}  // namespace
-}  // namespace lobule
-
-namespace lobule {
-namespace {
-
-// The CPU's fused red–black pass (both colours in one pass over the planes, the second two
-// planes behind) against the colour-by-colour sweeps: the same values to the bit, forward and
-// backward, periodic in z or not, on an operator with masked voxels (diag 0), several sweeps.
-// Boxes the fused pass does not take (an odd periodic axis, periodic x, too few planes) go
-// colour by colour, so they agree too.
-template <class T>
-void fused_sweeps_match(int nx, int ny, int nz, const BoundaryKind (&kind)[kFaces]) {
-  const Box b = whole_box(nx, ny, nz);
-  const std::size_t n = b.padded();
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<double> U(0, 1);
-  std::vector<T> diag(n, T(0)), w0(n, T(0)), w1(n, T(0)), w2(n, T(0)), rhs(n, T(0)), x0(n, T(0));
-  for (int k = 0; k < nz; ++k)
-    for (int j = 0; j < ny; ++j)
-      for (int i = 0; i < nx; ++i) {
-        const std::size_t c = b.idx(i, j, k);
-        if (U(rng) < 0.1) continue;  // not an unknown
-        w0[c] = T(U(rng)), w1[c] = T(U(rng)), w2[c] = T(U(rng));
-        diag[c] = T(6.5 + U(rng));
-        rhs[c] = T(U(rng) - 0.5);
-        x0[c] = T(U(rng));
-      }
-  T* w[3] = {w0.data(), w1.data(), w2.data()};
-  for (T* a : w) cpu::mg_wrap_halo(b, kind, a);
-  const MgOperator<T> op{b.sy(), b.sz(), diag.data(), {w0.data(), w1.data(), w2.data()}};
-  for (bool forward : {true, false}) {
-    std::vector<T> fused = x0, reference = x0;
-    cpu::mg_smooth(b, kind, op, fused.data(), rhs.data(), 3, forward);
-    cpu::mg_smooth_by_colour(b, kind, op, reference.data(), rhs.data(), 3, forward);
-    std::size_t differ = 0;
-    for (std::size_t c = 0; c < n; ++c) differ += fused[c] != reference[c];
-    EXPECT_EQ(differ, 0u) << nx << "x" << ny << "x" << nz << (forward ? " forward" : " backward");
-    EXPECT_NE(fused, x0);  // it did sweep
-  }
-}
-
-TEST(MultigridCpu, FusedSweepsEqualTheColourByColourSweeps) {
-  using K = BoundaryKind;
-  const K z_periodic[kFaces] = {K::Dirichlet, K::NoFlux,   K::NoFlux,
-                                K::NoFlux,    K::Periodic, K::Periodic};
-  const K closed[kFaces] = {K::NoFlux, K::NoFlux, K::Dirichlet, K::NoFlux, K::NoFlux, K::NoFlux};
-  const K x_periodic[kFaces] = {K::Periodic, K::Periodic, K::NoFlux,
-                                K::NoFlux,   K::Periodic, K::Periodic};
-  for (const auto* kind : {&z_periodic, &closed, &x_periodic}) {
-    fused_sweeps_match<double>(37, 30, 20, *kind);  // the production lobule's 20 planes
-    fused_sweeps_match<float>(24, 17, 8, *kind);
-    fused_sweeps_match<double>(13, 11, 4, *kind);  // the fewest planes it fuses
-    fused_sweeps_match<double>(13, 11, 9, *kind);  // odd periodic z: colour by colour
-    fused_sweeps_match<double>(13, 11, 3, *kind);
-  }
-}
 
 }  // namespace
 }  // namespace lobule

@@ -139,67 +139,11 @@ void smooth_row(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int c
   for (int i = first; i < end; i += 2) xr[i] = tmp[i];
 }
 
-// Whether a level can be swept with both colours in one pass over its planes (smooth_fused):
-// red and black only (no odd periodic axis), x and y not periodic (their halos would need a wrap
-// between the colours of a plane), and at least four planes.
-inline bool fusable(const Box& b, const BoundaryKind* kind) {
-  for (int f = 0; f < 4; ++f)
-    if (kind[f] == BoundaryKind::Periodic) return false;
-  return mg_odd_periodic(b, kind) == 0 && b.nz >= 4;
-}
-
-// Red–black sweeps with both colours in one pass over the planes: step s updates the first
-// colour c1 on plane s and the second colour c2 on plane s − 2, which are independent (c2 on
-// plane s − 2 reads c1 on planes s − 3 to s − 1, all updated in earlier steps; c1 on plane s
-// reads c2 on planes s − 1 to s + 1, none updated yet), so one barrier per step, and the planes
-// a step reads are still in cache from the step before: each array is read from memory about
-// once per sweep instead of once per colour. Every voxel sees the same neighbour values as in
-// the colour-by-colour sweep (smooth_sweeps), so the result is the same to the bit (tested).
-// Periodic in z, c2 on the first and last planes reads c1 across the wrap: those two planes wait
-// until every c1 plane is done and the halo is wrapped again.
+// The sweeps in one parallel region (a barrier after each wrap and each colour), or serially
+// without OpenMP constructs on a small level.
 template <class T>
-void smooth_fused(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-                  const T* rhs, int sweeps, bool forward) {
-  const int c1 = forward ? 0 : 1, c2 = 1 - c1, nz = b.nz, ny = b.ny;
-  const bool wrap_z = kind[4] == BoundaryKind::Periodic || kind[5] == BoundaryKind::Periodic;
-  const auto deferred = [&](int k) { return wrap_z && (k == 0 || k == nz - 1); };
-  const bool parallel = parallel_work(8 * b.interior());
-#pragma omp parallel if (parallel)
-  {
-    std::vector<T> tmp(std::size_t(b.nx));
-    for (int s = 0; s < sweeps; ++s) {
-#pragma omp single
-      mg_wrap_halo(b, kind, x);
-      for (int step = 0; step < nz + 2; ++step) {
-        const int k2 = step - 2;
-        const bool first = step < nz, second = k2 >= 0 && k2 < nz && !deferred(k2);
-        if (!first && !second) continue;
-          // Rows 0..ny−1: c1 on plane `step`; rows ny..2·ny−1: c2 on plane step − 2.
-#pragma omp for schedule(static)
-        for (int q = 0; q < 2 * ny; ++q) {
-          if (q < ny) {
-            if (first) smooth_row(b, op, x, rhs, c1, 0u, q, step, tmp.data());
-          } else if (second) {
-            smooth_row(b, op, x, rhs, c2, 0u, q - ny, k2, tmp.data());
-          }
-        }
-      }
-      if (wrap_z) {
-#pragma omp single
-        mg_wrap_halo(b, kind, x);
-#pragma omp for schedule(static)
-        for (int q = 0; q < 2 * ny; ++q)
-          smooth_row(b, op, x, rhs, c2, 0u, q % ny, q < ny ? 0 : nz - 1, tmp.data());
-      }
-    }
-  }
-}
-
-// The sweeps colour by colour in one parallel region (a barrier after each wrap and each
-// colour), or serially without OpenMP constructs on a small level.
-template <class T>
-void smooth_by_colour(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-                      const T* rhs, int sweeps, bool forward) {
+void smooth_sweeps(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
+                   const T* rhs, int sweeps, bool forward) {
   const unsigned odd = mg_odd_periodic(b, kind);
   const auto colour_at = [&](int q) { return forward ? q : kMgColours - 1 - q; };
   if (!parallel_work(8 * b.interior())) {
@@ -235,16 +179,7 @@ void smooth_by_colour(const Box& b, const BoundaryKind* kind, const MgOperator<T
 template <class T>
 void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x, const T* rhs,
                int sweeps, bool forward) {
-  if (fusable(b, kind))
-    smooth_fused(b, kind, op, x, rhs, sweeps, forward);
-  else
-    smooth_by_colour(b, kind, op, x, rhs, sweeps, forward);
-}
-
-template <class T>
-void mg_smooth_by_colour(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-                         const T* rhs, int sweeps, bool forward) {
-  smooth_by_colour(b, kind, op, x, rhs, sweeps, forward);
+  smooth_sweeps(b, kind, op, x, rhs, sweeps, forward);
 }
 
 // out[i] = (b − A x) of voxel row + i where it is an unknown, 0 elsewhere.
@@ -370,8 +305,6 @@ double mg_update(const Box& b, double alpha, const T* p, const T* q, T* x, T* r)
   template void mg_wrap_halo<T>(const Box&, const BoundaryKind*, T*);                             \
   template void mg_smooth<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*, const T*, \
                              int, bool);                                                          \
-  template void mg_smooth_by_colour<T>(const Box&, const BoundaryKind*, const MgOperator<T>&, T*, \
-                                       const T*, int, bool);                                      \
   template void mg_restrict<T>(const Box&, const MgOperator<T>&, const T*, const T*, const Box&,  \
                                T*);                                                               \
   template void mg_prolong<T>(const Box&, const T*, const Box&, const MgOperator<T>&, T*);        \

@@ -37,18 +37,10 @@ void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u);
 
 /// `sweeps` sweeps of red–black Gauss–Seidel, x_c = (b_c + Σ w·x_nb)/diag_c colour by colour
 /// (mg_colour: red, black, then the last planes of odd periodic axes; `forward` false: the
-/// reverse order), x's periodic halo wrapped before each colour. Where a level allows it (red and
-/// black only, x and y not periodic, four planes or more) both colours go in one pass over the
-/// planes, the second colour two planes behind the first: the same values to the bit, with each
-/// array read from memory about once per sweep instead of once per colour.
+/// reverse order), x's periodic halo wrapped before each colour.
 template <class T>
 void mg_smooth(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x, const T* rhs,
                int sweeps, bool forward);
-
-/// mg_smooth colour by colour on every level (the reference the fused pass is tested against).
-template <class T>
-void mg_smooth_by_colour(const Box& b, const BoundaryKind* kind, const MgOperator<T>& op, T* x,
-                         const T* rhs, int sweeps, bool forward);
 
 /// bc_P = Σ_children (b − A x) over the children of every coarse cell P (x's halo wrapped).
 template <class T>
