@@ -104,23 +104,15 @@ void mg_wrap_halo(const Box& b, const BoundaryKind* kind, T* u) {
   for_wrap_cells(b, kind, [&](int f, std::size_t n) { wrap_cell(b, f, n, u); });
 }
 
-// out[i] = the Gauss–Seidel value of voxel row + i (out aliases none of the inputs: `omp simd`
-// says so, which the compiler cannot prove for the operator's four arrays).
-template <class T>
-void gauss_seidel_row(const MgOperator<T> op, const T* __restrict__ x, const T* __restrict__ rhs,
-                      std::size_t row, int n, T* __restrict__ out) {
-#pragma omp simd
-  for (int i = 0; i < n; ++i) out[i] = mg_gauss_seidel_at(op, x, rhs, row + std::size_t(i));
-}
-
-// The Gauss–Seidel values of row (j, k) written to the voxels of `colour` (mg_colour): the whole
-// row is computed into `tmp` (it reads only other colours, which this pass does not write), then
-// the voxels of the colour take it: a loop that vectorizes and a strided copy. A row in the last
-// plane of an odd periodic y or z axis holds only colours with that bit; the last voxel of an odd
-// periodic x axis is a colour of its own.
+// The Gauss–Seidel values of row (j, k) written to the voxels of `colour` (mg_colour), every
+// second voxel of the row (they read only other colours, which this pass does not write). A row
+// in the last plane of an odd periodic y or z axis holds only colours with that bit; the last
+// voxel of an odd periodic x axis is a colour of its own. (Computing the whole row into a
+// buffer, a loop that vectorizes, then copying the colour's half took as long in float and 1.3
+// times as long in double: bench/RESULTS.md.)
 template <class T>
 void smooth_row(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int colour, unsigned odd,
-                int j, int k, T* tmp) {
+                int j, int k) {
   const int row_bits = (((odd >> 1) & 1u) && j + b.oy == b.gy - 1 ? 4 : 0) |
                        (((odd >> 2) & 1u) && k + b.oz == b.gz - 1 ? 8 : 0);
   if ((colour & 12) != row_bits) return;
@@ -134,9 +126,8 @@ void smooth_row(const Box& b, const MgOperator<T>& op, T* x, const T* rhs, int c
   }
   const int end = x_last && b.nx + b.ox == b.gx ? b.nx - 1 : b.nx;
   const int first = ((colour & 1) + mg_colour(b, 0, 0, j, k)) & 1;
-  gauss_seidel_row(op, x, rhs, row, b.nx, tmp);
-  T* xr = x + row;
-  for (int i = first; i < end; i += 2) xr[i] = tmp[i];
+  for (int i = first; i < end; i += 2)
+    x[row + std::size_t(i)] = mg_gauss_seidel_at(op, x, rhs, row + std::size_t(i));
 }
 
 // The sweeps in one parallel region (a barrier after each wrap and each colour), or serially
@@ -147,20 +138,18 @@ void smooth_sweeps(const Box& b, const BoundaryKind* kind, const MgOperator<T>& 
   const unsigned odd = mg_odd_periodic(b, kind);
   const auto colour_at = [&](int q) { return forward ? q : kMgColours - 1 - q; };
   if (!parallel_work(8 * b.interior())) {
-    std::vector<T> tmp(std::size_t(b.nx));
     for (int s = 0; s < sweeps; ++s)
       for (int q = 0; q < kMgColours; ++q) {
         const int c = colour_at(q);
         if (!mg_colour_used(c, odd)) continue;
         mg_wrap_halo(b, kind, x);
         for (int k = 0; k < b.nz; ++k)
-          for (int j = 0; j < b.ny; ++j) smooth_row(b, op, x, rhs, c, odd, j, k, tmp.data());
+          for (int j = 0; j < b.ny; ++j) smooth_row(b, op, x, rhs, c, odd, j, k);
       }
     return;
   }
 #pragma omp parallel
   {
-    std::vector<T> tmp(std::size_t(b.nx));
     for (int s = 0; s < sweeps; ++s)
       for (int q = 0; q < kMgColours; ++q) {
         const int c = colour_at(q);
@@ -171,7 +160,7 @@ void smooth_sweeps(const Box& b, const BoundaryKind* kind, const MgOperator<T>& 
             for (std::size_t n = 0; n < face_cells(b, f); ++n) wrap_cell(b, f, n, x);
 #pragma omp for collapse(2) schedule(static)
         for (int k = 0; k < b.nz; ++k)
-          for (int j = 0; j < b.ny; ++j) smooth_row(b, op, x, rhs, c, odd, j, k, tmp.data());
+          for (int j = 0; j < b.ny; ++j) smooth_row(b, op, x, rhs, c, odd, j, k);
       }
   }
 }
