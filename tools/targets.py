@@ -67,7 +67,9 @@ def fail(msg):
 
 def run_scenario(args, name, workdir, extra=(), out_name=None, quick=None):
     out = os.path.join(workdir, out_name or name)
-    cmd = [args.lobule, "run", os.path.join(args.inputs, name + ".yaml"), "-o", out, "--quiet",
+    # (tools/convergence.py calls this with a namespace of its own, without --inputs.)
+    inputs = getattr(args, "inputs", os.path.join(ROOT, "inputs"))
+    cmd = [args.lobule, "run", os.path.join(inputs, name + ".yaml"), "-o", out, "--quiet",
            "--set", "output.fields=[hep, collagen, collagen_x]"]
     if quick is None:
         quick = QUICK.get(name, []) if args.quick else []
