@@ -44,7 +44,7 @@ SKIP = {"1.largest_drift"}
 
 def figures_for(lobule, sets, targets, workdir, tag):
     """Runs the targets' scenarios with `sets` and returns {figure: value}."""
-    args = argparse.Namespace(lobule=lobule, quick=False, set=COMMON + sets)
+    args = argparse.Namespace(lobule=lobule, quick=False, set=COMMON + sets, inputs=T.INPUTS)
     runs = {}
     scenarios = {"healthy", "ccl4_4wk"} | ({"ccl4_12wk"} if 4 in targets else set())
     for s in sorted(scenarios):

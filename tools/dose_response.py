@@ -17,14 +17,13 @@ lobule (LOBULE_BUILD_DIR or build/). Exit status 0, 1 when a run failed, 2 for b
 """
 import argparse
 import os
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
-from lobule import _env  # noqa: E402
 from lobule.results import Run  # noqa: E402
+from lobule.runner import RunError, run  # noqa: E402
 from lobule.sweep import sweep  # noqa: E402
 
 DOSE_DAY, READ_DAY, END_DAY = 84.0, 112.0, 264.0
@@ -71,14 +70,14 @@ def figures(series, healthy, untreated_excess):
 
 def untreated_run(work):
     out = os.path.join(work, "untreated")
-    if not os.path.exists(os.path.join(out, "timeseries.csv")):
-        cmd = [_env.executable(), "run", os.path.join(ROOT, "inputs", "regression_untreated.yaml"),
-               "-o", out, "--set", f"time.end={END_DAY:g} d", "-q"]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            sys.stderr.write(r.stderr)
-            raise SystemExit(1)
-    return Run(out)
+    if os.path.exists(os.path.join(out, "timeseries.csv")):
+        return Run(out)
+    try:
+        return run(os.path.join(ROOT, "inputs", "regression_untreated.yaml"), out,
+                   overrides={"time.end": f"{END_DAY:g} d"}, engine="executable")
+    except RunError as e:
+        print(f"dose_response.py: the untreated run ({out}) failed: {e}", file=sys.stderr)
+        raise SystemExit(1)
 
 
 def fmt_halve(h):
@@ -98,8 +97,8 @@ def main():
     untreated = untreated_run(a.work)
     us = untreated.series
     healthy = scar(us, 0)
-    u = figures(us, healthy, scar(us, row_at(us, READ_DAY)) - healthy)
-    untreated_excess = u["scar"] - healthy
+    untreated_excess = scar(us, row_at(us, READ_DAY)) - healthy
+    u = figures(us, healthy, untreated_excess)
     rows = [("untreated", "—", u)]
     curves = {}
     failed = False

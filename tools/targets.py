@@ -33,6 +33,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INPUTS = os.path.join(ROOT, "inputs")  # the shipped scenarios (--inputs)
 
 # Per scenario: the --set options of the quick version (longer steps, fewer outputs).
 QUICK = {
@@ -67,9 +68,7 @@ def fail(msg):
 
 def run_scenario(args, name, workdir, extra=(), out_name=None, quick=None):
     out = os.path.join(workdir, out_name or name)
-    # (tools/convergence.py calls this with a namespace of its own, without --inputs.)
-    inputs = getattr(args, "inputs", os.path.join(ROOT, "inputs"))
-    cmd = [args.lobule, "run", os.path.join(inputs, name + ".yaml"), "-o", out, "--quiet",
+    cmd = [args.lobule, "run", os.path.join(args.inputs, name + ".yaml"), "-o", out, "--quiet",
            "--set", "output.fields=[hep, collagen, collagen_x]"]
     if quick is None:
         quick = QUICK.get(name, []) if args.quick else []
@@ -293,7 +292,7 @@ def main():
     p.add_argument("--only", type=int, action="append", choices=[1, 2, 3, 4, 5], help="check only these targets")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="passed to every run")
     p.add_argument("--keep", metavar="DIR", help="keep the run directories in DIR")
-    p.add_argument("--inputs", default=os.path.join(ROOT, "inputs"), metavar="DIR",
+    p.add_argument("--inputs", default=INPUTS, metavar="DIR",
                    help="the scenario files (default inputs/; inputs/production for the "
                         "production lobule)")
     p.add_argument("--seeds", type=int, default=0, metavar="N",
@@ -304,7 +303,7 @@ def main():
     p.add_argument("--write-regression", metavar="FILE",
                    help="pin this invocation's figures in FILE (other modes and figures stay)")
     args = p.parse_args()
-    changed = args.set or args.seeds or os.path.abspath(args.inputs) != os.path.join(ROOT, "inputs")
+    changed = args.set or args.seeds or os.path.abspath(args.inputs) != INPUTS
     if changed and (args.regression or args.write_regression):
         fail("--set, --seeds and --inputs change the runs: their figures are no regression values")
     if not os.path.isdir(args.inputs):

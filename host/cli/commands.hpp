@@ -21,10 +21,9 @@ int cmd_run(const CommonArgs& a, const std::string& out_dir, std::optional<Backe
             bool quiet, const std::string& restart = {}, const std::string& from = {},
             const std::string& command = {}, bool name_with_sets = false);
 /// lobule demo: the production demo (inputs_dir/production/demo.yaml) at 5 um on a GPU,
-/// coarsened to 20 um (3-D, volume fractions) on a CPU, for the backend it resolves (a GPU when one
-/// is visible, unless
-/// --backend says otherwise), printing which; the user's --set come after the choice's. An empty
-/// inputs_dir: ./inputs when it holds the scenario, else the source tree's.
+/// coarsened to 20 um (3-D, volume fractions) on a CPU, for the backend it resolves (a GPU when
+/// one is visible, unless --backend says otherwise), printing which; the user's --set come after
+/// the choice's. An empty inputs_dir: ./inputs when it holds the scenario, else the source tree's.
 int cmd_demo(const CommonArgs& a, const std::string& inputs_dir, const std::string& out_dir,
              std::optional<BackendChoice> backend, bool quiet, const std::string& command);
 /// "NAME_key-value_...": the name with each --set's last key part and value (characters a name

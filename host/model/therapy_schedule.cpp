@@ -438,7 +438,7 @@ std::vector<std::string> TherapySchedule::describe(const Geometry& g, const Live
           d.cells ? fmt::format("; placed as whole cells, seed {}", d.seed) : std::string());
     } else {
       const bool portal = d.route == TherapyRoute::PortalVein;
-      const double E = portal ? EvMicroConstants::first_pass_extraction(p) : 0.0;
+      const double E = EvMicroConstants::first_pass(p, d);
       what = fmt::format(
           "{:.4g} EVs{}; blood level {:.4g} x 1e9/mL, {:.3g} of it falling with tau_ev_alpha "
           "{:.4g} s "

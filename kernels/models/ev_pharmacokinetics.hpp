@@ -55,6 +55,11 @@ struct EvMicroConstants {
     const double e = liver_clearance(p) / p.Q_liver;
     return e < 1 ? e : 1;
   }
+  /// The share of dose d the liver takes before it reaches the blood: the first-pass extraction
+  /// of a portal dose, nothing of a peripheral one.
+  static double first_pass(const LiverParams& p, const TherapyDose& d) {
+    return d.route == TherapyRoute::PortalVein ? first_pass_extraction(p) : 0.0;
+  }
 };
 
 /// Where the particles of one EV dose are at time t after it (the compartments above).
@@ -65,8 +70,7 @@ struct EvCompartments {
 /// The compartments of dose d at time t ≥ d.at [particles]: the closed form of the model above.
 inline EvCompartments ev_compartments(const LiverParams& p, const TherapyDose& d, double t) {
   const EvMicroConstants m = EvMicroConstants::of(p);
-  const double E =
-      d.route == TherapyRoute::PortalVein ? EvMicroConstants::first_pass_extraction(p) : 0.0;
+  const double E = EvMicroConstants::first_pass(p, d);
   const double B0 = (1 - E) * d.amount, s = t - d.at;
   const double ea = std::exp(-m.alpha * s), eb = std::exp(-m.beta * s);
   EvCompartments c{};
@@ -106,9 +110,7 @@ struct EvBloodCurve {
 
   /// The blood level dose d starts [10⁹/mL]: the particles entering the blood over V_b.
   static double systemic_peak(const LiverParams& p, const TherapyDose& d) {
-    const double E =
-        d.route == TherapyRoute::PortalVein ? EvMicroConstants::first_pass_extraction(p) : 0.0;
-    return (1 - E) * d.amount * 1e3 / p.V_portal;
+    return (1 - EvMicroConstants::first_pass(p, d)) * d.amount * 1e3 / p.V_portal;
   }
   /// The level the liver's blood starts at as a portal dose washes through: dose/(Q_liver·t_inj)
   /// [10⁹/mL]; 0 for a peripheral dose.

@@ -100,16 +100,16 @@ inline constexpr int kMaxDoses = 64;
   /* MSCs and EV cargo */                                                                        \
   X(f_engraft, kNone, 0.03, "fraction of a portal-vein or intrahepatic MSC dose that engrafts")  \
   X(f_liver, kNone, 5e-4, "fraction of a peripheral-IV MSC dose that reaches the liver")         \
-  X(f_liver_ev, kNone, 0.3, "liver's share of the EVs cleared from the blood")                  \
+  X(f_liver_ev, kNone, 0.3, "liver's share of the EVs cleared from the blood")                   \
   X(V_liver, kVolume, 1.5e12, "liver volume a dose spreads over (mouse liver, 1.5 mL) [um^3]")   \
   X(V_portal, kVolume, 2.0e12, "blood volume an EV dose mixes into (mouse, 2 mL) [um^3]")        \
   X(tau_ev, kTime, 6.0 * kHour / 0.69314718055994531, "EV blood curve, slow phase (t1/2 6 h)")   \
   X(tau_ev_alpha, kTime, 8.0 * kMinute / 0.69314718055994531, "EV blood curve, fast phase")      \
-  X(f_ev_alpha, kNone, 0.5, "share of an EV dose's first blood level in the fast phase")        \
-  X(Q_liver, kFlow, 1.8e12 / kMinute, "hepatic blood flow (portal and arterial) [um^3/s]")     \
-  X(t_inj, kTime, 1.0 * kMinute, "duration of a portal-vein EV infusion")                       \
+  X(f_ev_alpha, kNone, 0.5, "share of an EV dose's first blood level in the fast phase")         \
+  X(Q_liver, kFlow, 1.8e12 / kMinute, "hepatic blood flow (portal and arterial) [um^3/s]")       \
+  X(t_inj, kTime, 1.0 * kMinute, "duration of a portal-vein EV infusion")                        \
   X(d_msc, kRate, 0.231 / kDay, "MSC death rate (half-life 3 d)")                                \
-  X(k_lung, kRate, 0.69314718055994531 / kDay, "clearance of MSCs held in the lungs (t1/2 1 d)")  \
+  X(k_lung, kRate, 0.69314718055994531 / kDay, "clearance of MSCs held in the lungs (t1/2 1 d)") \
   X(V_inj, kVolume, 0.1e12, "liver volume an intrahepatic injection spreads over [um^3]")        \
   X(q_ev, kNone, 1.0, "cargo per EV taken up [a.u. per 10^9 EVs/mL]")                            \
   X(k_up, kRate, 24.0 / kDay, "EV uptake rate per unit cell density")                            \

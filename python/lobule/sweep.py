@@ -239,8 +239,8 @@ def _axis_values(key, v):
         for x in v:
             if x is None or isinstance(x, bool):
                 raise SweepError(f"{what}: {x!r} is not a value to sweep over")
-            # Integers stay integers: a key that takes only integers (a seed) refuses "16.0".
-            out.append(x if isinstance(x, int) else float(x) if isinstance(x, float) else x)
+            # Values as written: a key that takes only integers (a seed) refuses "16.0".
+            out.append(x)
         return out
     if isinstance(v, dict) and "range" in v:
         extra = set(v) - {"range", "num", "log"}
