@@ -136,7 +136,8 @@ void LiverFibrosis::parse_parameters(const ConfigNode& n) {
   if (p.tau_ev_alpha > p.tau_ev)
     n[n.has("tau_ev_alpha") ? "tau_ev_alpha" : "tau_ev"].fail(fmt::format(
         "tau_ev_alpha ({:g} s) is the EV blood curve's fast phase and tau_ev ({:g} s) its slow "
-        "one: tau_ev_alpha must not be longer",
+        "one: tau_ev_alpha must not be longer (the measured fast phase has a half-life of 7-9 "
+        "min: tau_ev_alpha \"11.5 min\"; docs/therapy.md)",
         p.tau_ev_alpha, p.tau_ev));
 }
 
